@@ -1,0 +1,37 @@
+package org.dxscraper.scraper.cli;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * Reads durations as people write them: {@code 500ms}, {@code 90s}, {@code 15m}, {@code 2h}, or
+ * ISO-8601 ({@code PT15M}).
+ */
+final class DurationConverter implements ITypeConverter<Duration> {
+  @Override
+  public Duration convert(String value) {
+    String text = value.strip().toLowerCase(Locale.ROOT);
+    try {
+      if (text.startsWith("pt") || text.startsWith("p")) {
+        return Duration.parse(text.toUpperCase(Locale.ROOT));
+      }
+      if (text.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+      }
+      long amount = Long.parseLong(text.substring(0, text.length() - 1));
+      return switch (text.charAt(text.length() - 1)) {
+        case 's' -> Duration.ofSeconds(amount);
+        case 'm' -> Duration.ofMinutes(amount);
+        case 'h' -> Duration.ofHours(amount);
+        case 'd' -> Duration.ofDays(amount);
+        default -> throw new NumberFormatException();
+      };
+    } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+      throw new TypeConversionException(
+          "'" + value + "' is not a duration: write e.g. 500ms, 90s, 15m, 2h or PT15M");
+    }
+  }
+}
