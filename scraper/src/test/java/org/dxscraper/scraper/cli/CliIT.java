@@ -1,0 +1,191 @@
+package org.dxscraper.scraper.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.dxscraper.scraper.testing.TestPostgres;
+import org.dxscraper.scraper.testing.TestPostgres.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runnable jar as an operator runs it: a separate JVM, exit codes, stdout and stderr. */
+class CliIT {
+  private static final Path JAR =
+      Path.of(System.getProperty("dxscraper.jar", "target/dx-scraper.jar"));
+  private static final long DEADLINE_SECONDS = 120;
+
+  @TempDir Path temp;
+
+  record Outcome(int exitCode, String out, String err) {}
+
+  private Outcome run(Map<String, String> environment, String... args)
+      throws IOException, InterruptedException {
+    assertThat(JAR).as("the shaded jar is built in the package phase").exists();
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("-jar");
+    command.add(JAR.toString());
+    command.addAll(List.of(args));
+    Path out = temp.resolve("out-" + System.nanoTime());
+    Path err = temp.resolve("err-" + System.nanoTime());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(temp.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
+    builder.environment().keySet().removeIf(name -> name.startsWith("DX_SCRAPER_"));
+    builder.environment().putAll(environment);
+    Process process = builder.start();
+    if (!process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(
+          String.join(" ", args) + " did not finish in " + DEADLINE_SECONDS + " s");
+    }
+    return new Outcome(
+        process.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  private Outcome run(String... args) throws IOException, InterruptedException {
+    return run(Map.of(), args);
+  }
+
+  @Test
+  void helpListsEveryCommandAndTheEnvironmentRule() throws Exception {
+    Outcome help = run("--help");
+
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out())
+        .contains("run ", "migrate ", "parse ", "simulate ", "DX_SCRAPER_DB_URL", "Exit codes");
+  }
+
+  @Test
+  void versionNamesTheBuild() throws Exception {
+    Outcome version = run("--version");
+
+    assertThat(version.exitCode()).isZero();
+    assertThat(version.out())
+        .startsWith("dx-scraper ")
+        .doesNotContain("${project.version}", "unknown");
+  }
+
+  @Test
+  void migrateOnAServerCreatesTheSchemaAndChangesNothingTheSecondTime() throws Exception {
+    try (TestDatabase db = TestPostgres.createDatabase()) {
+      String[] args = migrateArgs(db);
+
+      Outcome first = run(args);
+      Outcome second = run(args);
+
+      assertThat(first.exitCode()).as(first.err()).isZero();
+      assertThat(first.out()).contains("schema migrated from empty to version 4");
+      assertThat(second.exitCode()).as(second.err()).isZero();
+      assertThat(second.out()).contains("schema is up to date at version 4");
+    }
+  }
+
+  @Test
+  void takesTheDatabaseFromTheEnvironment() throws Exception {
+    try (TestDatabase db = TestPostgres.createDatabase()) {
+      Map<String, String> environment = new java.util.HashMap<>();
+      environment.put("DX_SCRAPER_DB_URL", db.url());
+      if (db.user() != null) {
+        environment.put("DX_SCRAPER_DB_USER", db.user());
+      }
+      if (db.password() != null) {
+        environment.put("DX_SCRAPER_DB_PASSWORD", db.password());
+      }
+
+      Outcome migrate = run(environment, "migrate");
+
+      assertThat(migrate.exitCode()).as(migrate.err()).isZero();
+      assertThat(migrate.out()).contains(db.url(), "schema migrated from empty to version 4");
+    }
+  }
+
+  @Test
+  void unreachableDatabaseIsOneClearLineWithoutThePassword() throws Exception {
+    Outcome failed =
+        run(
+            "migrate",
+            "--db-url",
+            "jdbc:postgresql://127.0.0.1:1/dx?password=hunter2",
+            "--db-password",
+            "s3cret",
+            "--db-connect-timeout",
+            "3s");
+
+    assertThat(failed.exitCode()).isEqualTo(1);
+    assertThat(failed.err().strip().lines()).hasSize(1);
+    assertThat(failed.err())
+        .startsWith("dx-scraper: cannot connect to jdbc:postgresql://127.0.0.1:1/dx?password=***")
+        .contains("refused", "Is the server running")
+        .doesNotContain("hunter2", "s3cret", "Exception", "\tat ");
+  }
+
+  @Test
+  void embeddedDatabaseStartsFromAnEmptyDirectoryAndKeepsItsDataAcrossRestarts() throws Exception {
+    Path dataDir = temp.resolve("data");
+
+    long started = System.nanoTime();
+    Outcome first = run("migrate", "--data-dir", dataDir.toString());
+    long firstMillis = (System.nanoTime() - started) / 1_000_000;
+    started = System.nanoTime();
+    Outcome restart = run("migrate", "--data-dir", dataDir.toString());
+    long restartMillis = (System.nanoTime() - started) / 1_000_000;
+
+    // Recorded, not asserted: timing belongs in docs/BENCHMARKS.md, not in a pass/fail test.
+    System.out.printf(
+        "embedded PostgreSQL: first start + migrate %d ms, restart %d ms%n",
+        firstMillis, restartMillis);
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(first.out()).contains("schema migrated from empty to version 4");
+    assertThat(first.err()).contains("Embedded PostgreSQL created");
+    assertThat(restart.exitCode()).as(restart.err()).isZero();
+    assertThat(restart.out()).contains("schema is up to date at version 4");
+    assertThat(restart.err()).contains("Embedded PostgreSQL started");
+    assertThat(dataDir.resolve("PG_VERSION")).exists();
+  }
+
+  @Test
+  void refusesADataDirectoryThatHoldsSomethingElse() throws Exception {
+    Path dataDir = Files.createDirectories(temp.resolve("not-postgres"));
+    Files.writeString(dataDir.resolve("notes.txt"), "mine");
+
+    Outcome refused = run("migrate", "--data-dir", dataDir.toString());
+
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err()).contains("is not empty and holds no PostgreSQL data");
+    assertThat(dataDir.resolve("notes.txt")).hasContent("mine");
+  }
+
+  @Test
+  void runWithoutCallsignOrNodeIsAUsageError() throws Exception {
+    Outcome noCall = run("run", "--node", "local=127.0.0.1:7300");
+    Outcome noNode = run("run", "--callsign", "N0CALL");
+
+    assertThat(noCall.exitCode()).isEqualTo(2);
+    assertThat(noCall.err()).contains("--callsign is required");
+    assertThat(noNode.exitCode()).isEqualTo(2);
+    assertThat(noNode.err()).contains("at least one --node");
+  }
+
+  private static String[] migrateArgs(TestDatabase db) {
+    List<String> args = new ArrayList<>(List.of("migrate", "--db-url", db.url()));
+    if (db.user() != null) {
+      args.addAll(List.of("--db-user", db.user()));
+    }
+    if (db.password() != null) {
+      args.addAll(List.of("--db-password", db.password()));
+    }
+    return args.toArray(String[]::new);
+  }
+}
