@@ -1,0 +1,207 @@
+package org.dxscraper.scraper.parse;
+
+/**
+ * Character scanning over a Latin-1 line, by index, so that a line is parsed without regexes and
+ * with a substring only for the fields that end up in a record.
+ *
+ * <p>Every method takes a half-open range {@code [from, to)} and never reads outside it, so callers
+ * can work on the trimmed part of a line without copying it.
+ */
+final class Chars {
+
+  private Chars() {}
+
+  /**
+   * Blank is every control char and the space. BEL (0x07) ends DXSpider broadcasts and NUL or other
+   * control bytes are noise; none of them carries a field. Latin-1 letters (0x80-0xFF) are text.
+   */
+  static boolean isBlank(char c) {
+    return c <= ' ';
+  }
+
+  static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  static boolean isAsciiLetter(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  }
+
+  static boolean isAsciiLetterOrDigit(char c) {
+    return isAsciiLetter(c) || isDigit(c);
+  }
+
+  static char asciiUpper(char c) {
+    return c >= 'a' && c <= 'z' ? (char) (c - 32) : c;
+  }
+
+  /** The index after the last non-blank char of the line, 0 when the line is blank. */
+  static int trimmedEnd(String s) {
+    int end = s.length();
+    while (end > 0 && isBlank(s.charAt(end - 1))) {
+      end--;
+    }
+    return end;
+  }
+
+  static int skipBlanks(String s, int from, int to) {
+    int i = from;
+    while (i < to && isBlank(s.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  /** The index of the first blank at or after {@code from}, or {@code to}. */
+  static int tokenEnd(String s, int from, int to) {
+    int i = from;
+    while (i < to && !isBlank(s.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  /** The index after the last non-blank char before {@code to}, not below {@code from}. */
+  static int trimEnd(String s, int from, int to) {
+    int i = to;
+    while (i > from && isBlank(s.charAt(i - 1))) {
+      i--;
+    }
+    return i;
+  }
+
+  /** The start index of the token that ends at {@code tokenEnd}, not below {@code from}. */
+  static int tokenStart(String s, int from, int tokenEnd) {
+    int i = tokenEnd;
+    while (i > from && !isBlank(s.charAt(i - 1))) {
+      i--;
+    }
+    return i;
+  }
+
+  /** The range without its leading and trailing blanks, as a string; "" when all blank. */
+  static String trimmedSubstring(String s, int from, int to) {
+    int start = skipBlanks(s, from, to);
+    int stop = trimEnd(s, start, to);
+    return start == stop ? "" : s.substring(start, stop);
+  }
+
+  static int indexOf(String s, char c, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (s.charAt(i) == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** ASCII case-insensitive match of {@code word} at {@code at}, within {@code to}. */
+  static boolean matchesAt(String s, int at, int to, String word) {
+    return at >= 0 && at + word.length() <= to && s.regionMatches(true, at, word, 0, word.length());
+  }
+
+  /** True when {@code [from, to)} is exactly {@code word}, ignoring ASCII case. */
+  static boolean equalsIgnoreCase(String s, int from, int to, String word) {
+    return to - from == word.length() && s.regionMatches(true, from, word, 0, word.length());
+  }
+
+  /** ASCII case-insensitive search for {@code word} anywhere in the line. */
+  static boolean containsIgnoreCase(String s, String word) {
+    int last = s.length() - word.length();
+    for (int i = 0; i <= last; i++) {
+      if (s.regionMatches(true, i, word, 0, word.length())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The non-negative number written with only digits in {@code [from, to)}, or -1 when the range is
+   * empty, holds anything else or has more than 9 digits (so the value always fits an int).
+   */
+  static int parseDigits(String s, int from, int to) {
+    if (from >= to || to - from > 9) {
+      return -1;
+    }
+    int value = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (!isDigit(c)) {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
+  /**
+   * Upper-cases ASCII letters only: {@code String.toUpperCase} would turn a Latin-1 'ß' into "SS"
+   * and change the length of a call, and would depend on the default locale (Turkish 'i').
+   */
+  static String upperSubstring(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c >= 'a' && c <= 'z') {
+        char[] chars = new char[to - from];
+        s.getChars(from, to, chars, 0);
+        for (int j = i - from; j < chars.length; j++) {
+          chars[j] = asciiUpper(chars[j]);
+        }
+        return new String(chars);
+      }
+    }
+    return s.substring(from, to);
+  }
+
+  /** A Maidenhead locator of 4 or 6 chars: field AA-RR, square 00-99, optional subsquare aa-xx. */
+  static boolean isGrid(String s, int from, int to) {
+    int length = to - from;
+    if (length != 4 && length != 6) {
+      return false;
+    }
+    if (!isFieldLetter(s.charAt(from)) || !isFieldLetter(s.charAt(from + 1))) {
+      return false;
+    }
+    if (!isDigit(s.charAt(from + 2)) || !isDigit(s.charAt(from + 3))) {
+      return false;
+    }
+    return length == 4
+        || (isSubsquareLetter(s.charAt(from + 4)) && isSubsquareLetter(s.charAt(from + 5)));
+  }
+
+  private static boolean isFieldLetter(char c) {
+    char upper = asciiUpper(c);
+    return upper >= 'A' && upper <= 'R';
+  }
+
+  private static boolean isSubsquareLetter(char c) {
+    char upper = asciiUpper(c);
+    return upper >= 'A' && upper <= 'X';
+  }
+
+  /**
+   * True when an upper-cased word looks like a callsign: at least 3 chars of A-Z, 0-9 and '/', with
+   * a letter and a digit, not starting or ending with '/'. Words people put in the call column
+   * ("CQ", "TU", "I") fail it; so do SSIDs, which are a spotter's, not a DX station's.
+   */
+  static boolean isCallShaped(String word) {
+    int length = word.length();
+    if (length < 3 || word.charAt(0) == '/' || word.charAt(length - 1) == '/') {
+      return false;
+    }
+    boolean letter = false;
+    boolean digit = false;
+    for (int i = 0; i < length; i++) {
+      char c = word.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        letter = true;
+      } else if (isDigit(c)) {
+        digit = true;
+      } else if (c != '/') {
+        return false;
+      }
+    }
+    return letter && digit;
+  }
+}

@@ -1,0 +1,86 @@
+package org.dxscraper.scraper.parse;
+
+import java.time.Instant;
+
+/** What the three spot formats share: the frequency field and the assembly of a {@link Spot}. */
+final class SpotFactory {
+
+  /** 10 integer digits of kHz reach 10 THz, far above any amateur band, and fit a long in Hz. */
+  private static final int MAX_KHZ_DIGITS = 10;
+
+  private SpotFactory() {}
+
+  /**
+   * The frequency in Hz of a kHz field in {@code [from, to)} such as "14025.0", "7018.25",
+   * "10489540.0" or "7074", exact to the Hz (digits after the third decimal are dropped); -1 when
+   * the field is not a positive number.
+   */
+  static long hertz(String s, int from, int to) {
+    int i = from;
+    long khz = 0;
+    while (i < to && Chars.isDigit(s.charAt(i))) {
+      if (i - from == MAX_KHZ_DIGITS) {
+        return -1;
+      }
+      khz = khz * 10 + (s.charAt(i) - '0');
+      i++;
+    }
+    if (i == from) {
+      return -1;
+    }
+    long hz = khz * 1000;
+    if (i < to && s.charAt(i) == '.') {
+      i++;
+      long scale = 100;
+      while (i < to && Chars.isDigit(s.charAt(i))) {
+        hz += (s.charAt(i) - '0') * scale;
+        scale /= 10;
+        i++;
+      }
+    }
+    return i == to && hz > 0 ? hz : -1;
+  }
+
+  /** Builds a spot, reading the skimmer fields from its comment. */
+  static Spot create(
+      SpotFormat format,
+      String spotter,
+      long frequencyHz,
+      String dxCall,
+      String comment,
+      Instant spottedAt,
+      boolean timeFromLine,
+      String spotterGrid,
+      String dxGrid,
+      Integer spotterZone,
+      Integer dxZone) {
+    SkimmerCommentParser.SkimmerFields skimmer = SkimmerCommentParser.parse(comment);
+    return new Spot(
+        format,
+        spotter,
+        frequencyHz,
+        dxCall,
+        comment,
+        spottedAt,
+        timeFromLine,
+        spotterGrid,
+        dxGrid != null ? dxGrid : skimmer.dxGrid(),
+        spotterZone,
+        dxZone,
+        skimmer.mode(),
+        skimmer.snrDb(),
+        skimmer.speed(),
+        skimmer.speedUnit(),
+        skimmer.spotType(),
+        !Chars.isCallShaped(dxCall));
+  }
+
+  /** A zone number 1..90 written as 1 or 2 digits, or null. */
+  static Integer zone(String s, int from, int to) {
+    if (to - from > 2) {
+      return null;
+    }
+    int zone = Chars.parseDigits(s, from, to);
+    return zone >= 1 && zone <= Spot.MAX_ZONE ? zone : null;
+  }
+}
