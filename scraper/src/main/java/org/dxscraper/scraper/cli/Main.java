@@ -70,11 +70,14 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command line as {@code main} would, without exiting; returns the exit code. */
   static int execute(Map<String, String> environment, String... args) {
-    CommandLine commandLine =
-        new CommandLine(new Main())
-            .setDefaultValueProvider(new EnvironmentDefaults(environment))
-            .setExecutionExceptionHandler(Main::reportFailure);
-    return commandLine.execute(args);
+    return commandLine(environment).execute(args);
+  }
+
+  /** The command line as {@code main} builds it; tests set its output streams. */
+  static CommandLine commandLine(Map<String, String> environment) {
+    return new CommandLine(new Main())
+        .setDefaultValueProvider(new EnvironmentDefaults(environment))
+        .setExecutionExceptionHandler(Main::reportFailure);
   }
 
   private static int reportFailure(Exception e, CommandLine commandLine, ParseResult parsed) {
