@@ -56,4 +56,12 @@ class NodeSoftwareTest {
     assertThat(NodeSoftware.identify("N0ABC de N0XYZ 24-Nov-2026 0105Z archive>"))
         .isEqualTo(NodeSoftware.UNKNOWN);
   }
+
+  @Test
+  void doesNotTakeAnRbnMentionForAnRbnRelay() {
+    // DXSpider lists "rbn" among its capabilities; CC Cluster nodes call themselves DX/RBN.
+    assertThat(NodeSoftware.identify("Capabilities: ve7cc rbn")).isEqualTo(NodeSoftware.UNKNOWN);
+    assertThat(NodeSoftware.identify("Greetings from TEST-7 DX/RBN Cluster"))
+        .isEqualTo(NodeSoftware.UNKNOWN);
+  }
 }

@@ -1,0 +1,134 @@
+package org.dxscraper.scraper.cluster;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one node connected: connects, and after every close or failed connect connects again after
+ * the {@link ReconnectBackoff} delay.
+ *
+ * <p>Everything runs on the node's own event loop (the channel is registered on it too), so the
+ * fields need no locks; public-facing calls hop onto the loop with {@code execute}.
+ */
+final class NodeConnector {
+
+  private static final Logger log = LoggerFactory.getLogger(NodeConnector.class);
+
+  private final NodeConfig config;
+  private final NodeStatus status;
+  private final EventLoop loop;
+  private final Bootstrap bootstrap;
+  private final ReconnectBackoff backoff;
+
+  private boolean stopped;
+  private boolean connectedBefore;
+  private int failuresInARow;
+  private Channel channel;
+  private Future<?> reconnectTimer;
+
+  NodeConnector(
+      NodeConfig config,
+      NodeStatus status,
+      EventLoop loop,
+      Bootstrap bootstrap,
+      ReconnectBackoff backoff) {
+    this.config = config;
+    this.status = status;
+    this.loop = loop;
+    this.bootstrap = bootstrap;
+    this.backoff = backoff;
+  }
+
+  void start() {
+    loop.execute(this::connect);
+  }
+
+  /** Closes the current connection, if any; the usual reconnect follows. */
+  void disconnect(String reason) {
+    loop.execute(
+        () -> {
+          if (channel != null) {
+            log.info("{}: disconnecting: {}", config.name(), reason);
+            channel.close();
+          }
+        });
+  }
+
+  /** Stops reconnecting and starts closing the connection. */
+  Future<?> stop() {
+    return loop.submit(
+        () -> {
+          stopped = true;
+          if (reconnectTimer != null) {
+            reconnectTimer.cancel(false);
+          }
+          if (channel != null) {
+            channel.close();
+          }
+        });
+  }
+
+  private void connect() {
+    reconnectTimer = null;
+    if (stopped) {
+      return;
+    }
+    if (connectedBefore) {
+      status.counters().reconnecting();
+    }
+    connectedBefore = true;
+    status.state(SessionState.CONNECTING);
+    long loginsBefore = status.counters().logins();
+    bootstrap
+        .connect(config.host(), config.port())
+        .addListener((ChannelFuture f) -> onConnect(f, loginsBefore));
+  }
+
+  private void onConnect(ChannelFuture future, long loginsBefore) {
+    if (!future.isSuccess()) {
+      String reason =
+          "connect to " + config.host() + ":" + config.port() + " failed: " + future.cause();
+      status.state(SessionState.FAILED);
+      status.failure(reason);
+      log.warn("{}: {}", config.name(), reason);
+      scheduleReconnect();
+      return;
+    }
+    channel = future.channel();
+    channel.closeFuture().addListener(f -> onClosed(loginsBefore));
+    if (stopped) {
+      channel.close();
+    }
+  }
+
+  private void onClosed(long loginsBefore) {
+    channel = null;
+    if (status.counters().logins() > loginsBefore) {
+      failuresInARow = 0; // a healthy session ended: come back quickly
+    }
+    scheduleReconnect();
+  }
+
+  private void scheduleReconnect() {
+    if (stopped) {
+      return;
+    }
+    failuresInARow++;
+    Duration delay = backoff.delay(failuresInARow);
+    log.info(
+        "{}: reconnecting in {} (failure {} in a row, state {}, last failure: {})",
+        config.name(),
+        delay,
+        failuresInARow,
+        status.state(),
+        status.lastFailure().orElse("none"));
+    reconnectTimer = loop.schedule(this::connect, delay.toNanos(), TimeUnit.NANOSECONDS);
+  }
+}

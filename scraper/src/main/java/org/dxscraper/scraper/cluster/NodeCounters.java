@@ -1,0 +1,114 @@
+package org.dxscraper.scraper.cluster;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Running totals for one node, kept across reconnects for the life of the client.
+ *
+ * <p>Written on the node's event loop, read from any thread (a metrics scrape). {@link LongAdder}
+ * because the line counter is bumped for every line on the hot path while reads are rare.
+ */
+public final class NodeCounters {
+
+  private final LongAdder linesReceived = new LongAdder();
+  private final LongAdder overlongLinesDiscarded = new LongAdder();
+  private final LongAdder negotiationsRefused = new LongAdder();
+  private final LongAdder logins = new LongAdder();
+  private final LongAdder loginFailures = new LongAdder();
+  private final LongAdder disconnects = new LongAdder();
+  private final LongAdder reconnects = new LongAdder();
+  private final LongAdder sinkFailures = new LongAdder();
+
+  /** Complete lines framed (before and after login). */
+  public long linesReceived() {
+    return linesReceived.sum();
+  }
+
+  /** Lines longer than {@link NodeConfig#maxLineLength()} that were dropped. */
+  public long overlongLinesDiscarded() {
+    return overlongLinesDiscarded.sum();
+  }
+
+  /** Telnet DO/WILL requests answered with WONT/DONT. */
+  public long negotiationsRefused() {
+    return negotiationsRefused.sum();
+  }
+
+  /** Logins that completed. */
+  public long logins() {
+    return logins.sum();
+  }
+
+  /** Logins that failed (rejected callsign, timeout, closed by the node during login). */
+  public long loginFailures() {
+    return loginFailures.sum();
+  }
+
+  /** Connections that closed after they were established, for any reason. */
+  public long disconnects() {
+    return disconnects.sum();
+  }
+
+  /** Connection attempts after the first one. */
+  public long reconnects() {
+    return reconnects.sum();
+  }
+
+  /** Lines the {@link LineSink} threw on. */
+  public long sinkFailures() {
+    return sinkFailures.sum();
+  }
+
+  void lineReceived() {
+    linesReceived.increment();
+  }
+
+  void overlongLineDiscarded() {
+    overlongLinesDiscarded.increment();
+  }
+
+  void negotiationRefused() {
+    negotiationsRefused.increment();
+  }
+
+  void loggedIn() {
+    logins.increment();
+  }
+
+  void loginFailed() {
+    loginFailures.increment();
+  }
+
+  void disconnected() {
+    disconnects.increment();
+  }
+
+  void reconnecting() {
+    reconnects.increment();
+  }
+
+  void sinkFailed() {
+    sinkFailures.increment();
+  }
+
+  @Override
+  public String toString() {
+    return "NodeCounters[lines="
+        + linesReceived()
+        + ", overlong="
+        + overlongLinesDiscarded()
+        + ", refused="
+        + negotiationsRefused()
+        + ", logins="
+        + logins()
+        + ", loginFailures="
+        + loginFailures()
+        + ", disconnects="
+        + disconnects()
+        + ", reconnects="
+        + reconnects()
+        + ", sinkFailures="
+        + sinkFailures()
+        + "]";
+  }
+}

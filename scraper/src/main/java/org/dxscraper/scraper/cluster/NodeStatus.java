@@ -1,0 +1,97 @@
+package org.dxscraper.scraper.cluster;
+
+import java.time.Instant;
+import java.util.Optional;
+import org.dxscraper.scraper.parse.NodeSoftware;
+
+/**
+ * What is known about one node right now; one instance per configured node, kept across reconnects.
+ *
+ * <p>Written only on the node's event loop; every getter may be called from any thread and sees the
+ * latest value (volatile fields, no locks).
+ */
+public final class NodeStatus {
+
+  private final String name;
+  private final NodeCounters counters = new NodeCounters();
+  private volatile SessionState state = SessionState.CONNECTING;
+  private volatile NodeSoftware software = NodeSoftware.UNKNOWN;
+  private volatile boolean connected;
+  private volatile String lastFailure;
+  private volatile Instant lastLineAt;
+
+  NodeStatus(String name) {
+    this.name = name;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public SessionState state() {
+    return state;
+  }
+
+  /** The software seen on the current or the last connection. */
+  public NodeSoftware software() {
+    return software;
+  }
+
+  /** Whether a TCP connection is open. */
+  public boolean isConnected() {
+    return connected;
+  }
+
+  public boolean isLoggedIn() {
+    return state == SessionState.LOGGED_IN;
+  }
+
+  /** Why the last connect or login failed; cleared by the next successful login. */
+  public Optional<String> lastFailure() {
+    return Optional.ofNullable(lastFailure);
+  }
+
+  /** When the last complete line arrived: what a watchdog compares with now. */
+  public Optional<Instant> lastLineAt() {
+    return Optional.ofNullable(lastLineAt);
+  }
+
+  public NodeCounters counters() {
+    return counters;
+  }
+
+  void state(SessionState newState) {
+    state = newState;
+  }
+
+  void software(NodeSoftware newSoftware) {
+    software = newSoftware;
+  }
+
+  void connected(boolean isConnected) {
+    connected = isConnected;
+  }
+
+  void failure(String reason) {
+    lastFailure = reason;
+  }
+
+  void lineAt(Instant receivedAt) {
+    lastLineAt = receivedAt;
+  }
+
+  @Override
+  public String toString() {
+    return "NodeStatus[name="
+        + name
+        + ", state="
+        + state
+        + ", software="
+        + software
+        + ", connected="
+        + connected
+        + ", lastFailure="
+        + lastFailure
+        + "]";
+  }
+}

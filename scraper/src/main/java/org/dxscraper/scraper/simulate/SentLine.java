@@ -1,0 +1,35 @@
+package org.dxscraper.scraper.simulate;
+
+import java.util.Objects;
+
+/**
+ * One broadcast line the simulator sent, as text without BEL bytes and CRLF, formatted for the
+ * default width of 80 columns (what a client that only sent {@code set/page 0} receives).
+ *
+ * @param kind what the line is
+ * @param text the line; {@link Kind#GARBAGE} text maps one char to one byte (ISO-8859-1)
+ */
+public record SentLine(Kind kind, String text) {
+
+  /** What a broadcast line is. */
+  public enum Kind {
+    SPOT,
+    WWV,
+    WCY,
+    ANNOUNCEMENT,
+    /** Random bytes (never LF) sent on request to exercise a client's error path. */
+    GARBAGE,
+    /** A 5000-byte line sent on request to exercise a client's line length limit. */
+    OVERLONG;
+
+    /** Whether a DXSpider user with beep on gets BEL BEL after this line. */
+    boolean beeps() {
+      return this == SPOT || this == WWV || this == WCY || this == ANNOUNCEMENT;
+    }
+  }
+
+  public SentLine {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(text, "text");
+  }
+}

@@ -1,0 +1,199 @@
+package org.dxscraper.scraper.simulate;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's broadcast stream: generates lines at the configured rate and hands each to every
+ * logged-in session, then flushes once per tick.
+ *
+ * <p>The stream runs only while at least one client is logged in, so a test that connects first
+ * sees the stream from its first line, and the rate clock restarts after a pause instead of
+ * bursting. A tick sends what is due by the event loop's ticker, so high rates go out in batches
+ * (10,000 spots/s at a 2 ms tick is 20 lines per flush) and low rates are not rounded to the tick.
+ *
+ * <p>Everything except {@link #spotsSent()}, {@link #loggedInClients()} and {@link #addListener}
+ * runs on the simulator's single event loop, which also serves every client channel.
+ */
+final class SimulatorBroadcaster {
+
+  /** Lines kept for {@link SimulatorServer#sentLines()}; older ones are dropped. */
+  static final int SENT_LOG_CAPACITY = 100_000;
+
+  /** DXSpider keeps far more; a thousand is plenty for {@code sh/dx}. */
+  static final int HISTORY_CAPACITY = 1_000;
+
+  private static final Logger log = LoggerFactory.getLogger(SimulatorBroadcaster.class);
+  private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+  private static final long MAX_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  private final SimulatorOptions options;
+  private final SpotGenerator generator;
+  private final EventLoop loop;
+  private final long tickNanos;
+  private final List<SimulatorSessionHandler> sessions = new ArrayList<>();
+  private final ArrayDeque<SimulatedSpot> history = new ArrayDeque<>();
+  private final ArrayDeque<SentLine> sentLog = new ArrayDeque<>();
+  private final List<SentLineListener> listeners = new CopyOnWriteArrayList<>();
+
+  private volatile long spotsSent;
+  private volatile int loggedIn;
+  private long linesSent;
+  private long startedAt;
+  private long spotsSinceStart;
+  private boolean finished;
+  private Future<?> tick;
+
+  SimulatorBroadcaster(SimulatorOptions options, SpotGenerator generator, EventLoop loop) {
+    this.options = options;
+    this.generator = generator;
+    this.loop = loop;
+    long perSpot = (long) (TimeUnit.SECONDS.toNanos(1) / options.rate());
+    this.tickNanos = Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, perSpot));
+  }
+
+  long spotsSent() {
+    return spotsSent;
+  }
+
+  int loggedInClients() {
+    return loggedIn;
+  }
+
+  void addListener(SentLineListener listener) {
+    listeners.add(listener);
+  }
+
+  /** A copy of the log, oldest first; call on the event loop. */
+  List<SentLine> sentLog() {
+    return List.copyOf(sentLog);
+  }
+
+  /** Newest first, at most {@code n}, optionally only spots of {@code call}; on the event loop. */
+  List<SimulatedSpot> history(int n, String call) {
+    List<SimulatedSpot> found = new ArrayList<>(Math.min(n, history.size()));
+    String wanted = call == null ? null : call.toUpperCase(Locale.ROOT);
+    for (SimulatedSpot spot : history) {
+      if (found.size() >= n) {
+        break;
+      }
+      if (wanted == null || spot.dxCall().equals(wanted)) {
+        found.add(spot);
+      }
+    }
+    return found;
+  }
+
+  void register(SimulatorSessionHandler session) {
+    sessions.add(session);
+    loggedIn = sessions.size();
+    if (tick == null && !finished) {
+      startedAt = loop.ticker().nanoTime();
+      spotsSinceStart = 0;
+      tick = loop.schedule(this::tick, tickNanos, TimeUnit.NANOSECONDS);
+      log.info(
+          "simulator: broadcasting {} spots/s{} to {} client(s)",
+          options.rate(),
+          options.count() > 0 ? " (" + options.count() + " in all)" : "",
+          sessions.size());
+    }
+  }
+
+  void unregister(SimulatorSessionHandler session) {
+    sessions.remove(session);
+    loggedIn = sessions.size();
+  }
+
+  private void tick() {
+    tick = null;
+    if (sessions.isEmpty()) {
+      log.info("simulator: no client logged in, pausing after {} spots", spotsSent);
+      return;
+    }
+    long elapsed = loop.ticker().nanoTime() - startedAt;
+    long due = (long) (elapsed / 1e9 * options.rate()) - spotsSinceStart;
+    if (due > options.rate()) {
+      // More than a second behind (a long GC pause): skip ahead rather than burst.
+      log.debug("simulator: {} spots behind, skipping ahead", due);
+      startedAt = loop.ticker().nanoTime();
+      spotsSinceStart = 0;
+      due = 1;
+    }
+    List<SimulatorSessionHandler> receivers = List.copyOf(sessions);
+    for (long i = 0; i < due && !finished; i++) {
+      sendSpot(receivers);
+    }
+    for (SimulatorSessionHandler session : receivers) {
+      session.flush();
+    }
+    if (finished) {
+      log.info("simulator: sent all {} spots, stream ends", spotsSent);
+      return;
+    }
+    tick = loop.schedule(this::tick, tickNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void sendSpot(List<SimulatorSessionHandler> receivers) {
+    SentLine extra = generator.nextExtraOrNull();
+    if (extra != null) {
+      send(receivers, extra, null);
+    }
+    SimulatedSpot spot = generator.nextSpot();
+    history.addFirst(spot);
+    if (history.size() > HISTORY_CAPACITY) {
+      history.removeLast();
+    }
+    send(
+        receivers,
+        new SentLine(
+            SentLine.Kind.SPOT, DxSpiderFormat.spotLine(spot, DxSpiderFormat.DEFAULT_WIDTH)),
+        spot);
+    spotsSinceStart++;
+    spotsSent++;
+    if (options.count() > 0 && spotsSent >= options.count()) {
+      finished = true;
+    }
+  }
+
+  private void send(List<SimulatorSessionHandler> receivers, SentLine line, SimulatedSpot spot) {
+    // A misbehaviour line takes the place of every Nth line of the stream.
+    if (nextIsNth(options.garbageEvery())) {
+      deliver(receivers, generator.garbage(), null);
+    }
+    if (nextIsNth(options.overlongEvery())) {
+      deliver(receivers, generator.overlong(), null);
+    }
+    deliver(receivers, line, spot);
+  }
+
+  private boolean nextIsNth(long n) {
+    return n > 0 && (linesSent + 1) % n == 0;
+  }
+
+  private void deliver(
+      List<SimulatorSessionHandler> receivers, SentLine line, SimulatedSpot spotOrNull) {
+    linesSent++;
+    sentLog.addLast(line);
+    if (sentLog.size() > SENT_LOG_CAPACITY) {
+      sentLog.removeFirst();
+    }
+    for (SentLineListener listener : listeners) {
+      try {
+        listener.onSent(line);
+      } catch (RuntimeException e) {
+        log.warn("simulator: sent-line listener threw", e);
+      }
+    }
+    for (SimulatorSessionHandler session : receivers) {
+      session.deliver(line, spotOrNull);
+    }
+  }
+}

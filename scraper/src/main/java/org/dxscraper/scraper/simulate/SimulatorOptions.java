@@ -1,0 +1,211 @@
+package org.dxscraper.scraper.simulate;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How the simulated node behaves. Counts of 0 switch a feature off.
+ *
+ * @param host address to listen on
+ * @param port port to listen on; 0 picks a free one ({@link SimulatorServer#port()} tells which)
+ * @param rate spots per second, up to 100,000
+ * @param count stop broadcasting after this many spots; 0 = never
+ * @param seed makes the generated calls, frequencies and comments reproducible
+ * @param nodeCall the node's own call in prompts and WWV lines
+ * @param callsFile calls to spot, one per line; generated calls when it is not readable
+ * @param silentAfter a client that has received this many spots gets nothing more, not even
+ *     prompts, but the socket stays open (a stuck node)
+ * @param closeAfter a client that has received this many spots is disconnected
+ * @param garbageEvery every Nth broadcast line is random bytes
+ * @param overlongEvery every Nth broadcast line is 5000 bytes long
+ */
+public record SimulatorOptions(
+    String host,
+    int port,
+    double rate,
+    long count,
+    long seed,
+    String nodeCall,
+    Path callsFile,
+    long silentAfter,
+    long closeAfter,
+    long garbageEvery,
+    long overlongEvery) {
+
+  public static final double MAX_RATE = 100_000;
+
+  private static final Pattern NODE_CALL = Pattern.compile("[A-Z0-9/-]{3,20}");
+
+  public SimulatorOptions {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(nodeCall, "nodeCall");
+    Objects.requireNonNull(callsFile, "callsFile");
+    if (host.isBlank()) {
+      throw new IllegalArgumentException("host must be non-blank, got '" + host + "'");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535 (0 = any free port), got " + port);
+    }
+    if (!(rate > 0 && rate <= MAX_RATE)) {
+      throw new IllegalArgumentException(
+          "rate must be > 0 and <= " + (long) MAX_RATE + " spots per second, got " + rate);
+    }
+    if (!NODE_CALL.matcher(nodeCall).matches()) {
+      throw new IllegalArgumentException(
+          "nodeCall must be 3..20 capital letters, digits, '/' or '-', got '" + nodeCall + "'");
+    }
+    requireNotNegative("count", count);
+    requireNotNegative("silentAfter", silentAfter);
+    requireNotNegative("closeAfter", closeAfter);
+    requireNotNegative("garbageEvery", garbageEvery);
+    requireNotNegative("overlongEvery", overlongEvery);
+  }
+
+  /** 127.0.0.1, a free port, 10 spots/s without end, seed 1, node SIM-1, well-behaved. */
+  public static SimulatorOptions defaults() {
+    return new SimulatorOptions(
+        "127.0.0.1", 0, 10, 0, 1, "SIM-1", SpotGenerator.MASTER_SCP, 0, 0, 0, 0);
+  }
+
+  public SimulatorOptions withListen(String newHost, int newPort) {
+    return new SimulatorOptions(
+        newHost,
+        newPort,
+        rate,
+        count,
+        seed,
+        nodeCall,
+        callsFile,
+        silentAfter,
+        closeAfter,
+        garbageEvery,
+        overlongEvery);
+  }
+
+  public SimulatorOptions withRate(double newRate) {
+    return new SimulatorOptions(
+        host,
+        port,
+        newRate,
+        count,
+        seed,
+        nodeCall,
+        callsFile,
+        silentAfter,
+        closeAfter,
+        garbageEvery,
+        overlongEvery);
+  }
+
+  public SimulatorOptions withCount(long newCount) {
+    return new SimulatorOptions(
+        host,
+        port,
+        rate,
+        newCount,
+        seed,
+        nodeCall,
+        callsFile,
+        silentAfter,
+        closeAfter,
+        garbageEvery,
+        overlongEvery);
+  }
+
+  public SimulatorOptions withSeed(long newSeed) {
+    return new SimulatorOptions(
+        host,
+        port,
+        rate,
+        count,
+        newSeed,
+        nodeCall,
+        callsFile,
+        silentAfter,
+        closeAfter,
+        garbageEvery,
+        overlongEvery);
+  }
+
+  public SimulatorOptions withCallsFile(Path newCallsFile) {
+    return new SimulatorOptions(
+        host,
+        port,
+        rate,
+        count,
+        seed,
+        nodeCall,
+        newCallsFile,
+        silentAfter,
+        closeAfter,
+        garbageEvery,
+        overlongEvery);
+  }
+
+  public SimulatorOptions withSilentAfter(long spots) {
+    return new SimulatorOptions(
+        host,
+        port,
+        rate,
+        count,
+        seed,
+        nodeCall,
+        callsFile,
+        spots,
+        closeAfter,
+        garbageEvery,
+        overlongEvery);
+  }
+
+  public SimulatorOptions withCloseAfter(long spots) {
+    return new SimulatorOptions(
+        host,
+        port,
+        rate,
+        count,
+        seed,
+        nodeCall,
+        callsFile,
+        silentAfter,
+        spots,
+        garbageEvery,
+        overlongEvery);
+  }
+
+  public SimulatorOptions withGarbageEvery(long lines) {
+    return new SimulatorOptions(
+        host,
+        port,
+        rate,
+        count,
+        seed,
+        nodeCall,
+        callsFile,
+        silentAfter,
+        closeAfter,
+        lines,
+        overlongEvery);
+  }
+
+  public SimulatorOptions withOverlongEvery(long lines) {
+    return new SimulatorOptions(
+        host,
+        port,
+        rate,
+        count,
+        seed,
+        nodeCall,
+        callsFile,
+        silentAfter,
+        closeAfter,
+        garbageEvery,
+        lines);
+  }
+
+  private static void requireNotNegative(String name, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + " must be >= 0 (0 = off), got " + value);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package org.dxscraper.scraper.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.dxscraper.scraper.cluster.Wire.bytes;
+import static org.dxscraper.scraper.cluster.Wire.receivedBytes;
+import static org.dxscraper.scraper.cluster.Wire.text;
+import static org.dxscraper.scraper.cluster.Wire.written;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TelnetFilterDecoderTest {
+
+  private static final int IAC = 0xFF;
+  private static final int DONT = 0xFE;
+  private static final int DO = 0xFD;
+  private static final int WONT = 0xFC;
+  private static final int WILL = 0xFB;
+  private static final int SB = 0xFA;
+  private static final int SE = 0xF0;
+  private static final int TERMINAL_TYPE = 0x18;
+  private static final int ECHO = 0x01;
+  private static final int LINEMODE = 0x22;
+
+  private NodeCounters counters;
+  private EmbeddedChannel channel;
+
+  @BeforeEach
+  void setUp() {
+    counters = new NodeCounters();
+    channel = new EmbeddedChannel(new TelnetFilterDecoder("test", counters));
+  }
+
+  @Test
+  void passesPlainTextThroughUnchanged() {
+    channel.writeInbound(text("DX de K1XX: 14025.0 plain\r\n"));
+
+    assertThat(receivedBytes(channel)).isEqualTo("DX de K1XX: 14025.0 plain\r\n");
+    assertThat(written(channel)).isEmpty();
+  }
+
+  @Test
+  void answersDoWithWont() {
+    channel.writeInbound(bytes(IAC, DO, TERMINAL_TYPE, 'o', 'k'));
+
+    assertThat(written(channel)).isEqualTo(chars(IAC, WONT, TERMINAL_TYPE));
+    assertThat(receivedBytes(channel)).isEqualTo("ok");
+    assertThat(counters.negotiationsRefused()).isEqualTo(1);
+  }
+
+  @Test
+  void answersWillWithDont() {
+    channel.writeInbound(bytes(IAC, WILL, ECHO));
+
+    assertThat(written(channel)).isEqualTo(chars(IAC, DONT, ECHO));
+    assertThat(receivedBytes(channel)).isEmpty();
+  }
+
+  @Test
+  void ignoresRbnWontLinemodeWithoutAnswering() {
+    channel.writeInbound(bytes(IAC, WONT, LINEMODE));
+    channel.writeInbound(text("Please enter your call: "));
+
+    assertThat(written(channel)).isEmpty();
+    assertThat(receivedBytes(channel)).isEqualTo("Please enter your call: ");
+    assertThat(counters.negotiationsRefused()).isZero();
+  }
+
+  @Test
+  void ignoresDontWithoutAnswering() {
+    channel.writeInbound(bytes(IAC, DONT, ECHO, 'x'));
+
+    assertThat(written(channel)).isEmpty();
+    assertThat(receivedBytes(channel)).isEqualTo("x");
+  }
+
+  @Test
+  void answersEachRequestOnlyOnceSoPeersCannotLoop() {
+    channel.writeInbound(bytes(IAC, DO, TERMINAL_TYPE));
+    channel.writeInbound(bytes(IAC, DO, TERMINAL_TYPE));
+
+    assertThat(written(channel)).isEqualTo(chars(IAC, WONT, TERMINAL_TYPE));
+    assertThat(counters.negotiationsRefused()).isEqualTo(1);
+  }
+
+  @Test
+  void turnsDoubledIacIntoOneDataByte() {
+    channel.writeInbound(bytes('a', IAC, IAC, 'b'));
+
+    assertThat(receivedBytes(channel)).isEqualTo("a\u00ffb");
+  }
+
+  @Test
+  void handlesCommandSplitAcrossReads() {
+    channel.writeInbound(bytes('a', IAC));
+    channel.writeInbound(bytes(DO));
+    channel.writeInbound(bytes(TERMINAL_TYPE, 'b'));
+
+    assertThat(written(channel)).isEqualTo(chars(IAC, WONT, TERMINAL_TYPE));
+    assertThat(receivedBytes(channel)).isEqualTo("ab");
+  }
+
+  @Test
+  void dropsSubnegotiationSplitAcrossReads() {
+    channel.writeInbound(bytes('x', IAC, SB, TERMINAL_TYPE));
+    channel.writeInbound(bytes(1, IAC, IAC, 'q', IAC));
+    channel.writeInbound(bytes(SE, 'y'));
+
+    assertThat(receivedBytes(channel)).isEqualTo("xy");
+    assertThat(written(channel)).isEmpty();
+  }
+
+  @Test
+  void endsStraySubnegotiationAtLineEnd() {
+    // 0xFF 0xFA inside a Latin-1 comment, not a real subnegotiation: lose only that line's rest.
+    channel.writeInbound(text("DX de K1XX: comment \u00ff\u00fa tail\r\nnext line\r\n"));
+
+    assertThat(receivedBytes(channel)).isEqualTo("DX de K1XX: comment \nnext line\r\n");
+  }
+
+  @Test
+  void givesUpOnSubnegotiationWithoutEnd() {
+    channel.writeInbound(bytes(IAC, SB, TERMINAL_TYPE));
+    channel.writeInbound(text("z".repeat(TelnetFilterDecoder.MAX_SUBNEGOTIATION_BYTES) + "data"));
+
+    assertThat(receivedBytes(channel)).isEqualTo("data");
+  }
+
+  @Test
+  void ignoresOtherCommandsLikeGoAhead() {
+    channel.writeInbound(bytes('a', IAC, 0xF9, 'b'));
+
+    assertThat(receivedBytes(channel)).isEqualTo("ab");
+    assertThat(written(channel)).isEmpty();
+  }
+
+  private static String chars(int... values) {
+    StringBuilder b = new StringBuilder();
+    for (int value : values) {
+      b.append((char) value);
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,299 @@
+package org.dxscraper.scraper.simulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.codec.string.StringDecoder;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The simulated node's user session on an embedded channel, with virtual time. */
+class SimulatorSessionHandlerTest {
+
+  private static final Instant NOW = Instant.parse("2027-03-03T21:07:00Z");
+  private static final String PROMPT = "N0CALL de SIM-1 03-Mar-2027 2107Z dxspider >";
+  private static final String BEEP = "\u0007\u0007";
+
+  private EmbeddedChannel channel;
+  private SimulatorBroadcaster broadcaster;
+
+  private void start(SimulatorOptions options) {
+    channel = new EmbeddedChannel();
+    channel.freezeTime();
+    InstantSource clock = InstantSource.fixed(NOW);
+    SpotGenerator generator =
+        new SpotGenerator(
+            SpotGenerator.generatedCalls(3, 500), options.seed(), options.nodeCall(), clock);
+    broadcaster = new SimulatorBroadcaster(options, generator, channel.eventLoop());
+    channel
+        .pipeline()
+        .addLast(new LineBasedFrameDecoder(SimulatorInitializer.MAX_COMMAND_LENGTH))
+        .addLast(new StringDecoder(StandardCharsets.ISO_8859_1))
+        .addLast(new SimulatorSessionHandler(options, broadcaster, clock));
+  }
+
+  private static SimulatorOptions options() {
+    return SimulatorOptions.defaults().withRate(10).withSeed(3);
+  }
+
+  private void send(String line) {
+    channel.writeInbound(Unpooled.copiedBuffer(line + "\r\n", StandardCharsets.ISO_8859_1));
+  }
+
+  private void loginAndDrain() {
+    written();
+    send("n0call");
+    written();
+  }
+
+  private void advance(Duration duration) {
+    channel.advanceTimeBy(duration.toMillis(), TimeUnit.MILLISECONDS);
+    channel.runScheduledPendingTasks();
+  }
+
+  private String written() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (Object msg = channel.readOutbound(); msg != null; msg = channel.readOutbound()) {
+      ByteBuf buf = (ByteBuf) msg;
+      byte[] chunk = new byte[buf.readableBytes()];
+      buf.readBytes(chunk);
+      buf.release();
+      out.writeBytes(chunk);
+    }
+    return out.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  /** Lines as sent, BEL bytes kept, CRLF removed. */
+  private List<String> writtenLines() {
+    String text = written();
+    assertThat(text).endsWith("\r\n");
+    return Arrays.asList(text.substring(0, text.length() - 2).split("\r\n", -1));
+  }
+
+  private List<String> spotLines(List<String> lines) {
+    return lines.stream().filter(l -> l.startsWith("DX de ")).toList();
+  }
+
+  @Test
+  void sendsLoginPromptWithoutNewline() {
+    start(options());
+
+    assertThat(written()).isEqualTo("login: ");
+  }
+
+  @Test
+  void rejectsInvalidCallsignAndCloses() {
+    start(options());
+    written();
+
+    send("foo");
+
+    assertThat(written()).isEqualTo("Sorry FOO is an invalid callsign\r\n");
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void greetsWithHelloVersionAndPrompt() {
+    start(options());
+    written();
+
+    send("n0call");
+
+    assertThat(writtenLines())
+        .containsExactly(
+            "Hello N0CALL, this is SIM-1 in Loopback", "running DXSpider V1.57 build 441", PROMPT);
+    assertThat(broadcaster.loggedInClients()).isEqualTo(1);
+  }
+
+  @Test
+  void acceptsCallsWithPrefixSuffixAndSsid() {
+    start(options());
+    written();
+
+    send("VE3/G4AAA/P-12");
+
+    assertThat(writtenLines()).first().isEqualTo("Hello VE3/G4AAA/P-12, this is SIM-1 in Loopback");
+  }
+
+  @Test
+  void answersEveryCommandWithReplyAndPrompt() {
+    start(options());
+    loginAndDrain();
+
+    send("set/page 0");
+    send("unset/beep");
+    send("set/beep");
+    send("set/width 60");
+    send("set/width 100");
+    send("");
+    send("sh/width");
+
+    assertThat(writtenLines())
+        .containsExactly(
+            "Page Length is now 0 lines",
+            PROMPT,
+            "Beeps are now off",
+            PROMPT,
+            "Beeps are now on",
+            PROMPT,
+            "Page width is now 80 columns",
+            PROMPT,
+            "Page width is now 100 columns",
+            PROMPT,
+            PROMPT,
+            "Invalid command",
+            PROMPT);
+  }
+
+  @Test
+  void broadcastsSpotsAtTheRateWithBellsBeforeCrLf() {
+    start(options());
+    loginAndDrain();
+
+    advance(Duration.ofSeconds(1));
+
+    List<String> spots = spotLines(writtenLines());
+    assertThat(spots).hasSize(10);
+    assertThat(spots).allSatisfy(l -> assertThat(l).hasSize(75 + 2).endsWith("Z" + BEEP));
+    assertThat(broadcaster.spotsSent()).isEqualTo(10);
+  }
+
+  @Test
+  void dropsTheBellsAfterUnsetBeep() {
+    start(options());
+    loginAndDrain();
+    send("unset/beep");
+    written();
+
+    advance(Duration.ofSeconds(1));
+
+    assertThat(spotLines(writtenLines())).hasSize(10).allSatisfy(l -> assertThat(l).endsWith("Z"));
+  }
+
+  @Test
+  void widensTheCommentAfterSetWidth() {
+    start(options());
+    loginAndDrain();
+    send("set/width 100");
+    written();
+
+    advance(Duration.ofSeconds(1));
+
+    assertThat(spotLines(writtenLines())).allSatisfy(l -> assertThat(l).hasSize(95 + 2));
+  }
+
+  @Test
+  void logsEveryBroadcastLineInTheDefaultFormat() {
+    start(options());
+    loginAndDrain();
+    advance(Duration.ofSeconds(3));
+
+    List<String> received = writtenLines().stream().map(l -> l.replace(BEEP, "")).toList();
+
+    assertThat(received)
+        .containsExactlyElementsOf(broadcaster.sentLog().stream().map(SentLine::text).toList());
+  }
+
+  @Test
+  void showsHistoryNewestFirst() {
+    start(options());
+    loginAndDrain();
+    advance(Duration.ofSeconds(1));
+    List<String> spots = spotLines(writtenLines());
+
+    send("sh/dx 3");
+
+    List<String> reply = writtenLines();
+    assertThat(reply).hasSize(4).last().isEqualTo(PROMPT);
+    for (int i = 0; i < 3; i++) {
+      String[] history = reply.get(i).trim().split(" +");
+      String[] spot = spots.get(spots.size() - 1 - i).substring(6).trim().split(" +");
+      assertThat(history[0]).isEqualTo(spot[1]); // frequency
+      assertThat(history[1]).isEqualTo(spot[2]); // call
+      assertThat(history[2]).isEqualTo("03-Mar-2027");
+    }
+  }
+
+  @Test
+  void saysSeventyThreeAndClosesOnBye() {
+    start(options());
+    loginAndDrain();
+
+    send("bye");
+
+    assertThat(written()).startsWith("73 N0CALL");
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(broadcaster.loggedInClients()).isZero();
+  }
+
+  @Test
+  void stopsAfterCount() {
+    start(options().withRate(100).withCount(5));
+    loginAndDrain();
+
+    advance(Duration.ofSeconds(1));
+    advance(Duration.ofSeconds(1));
+
+    assertThat(spotLines(writtenLines())).hasSize(5);
+    assertThat(broadcaster.spotsSent()).isEqualTo(5);
+  }
+
+  @Test
+  void closesTheConnectionAfterCloseAfterSpots() {
+    start(options().withCloseAfter(3));
+    loginAndDrain();
+
+    advance(Duration.ofSeconds(1));
+
+    assertThat(spotLines(writtenLines())).hasSize(3);
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void goesSilentButStaysConnectedAfterSilentAfterSpots() {
+    start(options().withSilentAfter(3));
+    loginAndDrain();
+    advance(Duration.ofSeconds(1));
+    assertThat(spotLines(writtenLines())).hasSize(3);
+
+    send("sh/dx 1");
+    advance(Duration.ofSeconds(1));
+
+    assertThat(written()).isEmpty();
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(broadcaster.spotsSent()).isEqualTo(20);
+  }
+
+  @Test
+  void replacesEveryNthLineWithGarbageOrAnOverlongLine() {
+    start(options().withRate(100).withCount(60).withGarbageEvery(10).withOverlongEvery(25));
+    loginAndDrain();
+
+    advance(Duration.ofSeconds(1));
+
+    List<SentLine> log = broadcaster.sentLog();
+    assertThat(log).filteredOn(l -> l.kind() == SentLine.Kind.GARBAGE).isNotEmpty();
+    assertThat(log).filteredOn(l -> l.kind() == SentLine.Kind.OVERLONG).isNotEmpty();
+    assertThat(log.get(9).kind()).isEqualTo(SentLine.Kind.GARBAGE);
+    assertThat(log.get(24).kind()).isEqualTo(SentLine.Kind.OVERLONG);
+    assertThat(written()).contains("x".repeat(4000));
+  }
+
+  @Test
+  void pausesTheStreamWhileNobodyIsLoggedIn() {
+    start(options());
+    advance(Duration.ofSeconds(5));
+
+    assertThat(broadcaster.spotsSent()).isZero();
+  }
+}
