@@ -1,18 +1,170 @@
 package org.dxscraper.scraper.cli;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.dxscraper.scraper.simulate.SentLine;
+import org.dxscraper.scraper.simulate.SimulatorOptions;
+import org.dxscraper.scraper.simulate.SimulatorServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code dx-scraper simulate}: not built yet. */
-@Command(name = "simulate", mixinStandardHelpOptions = true, description = "Not built yet.")
+/**
+ * {@code dx-scraper simulate}: a loopback cluster node that speaks like DXSpider, for trying the
+ * daemon without a real node and for tests. Prints every broadcast line it sends to stdout.
+ */
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Runs a cluster node on HOST:PORT that behaves like DXSpider (login: prompt, set/page,"
+          + " unset/beep, set/width, sh/dx, bye) and broadcasts spots to every logged-in client."
+          + " Every line it broadcasts is printed to stdout. Stop it with Ctrl-C."
+    })
 final class SimulateCommand implements Callable<Integer> {
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:7300",
+      description = "Where to listen; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  String listen;
+
+  @Option(
+      names = "--rate",
+      paramLabel = "SPOTS_PER_S",
+      defaultValue = "10",
+      description = "Spots per second while a client is logged in (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(
+      names = "--count",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "Stop broadcasting after N spots; 0 never stops (default: ${DEFAULT-VALUE}).")
+  long count;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Seed for calls, frequencies and comments (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--calls",
+      paramLabel = "FILE",
+      description =
+          "Calls to spot, one per line (default: Debian's hamradio-files MASTER.SCP when"
+              + " installed, else generated calls).")
+  Path callsFile;
+
+  @Option(
+      names = "--silent-after",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "Misbehave: after N spots a client gets nothing more, socket left open.")
+  long silentAfter;
+
+  @Option(
+      names = "--close-after",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "Misbehave: close a client's connection after N spots.")
+  long closeAfter;
+
+  @Option(
+      names = "--garbage-every",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "Misbehave: every Nth line is random bytes.")
+  long garbageEvery;
+
+  @Option(
+      names = "--overlong-every",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "Misbehave: every Nth line is 5000 bytes long.")
+  long overlongEvery;
+
   @Spec CommandSpec spec;
 
   @Override
-  public Integer call() {
-    spec.commandLine().getErr().println("dx-scraper: simulate is not built yet");
-    return Main.EXIT_FAILED;
+  public Integer call() throws InterruptedException {
+    SimulatorOptions options = options();
+    // The listener runs on the simulator's event loop: it only queues, this thread prints.
+    BlockingQueue<SentLine> printQueue = new LinkedBlockingQueue<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (SimulatorServer server = new SimulatorServer(options, InstantSource.system())) {
+      server.addListener(printQueue::add);
+      server.start();
+      spec.commandLine()
+          .getErr()
+          .printf("simulate: listening on %s:%d%n", options.host(), server.port());
+      spec.commandLine().getErr().flush();
+      Thread hook = new Thread(stopped::countDown, "simulate-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
+      print(printQueue, stopped);
+    }
+    return 0;
+  }
+
+  private static void print(BlockingQueue<SentLine> queue, CountDownLatch stopped)
+      throws InterruptedException {
+    Writer out =
+        new BufferedWriter(
+            new OutputStreamWriter(System.out, StandardCharsets.ISO_8859_1), 1 << 16);
+    try {
+      while (stopped.getCount() > 0) {
+        SentLine line = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (line == null) {
+          out.flush();
+          continue;
+        }
+        out.write(line.text());
+        out.write('\n');
+      }
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write to stdout", e);
+    }
+  }
+
+  private SimulatorOptions options() {
+    int colon = listen.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--listen must be HOST:PORT, got '" + listen + "'");
+    }
+    try {
+      SimulatorOptions options =
+          SimulatorOptions.defaults()
+              .withListen(
+                  listen.substring(0, colon).replace("[", "").replace("]", ""),
+                  Integer.parseInt(listen.substring(colon + 1)))
+              .withRate(rate)
+              .withCount(count)
+              .withSeed(seed)
+              .withSilentAfter(silentAfter)
+              .withCloseAfter(closeAfter)
+              .withGarbageEvery(garbageEvery)
+              .withOverlongEvery(overlongEvery);
+      return callsFile == null ? options : options.withCallsFile(callsFile);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, listen);
+    }
   }
 }

@@ -8,8 +8,10 @@ import java.util.Objects;
  *
  * @param kind what the line is
  * @param text the line; {@link Kind#GARBAGE} text maps one char to one byte (ISO-8859-1)
+ * @param spot for {@link Kind#SPOT}, the spot's fields as the simulator made them (before the
+ *     comment is cut to the line's width); null for other kinds
  */
-public record SentLine(Kind kind, String text) {
+public record SentLine(Kind kind, String text, SimulatedSpot spot) {
 
   /** What a broadcast line is. */
   public enum Kind {
@@ -31,5 +33,13 @@ public record SentLine(Kind kind, String text) {
   public SentLine {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(text, "text");
+    if ((kind == Kind.SPOT) != (spot != null)) {
+      throw new IllegalArgumentException(
+          "a SPOT line carries its spot and no other line does, got " + kind + " with " + spot);
+    }
+  }
+
+  SentLine(Kind kind, String text) {
+    this(kind, text, null);
   }
 }

@@ -154,7 +154,7 @@ final class SimulatorBroadcaster {
     send(
         receivers,
         new SentLine(
-            SentLine.Kind.SPOT, DxSpiderFormat.spotLine(spot, DxSpiderFormat.DEFAULT_WIDTH)),
+            SentLine.Kind.SPOT, DxSpiderFormat.spotLine(spot, DxSpiderFormat.DEFAULT_WIDTH), spot),
         spot);
     spotsSinceStart++;
     spotsSent++;

@@ -3,15 +3,22 @@ package org.dxscraper.scraper.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.dxscraper.scraper.parse.LineParser;
 import org.dxscraper.scraper.parse.NodeSoftware;
+import org.dxscraper.scraper.parse.Spot;
 import org.dxscraper.scraper.simulate.SentLine;
+import org.dxscraper.scraper.simulate.SimulatedSpot;
 import org.dxscraper.scraper.simulate.SimulatorOptions;
 import org.dxscraper.scraper.simulate.SimulatorServer;
+import org.dxscraper.scraper.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -90,6 +97,33 @@ class ClusterClientSimulatorIT {
     assertThat(status.counters().overlongLinesDiscarded()).isZero();
     assertThat(status.counters().disconnects()).isZero();
     assertThat(received).contains("Page Length is now 0 lines");
+  }
+
+  @Test
+  void everyBroadcastSpotParsesFieldForFieldToWhatTheSimulatorMadeIt() {
+    connect(SimulatorOptions.defaults().withRate(2000).withCount(300).withSeed(7), "N0CALL", FAST);
+    Await.until(() -> "300 spots, have " + spots().size(), () -> spots().size() == 300, DEADLINE);
+    List<SimulatedSpot> made =
+        server.sentLines().stream().map(SentLine::spot).filter(Objects::nonNull).toList();
+    LineParser parser = new LineParser();
+    Instant now = Instant.now();
+
+    List<String> received = spots();
+
+    assertThat(made).hasSize(300);
+    for (int i = 0; i < made.size(); i++) {
+      SimulatedSpot expected = made.get(i);
+      Spot spot = (Spot) parser.parse(received.get(i), now);
+      String comment = expected.comment();
+      // DXSpider cuts the comment to 30 columns at the default width of 80.
+      String shown = comment.length() > 30 ? comment.substring(0, 30) : comment;
+      assertThat(spot.spotter()).as(received.get(i)).isEqualTo(expected.spotter());
+      assertThat(spot.frequencyHz()).as(received.get(i)).isEqualTo(expected.frequencyHz());
+      assertThat(spot.dxCall()).as(received.get(i)).isEqualTo(expected.dxCall());
+      assertThat(spot.comment()).as(received.get(i)).isEqualTo(shown.strip());
+      assertThat(spot.timeFromLine()).isTrue();
+      assertThat(spot.spottedAt()).isEqualTo(expected.time().truncatedTo(ChronoUnit.MINUTES));
+    }
   }
 
   @Test

@@ -1,4 +1,4 @@
-package org.dxscraper.scraper.cluster;
+package org.dxscraper.scraper.testing;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -7,13 +7,13 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Polls a condition until it holds or a deadline passes; for tests against real sockets. */
-final class Await {
+public final class Await {
 
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   private Await() {}
 
-  static void until(Supplier<String> what, BooleanSupplier condition, Duration timeout) {
+  public static void until(Supplier<String> what, BooleanSupplier condition, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {
