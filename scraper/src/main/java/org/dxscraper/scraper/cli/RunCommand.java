@@ -1,9 +1,22 @@
 package org.dxscraper.scraper.cli;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.dxscraper.scraper.cluster.NodeConfig;
+import org.dxscraper.scraper.cluster.ReconnectBackoff;
+import org.dxscraper.scraper.enrich.CtyDat;
+import org.dxscraper.scraper.ingest.Daemon;
 import org.dxscraper.scraper.store.Database;
 import org.dxscraper.scraper.store.Migrations;
+import org.dxscraper.scraper.store.SpotWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -13,14 +26,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code dx-scraper run}: the daemon. */
+/** {@code dx-scraper run}: the daemon. Runs until SIGTERM or SIGINT, then exits 0. */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Logs in to the given cluster nodes and stores every spot in PostgreSQL (embedded under"
-          + " --data-dir unless --db-url names a server)."
+      "Logs in to the given cluster nodes and stores every spot, WWV/WCY report and"
+          + " announcement in PostgreSQL (embedded under --data-dir unless --db-url names a"
+          + " server). Stops on SIGTERM or Ctrl-C after storing what it received."
     })
 final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -38,12 +52,111 @@ final class RunCommand implements Callable<Integer> {
       description = "A cluster node to log in to; repeat for several. Required.")
   List<String> nodes;
 
+  @Option(
+      names = "--node-password-file",
+      paramLabel = "FILE",
+      description = "Password for nodes that ask for one (first line of FILE); never logged.")
+  Path nodePasswordFile;
+
+  @Option(
+      names = "--init-command",
+      paramLabel = "COMMAND",
+      split = ";",
+      description =
+          "Command sent to every node after login; repeat or separate with ';'"
+              + " (default: set/page 0).")
+  List<String> initCommands;
+
+  @Option(
+      names = "--cty",
+      paramLabel = "FILE",
+      defaultValue = "/usr/share/hamradio-files/cty.dat",
+      description =
+          "cty.dat for DXCC entity, continent and CQ zone; without it those columns stay empty"
+              + " (default: ${DEFAULT-VALUE}, Debian package hamradio-files).")
+  Path cty;
+
+  @Option(
+      names = "--batch-size",
+      paramLabel = "ROWS",
+      defaultValue = "1000",
+      description = "Rows per database transaction at most (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(
+      names = "--batch-age",
+      paramLabel = "DURATION",
+      defaultValue = "200ms",
+      converter = DurationConverter.class,
+      description = "How long a row waits for others before its batch is written (default: 200ms).")
+  Duration batchAge;
+
+  @Option(
+      names = "--status-every",
+      paramLabel = "DURATION",
+      defaultValue = "1m",
+      converter = DurationConverter.class,
+      description = "How often to log the status line (default: 1m).")
+  Duration statusEvery;
+
   @Mixin DatabaseOptions database;
 
   @Spec CommandSpec spec;
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
+    List<NodeConfig> nodeConfigs = nodeConfigs();
+    SpotWriter.Settings settings = writerSettings();
+    CtyDat ctyDat = loadCty();
+    log.info(
+        "run: callsign {}, {} node(s), batches of up to {} rows or {} ms, status every {}",
+        callsign,
+        nodeConfigs.size(),
+        settings.batchSize(),
+        settings.batchAge().toMillis(),
+        statusEvery);
+    Database db = Database.open(database.toConfig());
+    try {
+      log.info("{}: {}", db, Migrations.migrate(db.dataSource()).summary());
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+    Daemon daemon =
+        new Daemon(
+                nodeConfigs,
+                db,
+                ctyDat,
+                settings,
+                InstantSource.system(),
+                ReconnectBackoff.DEFAULT,
+                sinceReceived -> {})
+            .start(statusEvery);
+    // SIGTERM and SIGINT run shutdown hooks; this one stops reading, stores what was received
+    // and ends the process with 0, which service managers take as a clean stop (the JVM's own
+    // exit status after a signal would be 143).
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  int status = 0;
+                  try {
+                    log.info("signal received: stopping");
+                    daemon.close();
+                    db.close();
+                  } catch (RuntimeException e) {
+                    log.error("shutdown failed", e);
+                    status = 1;
+                  }
+                  System.err.flush();
+                  Runtime.getRuntime().halt(status);
+                },
+                "shutdown"));
+    new CountDownLatch(1).await();
+    return 0;
+  }
+
+  private List<NodeConfig> nodeConfigs() {
     if (callsign == null || callsign.isBlank()) {
       throw new ParameterException(
           spec.commandLine(), "--callsign is required (or DX_SCRAPER_CALLSIGN)");
@@ -53,10 +166,52 @@ final class RunCommand implements Callable<Integer> {
           spec.commandLine(),
           "at least one --node NAME=HOST:PORT is required (or DX_SCRAPER_NODE)");
     }
-    try (Database db = Database.open(database.toConfig())) {
-      log.info("{}: {}", db, Migrations.migrate(db.dataSource()).summary());
-      log.warn("The ingest pipeline is not built yet; the database is ready at {}", db.jdbcUrl());
+    String password = nodePasswordFile == null ? null : firstLine(nodePasswordFile);
+    List<NodeConfig> configs = new ArrayList<>();
+    for (String node : nodes) {
+      try {
+        NodeConfig config = NodeConfig.parse(node, callsign.strip());
+        if (password != null) {
+          config = config.withPassword(password);
+        }
+        if (initCommands != null && !initCommands.isEmpty()) {
+          config = config.withInitCommands(initCommands.stream().map(String::strip).toList());
+        }
+        configs.add(config);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--node " + node + ": " + e.getMessage());
+      }
     }
-    return 0;
+    return configs;
+  }
+
+  private SpotWriter.Settings writerSettings() {
+    try {
+      SpotWriter.Settings d = SpotWriter.Settings.DEFAULTS;
+      return new SpotWriter.Settings(
+          batchSize, batchAge, d.highWater(), d.lowWater(), d.shutdownGrace());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private CtyDat loadCty() {
+    try {
+      return CtyDat.loadIfPresent(cty).orElse(null);
+    } catch (IOException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--cty " + cty + " cannot be read: " + e.getMessage());
+    }
+  }
+
+  private String firstLine(Path file) {
+    try {
+      String content = Files.readString(file, StandardCharsets.UTF_8);
+      int end = content.indexOf('\n');
+      return (end < 0 ? content : content.substring(0, end)).stripTrailing();
+    } catch (IOException e) {
+      throw new ParameterException(
+          spec.commandLine(), "cannot read --node-password-file " + file + ": " + e.getMessage());
+    }
   }
 }

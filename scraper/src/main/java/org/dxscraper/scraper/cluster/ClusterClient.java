@@ -134,6 +134,16 @@ public final class ClusterClient implements AutoCloseable {
     connectors.get(node).disconnect(reason);
   }
 
+  /**
+   * Stops ({@code false}) or resumes ({@code true}) reading from every node. While paused, lines
+   * wait in the kernel's buffers and TCP slows the nodes down; nothing is dropped here.
+   */
+  public void setReading(boolean reading) {
+    for (NodeConnector connector : connectors.values()) {
+      connector.setReading(reading);
+    }
+  }
+
   /** Closes every connection and stops the event loop; waits up to a few seconds. */
   @Override
   public void close() {

@@ -32,6 +32,7 @@ final class NodeConnector {
   private int failuresInARow;
   private Channel channel;
   private Future<?> reconnectTimer;
+  private boolean paused;
 
   NodeConnector(
       NodeConfig config,
@@ -57,6 +58,20 @@ final class NodeConnector {
           if (channel != null) {
             log.info("{}: disconnecting: {}", config.name(), reason);
             channel.close();
+          }
+        });
+  }
+
+  /**
+   * Stops or resumes reading from the node (back-pressure: the kernel's receive buffer fills and
+   * TCP slows the node down). Holds for connections made later, too.
+   */
+  void setReading(boolean reading) {
+    loop.execute(
+        () -> {
+          paused = !reading;
+          if (channel != null) {
+            channel.config().setAutoRead(reading);
           }
         });
   }
@@ -102,6 +117,7 @@ final class NodeConnector {
       return;
     }
     channel = future.channel();
+    channel.config().setAutoRead(!paused);
     channel.closeFuture().addListener(f -> onClosed(loginsBefore));
     if (stopped) {
       channel.close();

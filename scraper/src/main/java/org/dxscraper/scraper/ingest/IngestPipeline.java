@@ -1,0 +1,71 @@
+package org.dxscraper.scraper.ingest;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.dxscraper.scraper.cluster.LineSink;
+import org.dxscraper.scraper.parse.Announcement;
+import org.dxscraper.scraper.parse.ClusterMessage;
+import org.dxscraper.scraper.parse.LineParser;
+import org.dxscraper.scraper.parse.SolarReport;
+import org.dxscraper.scraper.parse.Spot;
+import org.dxscraper.scraper.parse.Unparsed;
+import org.dxscraper.scraper.store.PendingRow.AnnouncementRow;
+import org.dxscraper.scraper.store.PendingRow.SolarRow;
+import org.dxscraper.scraper.store.SpotWriter;
+
+/**
+ * Where every line from every node goes: parsed, enriched and handed to the writer. Runs on the
+ * Netty event loop, so it only does cheap, non-blocking work (parsing and enrichment are pure and
+ * allocation-light; {@link SpotWriter#submit} never blocks).
+ */
+public final class IngestPipeline implements LineSink {
+  private final LineParser parser = new LineParser();
+  private final Enricher enricher;
+  private final SpotWriter writer;
+  private final Map<String, NodeIngestStats> nodes = new LinkedHashMap<>();
+
+  /**
+   * @param nodeNames every configured node, so that each has its counters from the start
+   */
+  public IngestPipeline(Collection<String> nodeNames, Enricher enricher, SpotWriter writer) {
+    this.enricher = Objects.requireNonNull(enricher, "enricher");
+    this.writer = Objects.requireNonNull(writer, "writer");
+    for (String name : nodeNames) {
+      nodes.put(name, new NodeIngestStats());
+    }
+  }
+
+  @Override
+  public void onLine(String node, String line, Instant receivedAt) {
+    NodeIngestStats stats = nodes.get(node);
+    if (stats == null) {
+      throw new IllegalArgumentException("line from unconfigured node '" + node + "'");
+    }
+    stats.lines.increment();
+    ClusterMessage message = parser.parse(line, receivedAt);
+    switch (message) {
+      case Spot spot -> {
+        stats.spots.increment();
+        writer.submit(enricher.row(node, spot, receivedAt));
+      }
+      case SolarReport report -> {
+        stats.solarReports.increment();
+        writer.submit(new SolarRow(node, receivedAt, report));
+      }
+      case Announcement announcement -> {
+        stats.announcements.increment();
+        writer.submit(new AnnouncementRow(node, receivedAt, announcement));
+      }
+      case Unparsed unparsed -> stats.unparsed(unparsed.reason());
+      default -> stats.otherMessages.increment();
+    }
+  }
+
+  /** Counters per node, in configuration order; the map never changes after construction. */
+  public Map<String, NodeIngestStats> nodes() {
+    return java.util.Collections.unmodifiableMap(nodes);
+  }
+}

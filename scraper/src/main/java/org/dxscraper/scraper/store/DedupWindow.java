@@ -1,0 +1,48 @@
+package org.dxscraper.scraper.store;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Remembers the identities of the last spots seen, so that most duplicates (the same spot from a
+ * second node a moment later) never reach the database. The database's unique key stays the rule;
+ * this only saves it work, so forgetting an old spot is harmless.
+ *
+ * <p>The identity is the unique key's: minute, DX call, spotter and frequency rounded to 0.1 kHz.
+ * Not thread-safe: the writer thread owns it.
+ */
+final class DedupWindow {
+  private final Map<Key, Boolean> seen;
+
+  record Key(long epochMinute, long tenthsOfKhz, String dxCall, String spotter) {}
+
+  /**
+   * @param capacity spots remembered; at RBN's contest peaks of about 500 spots/s, 50,000 is 100 s,
+   *     far more than the seconds between two nodes relaying the same spot
+   */
+  DedupWindow(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+    }
+    this.seen =
+        new LinkedHashMap<>(capacity * 4 / 3 + 1) {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Key, Boolean> eldest) {
+            return size() > capacity;
+          }
+        };
+  }
+
+  /** True the first time a spot's identity is offered while it is remembered. */
+  boolean firstSighting(PendingRow.SpotRow spot) {
+    return seen.putIfAbsent(keyOf(spot), Boolean.TRUE) == null;
+  }
+
+  static Key keyOf(PendingRow.SpotRow spot) {
+    // round(frequency_khz, 1) in SQL rounds half away from zero; frequencies are positive.
+    long tenths = (spot.frequencyHz() + 50) / 100;
+    return new Key(spot.spottedAt().getEpochSecond() / 60, tenths, spot.dxCall(), spot.spotter());
+  }
+}

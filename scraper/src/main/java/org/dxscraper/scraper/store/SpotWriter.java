@@ -1,0 +1,442 @@
+package org.dxscraper.scraper.store;
+
+import static org.dxscraper.db.jooq.Tables.ANNOUNCEMENT;
+import static org.dxscraper.db.jooq.Tables.SOLAR_REPORT;
+import static org.dxscraper.db.jooq.Tables.SPOT;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.dxscraper.db.jooq.tables.records.SpotRecord;
+import org.dxscraper.scraper.parse.Announcement;
+import org.dxscraper.scraper.parse.SolarReport;
+import org.dxscraper.scraper.store.PendingRow.AnnouncementRow;
+import org.dxscraper.scraper.store.PendingRow.SolarRow;
+import org.dxscraper.scraper.store.PendingRow.SpotRow;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.InsertValuesStepN;
+import org.jooq.exception.DataAccessException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores what the nodes sent, on a thread of its own: takes rows in batches by size or age, and
+ * writes each batch in one transaction with multi-row {@code INSERT ... ON CONFLICT DO NOTHING}, so
+ * a spot stored before (another node, a replay) costs nothing and makes no second row.
+ *
+ * <p>{@link #submit} may be called from any thread and never blocks: it is called on the Netty
+ * event loop. The queue has no hard bound; instead, past {@link Settings#highWater()} rows the
+ * writer asks its {@link Backpressure} to stop reading from the nodes, and past {@link
+ * Settings#lowWater()} to resume, so a slow database slows the nodes down instead of losing lines.
+ *
+ * <p>When the database fails, the batch is kept and tried again with a growing pause (up to 30 s);
+ * nothing is dropped. A row the database refuses as data (a check constraint) is logged, counted in
+ * {@link WriterStats#rejected()} and skipped, so one odd row cannot stop the rest.
+ */
+public final class SpotWriter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SpotWriter.class);
+  // PgJDBC binds at most 32,767 parameters per statement; 22 columns x 1,000 rows stays below.
+  private static final int ROWS_PER_STATEMENT = 1000;
+  private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+  private static final Duration LAST_RETRY = Duration.ofSeconds(30);
+  private static final Duration IDLE_POLL = Duration.ofMillis(100);
+
+  private static final List<Field<?>> SPOT_COLUMNS =
+      List.of(
+          SPOT.SPOTTED_AT,
+          SPOT.RECEIVED_AT,
+          SPOT.NODE,
+          SPOT.SPOTTER,
+          SPOT.FREQUENCY_KHZ,
+          SPOT.DX_CALL,
+          SPOT.COMMENT,
+          SPOT.BAND,
+          SPOT.MODE,
+          SPOT.MODE_SOURCE,
+          SPOT.SNR_DB,
+          SPOT.SPEED,
+          SPOT.SPEED_UNIT,
+          SPOT.SPOT_TYPE,
+          SPOT.DX_GRID,
+          SPOT.SPOTTER_GRID,
+          SPOT.DX_ENTITY,
+          SPOT.DX_CONTINENT,
+          SPOT.DX_CQ_ZONE,
+          SPOT.SPOTTER_ENTITY,
+          SPOT.SPOTTER_CONTINENT,
+          SPOT.SPOTTER_CQ_ZONE);
+
+  /** Called by the writer to slow the nodes down; both methods must return quickly. */
+  public interface Backpressure {
+    void pause();
+
+    void resume();
+  }
+
+  /** Hears how long each stored spot took from its line's arrival to its commit. */
+  @FunctionalInterface
+  public interface CommitLatencyListener {
+    void spotCommitted(Duration sinceReceived);
+  }
+
+  /**
+   * @param batchSize rows per transaction at most
+   * @param batchAge how long the first row of a batch waits for more before the batch is written
+   * @param highWater backlog at which reading from the nodes pauses
+   * @param lowWater backlog at which reading resumes
+   * @param shutdownGrace how long {@link #close()} keeps trying to store what is queued
+   */
+  public record Settings(
+      int batchSize, Duration batchAge, int highWater, int lowWater, Duration shutdownGrace) {
+    public static final Settings DEFAULTS =
+        new Settings(1000, Duration.ofMillis(200), 100_000, 20_000, Duration.ofSeconds(30));
+
+    public Settings {
+      if (batchSize < 1 || batchSize > 100_000) {
+        throw new IllegalArgumentException("batch size must be 1..100000, got " + batchSize);
+      }
+      Objects.requireNonNull(batchAge, "batchAge");
+      if (batchAge.isNegative() || batchAge.isZero()) {
+        throw new IllegalArgumentException("batch age must be positive, got " + batchAge);
+      }
+      if (lowWater < 0 || highWater <= lowWater) {
+        throw new IllegalArgumentException(
+            "need 0 <= low water < high water, got " + lowWater + " and " + highWater);
+      }
+      Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    }
+  }
+
+  private final DSLContext dsl;
+  private final Settings settings;
+  private final InstantSource clock;
+  private final Backpressure backpressure;
+  private final CommitLatencyListener latencyListener;
+  private final LinkedBlockingQueue<PendingRow> queue = new LinkedBlockingQueue<>();
+  private final AtomicBoolean paused = new AtomicBoolean();
+  private final DedupWindow dedup = new DedupWindow(50_000);
+  private final WriterStats stats = new WriterStats();
+  private final Thread thread;
+  private final CountDownLatch stopSignal = new CountDownLatch(1);
+  private volatile boolean stopping;
+  private volatile long stopDeadlineNanos;
+
+  public SpotWriter(
+      DSLContext dsl,
+      Settings settings,
+      InstantSource clock,
+      Backpressure backpressure,
+      CommitLatencyListener latencyListener) {
+    this.dsl = Objects.requireNonNull(dsl, "dsl");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.backpressure = Objects.requireNonNull(backpressure, "backpressure");
+    this.latencyListener = Objects.requireNonNull(latencyListener, "latencyListener");
+    this.thread = new Thread(this::run, "spot-writer");
+  }
+
+  public SpotWriter start() {
+    thread.start();
+    return this;
+  }
+
+  /** Queues a row for storing. Never blocks; safe on any thread. */
+  public void submit(PendingRow row) {
+    queue.add(row);
+    if (queue.size() >= settings.highWater() && paused.compareAndSet(false, true)) {
+      stats.pauses.increment();
+      log.warn(
+          "writer: backlog {} reached {}: pausing reads until it is below {}",
+          queue.size(),
+          settings.highWater(),
+          settings.lowWater());
+      backpressure.pause();
+    }
+  }
+
+  /** Rows received but not yet committed (queued; the batch being written is not counted). */
+  public int backlog() {
+    return queue.size();
+  }
+
+  public WriterStats stats() {
+    return stats;
+  }
+
+  private void run() {
+    List<PendingRow> batch = new ArrayList<>(settings.batchSize());
+    while (!stopping || !queue.isEmpty()) {
+      try {
+        if (!fill(batch)) {
+          continue;
+        }
+        write(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        log.error("writer: interrupted with {} rows queued", queue.size());
+        return;
+      } finally {
+        batch.clear();
+      }
+      if (paused.get()
+          && queue.size() <= settings.lowWater()
+          && paused.compareAndSet(true, false)) {
+        log.info("writer: backlog down to {}: reading again", queue.size());
+        backpressure.resume();
+      }
+    }
+  }
+
+  /** Takes rows until the batch is full or its first row is {@code batchAge} old. */
+  private boolean fill(List<PendingRow> batch) throws InterruptedException {
+    PendingRow first = queue.poll(IDLE_POLL.toNanos(), TimeUnit.NANOSECONDS);
+    if (first == null) {
+      return false;
+    }
+    batch.add(first);
+    long deadline = System.nanoTime() + settings.batchAge().toNanos();
+    while (batch.size() < settings.batchSize()) {
+      queue.drainTo(batch, settings.batchSize() - batch.size());
+      long left = deadline - System.nanoTime();
+      if (batch.size() >= settings.batchSize() || left <= 0 || stopping) {
+        break;
+      }
+      PendingRow next = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next != null) {
+        batch.add(next);
+      }
+    }
+    return true;
+  }
+
+  private void write(List<PendingRow> batch) throws InterruptedException {
+    List<SpotRow> spots = new ArrayList<>(batch.size());
+    List<SolarRow> solar = new ArrayList<>();
+    List<AnnouncementRow> announcements = new ArrayList<>();
+    for (PendingRow row : batch) {
+      switch (row) {
+        case SpotRow spot -> {
+          if (dedup.firstSighting(spot)) {
+            spots.add(spot);
+          } else {
+            stats.duplicates.increment();
+          }
+        }
+        case SolarRow report -> solar.add(report);
+        case AnnouncementRow announcement -> announcements.add(announcement);
+      }
+    }
+    Duration pause = FIRST_RETRY;
+    while (true) {
+      try {
+        commit(spots, solar, announcements);
+        return;
+      } catch (DataAccessException e) {
+        if (isDataError(e)) {
+          log.warn("writer: a row was refused ({}); storing the batch row by row", e.sqlState());
+          commitOneByOne(spots, solar, announcements);
+          return;
+        }
+        stats.failedAttempts.increment();
+        if (stopping && System.nanoTime() - stopDeadlineNanos > 0) {
+          log.error(
+              "writer: giving up at shutdown: {} spots, {} solar reports and {} announcements"
+                  + " were received but not stored: {}",
+              spots.size(),
+              solar.size(),
+              announcements.size(),
+              Database.firstLine(e));
+          return;
+        }
+        log.warn(
+            "writer: storing {} rows failed ({}), trying again in {} s: {}",
+            spots.size() + solar.size() + announcements.size(),
+            e.sqlState(),
+            pause.toSeconds(),
+            Database.firstLine(e));
+        // Waits the pause, or less when close() is called: shutdown must not wait 30 s for it.
+        stopSignal.await(pause.toMillis(), TimeUnit.MILLISECONDS);
+        pause =
+            pause.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : pause.multipliedBy(2);
+      }
+    }
+  }
+
+  private static boolean isDataError(DataAccessException e) {
+    String state = e.sqlState();
+    // Class 22 (data exception) and 23 (integrity, e.g. a check constraint): the row is wrong,
+    // trying again cannot help. Connection trouble (08), shutdowns (57) and the rest can pass.
+    return state != null && (state.startsWith("22") || state.startsWith("23"));
+  }
+
+  private void commit(
+      List<SpotRow> spots, List<SolarRow> solar, List<AnnouncementRow> announcements) {
+    int[] inserted = new int[3];
+    dsl.transaction(
+        configuration -> {
+          DSLContext tx = configuration.dsl();
+          inserted[0] = insertSpots(tx, spots);
+          inserted[1] = insertSolar(tx, solar);
+          inserted[2] = insertAnnouncements(tx, announcements);
+        });
+    committed(spots, inserted[0], inserted[1], inserted[2]);
+  }
+
+  private void committed(List<SpotRow> spots, int spotRows, int solarRows, int announcementRows) {
+    Instant now = clock.instant();
+    stats.spotsStored.add(spotRows);
+    stats.duplicates.add(spots.size() - spotRows);
+    stats.solarStored.add(solarRows);
+    stats.announcementsStored.add(announcementRows);
+    stats.batches.increment();
+    stats.lastCommitAt.set(now);
+    for (SpotRow spot : spots) {
+      latencyListener.spotCommitted(Duration.between(spot.receivedAt(), now));
+    }
+  }
+
+  private void commitOneByOne(
+      List<SpotRow> spots, List<SolarRow> solar, List<AnnouncementRow> announcements) {
+    for (SpotRow spot : spots) {
+      storeAlone(spot, () -> committed(List.of(spot), insertSpots(dsl, List.of(spot)), 0, 0));
+    }
+    for (SolarRow report : solar) {
+      storeAlone(report, () -> committed(List.of(), 0, insertSolar(dsl, List.of(report)), 0));
+    }
+    for (AnnouncementRow row : announcements) {
+      storeAlone(row, () -> committed(List.of(), 0, 0, insertAnnouncements(dsl, List.of(row))));
+    }
+  }
+
+  private void storeAlone(PendingRow row, Runnable insert) {
+    try {
+      insert.run();
+    } catch (DataAccessException e) {
+      if (!isDataError(e)) {
+        throw e;
+      }
+      stats.rejected.increment();
+      log.warn("writer: refused and skipped {}: {}", row, Database.firstLine(e));
+    }
+  }
+
+  private static int insertSpots(DSLContext tx, List<SpotRow> spots) {
+    int inserted = 0;
+    for (int from = 0; from < spots.size(); from += ROWS_PER_STATEMENT) {
+      InsertValuesStepN<SpotRecord> insert = tx.insertInto(SPOT, SPOT_COLUMNS);
+      for (SpotRow s : spots.subList(from, Math.min(spots.size(), from + ROWS_PER_STATEMENT))) {
+        insert =
+            insert.values(
+                utc(s.spottedAt()),
+                utc(s.receivedAt()),
+                s.node(),
+                s.spotter(),
+                BigDecimal.valueOf(s.frequencyHz(), 3),
+                s.dxCall(),
+                s.comment(),
+                s.band(),
+                s.mode(),
+                s.modeSource(),
+                shortOrNull(s.snrDb()),
+                shortOrNull(s.speed()),
+                s.speedUnit(),
+                s.spotType(),
+                s.dxGrid(),
+                s.spotterGrid(),
+                s.dxEntity(),
+                s.dxContinent(),
+                shortOrNull(s.dxCqZone()),
+                s.spotterEntity(),
+                s.spotterContinent(),
+                shortOrNull(s.spotterCqZone()));
+      }
+      inserted += insert.onConflictDoNothing().execute();
+    }
+    return inserted;
+  }
+
+  private static int insertSolar(DSLContext tx, List<SolarRow> rows) {
+    int inserted = 0;
+    for (SolarRow row : rows) {
+      SolarReport r = row.report();
+      inserted +=
+          tx.insertInto(SOLAR_REPORT)
+              .set(SOLAR_REPORT.KIND, r.bulletin().name())
+              .set(SOLAR_REPORT.STATION, r.station())
+              .set(SOLAR_REPORT.REPORTED_AT, utc(r.reportedAt()))
+              .set(SOLAR_REPORT.HOUR, (short) r.hour())
+              .set(SOLAR_REPORT.SFI, shortOrNull(r.sfi()))
+              .set(SOLAR_REPORT.A_INDEX, shortOrNull(r.aIndex()))
+              .set(SOLAR_REPORT.K_INDEX, shortOrNull(r.kIndex()))
+              .set(SOLAR_REPORT.EXPECTED_K, shortOrNull(r.expectedK()))
+              .set(SOLAR_REPORT.R, shortOrNull(r.r()))
+              .set(SOLAR_REPORT.SSN, shortOrNull(r.ssn()))
+              .set(SOLAR_REPORT.SA, r.sa())
+              .set(SOLAR_REPORT.GMF, r.gmf())
+              .set(SOLAR_REPORT.AURORA, r.aurora())
+              .set(SOLAR_REPORT.FORECAST, r.forecast())
+              .set(SOLAR_REPORT.NODE, row.node())
+              .set(SOLAR_REPORT.RECEIVED_AT, utc(row.receivedAt()))
+              .set(SOLAR_REPORT.RAW_TEXT, r.rawText())
+              .onConflictDoNothing()
+              .execute();
+    }
+    return inserted;
+  }
+
+  private static int insertAnnouncements(DSLContext tx, List<AnnouncementRow> rows) {
+    int inserted = 0;
+    for (AnnouncementRow row : rows) {
+      Announcement a = row.announcement();
+      inserted +=
+          tx.insertInto(ANNOUNCEMENT)
+              .set(ANNOUNCEMENT.SCOPE, a.scope().name())
+              .set(ANNOUNCEMENT.SENDER, a.sender())
+              .set(ANNOUNCEMENT.TEXT, a.text())
+              .set(ANNOUNCEMENT.ANNOUNCED_AT, utc(a.announcedAt()))
+              .set(ANNOUNCEMENT.NODE, row.node())
+              .set(ANNOUNCEMENT.RECEIVED_AT, utc(row.receivedAt()))
+              .onConflictDoNothing()
+              .execute();
+    }
+    return inserted;
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+
+  private static Short shortOrNull(Integer value) {
+    return value == null ? null : value.shortValue();
+  }
+
+  /**
+   * Stops taking new work and stores what is queued; keeps trying a failing database for at most
+   * {@link Settings#shutdownGrace()}, then says what could not be stored.
+   */
+  @Override
+  public void close() {
+    stopDeadlineNanos = System.nanoTime() + settings.shutdownGrace().toNanos();
+    stopping = true;
+    stopSignal.countDown();
+    try {
+      thread.join(settings.shutdownGrace().plusSeconds(10).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      log.error("writer: still busy after {}; {} rows left", settings.shutdownGrace(), backlog());
+    }
+  }
+}
