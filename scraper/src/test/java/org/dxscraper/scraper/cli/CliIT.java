@@ -3,13 +3,13 @@ package org.dxscraper.scraper.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import org.dxscraper.scraper.testing.JarProcess;
+import org.dxscraper.scraper.testing.JarProcess.Outcome;
 import org.dxscraper.scraper.testing.TestPostgres;
 import org.dxscraper.scraper.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -17,45 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The runnable jar as an operator runs it: a separate JVM, exit codes, stdout and stderr. */
 class CliIT {
-  private static final Path JAR =
-      Path.of(System.getProperty("dxscraper.jar", "target/dx-scraper.jar"));
-  private static final long DEADLINE_SECONDS = 120;
-
   @TempDir Path temp;
-
-  record Outcome(int exitCode, String out, String err) {}
 
   private Outcome run(Map<String, String> environment, String... args)
       throws IOException, InterruptedException {
-    assertThat(JAR).as("the shaded jar is built in the package phase").exists();
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("-jar");
-    command.add(JAR.toString());
-    command.addAll(List.of(args));
-    Path out = temp.resolve("out-" + System.nanoTime());
-    Path err = temp.resolve("err-" + System.nanoTime());
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(temp.toFile())
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile());
-    builder.environment().keySet().removeIf(name -> name.startsWith("DX_SCRAPER_"));
-    builder.environment().putAll(environment);
-    Process process = builder.start();
-    if (!process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError(
-          String.join(" ", args) + " did not finish in " + DEADLINE_SECONDS + " s");
-    }
-    return new Outcome(
-        process.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    return JarProcess.run(temp, environment, args);
   }
 
   private Outcome run(String... args) throws IOException, InterruptedException {
-    return run(Map.of(), args);
+    return JarProcess.run(temp, Map.of(), args);
   }
 
   @Test
