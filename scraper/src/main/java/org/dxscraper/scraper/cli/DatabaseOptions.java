@@ -1,8 +1,5 @@
 package org.dxscraper.scraper.cli;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.dxscraper.scraper.store.DatabaseConfig;
@@ -73,22 +70,14 @@ final class DatabaseOptions {
       throw new ParameterException(
           spec.commandLine(), "give --db-password or --db-password-file, not both");
     }
-    String secret = passwordFile == null ? password : readPassword(passwordFile);
+    String secret =
+        passwordFile == null
+            ? password
+            : SecretFiles.firstLine(spec, "--db-password-file", passwordFile);
     try {
       return new DatabaseConfig(url, user, secret, dataDir, embeddedPort, connectTimeout);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
-    }
-  }
-
-  private String readPassword(Path file) {
-    try {
-      String content = Files.readString(file, StandardCharsets.UTF_8);
-      int end = content.indexOf('\n');
-      return (end < 0 ? content : content.substring(0, end)).stripTrailing();
-    } catch (IOException e) {
-      throw new ParameterException(
-          spec.commandLine(), "cannot read --db-password-file " + file + ": " + e.getMessage());
     }
   }
 }

@@ -1,8 +1,6 @@
 package org.dxscraper.scraper.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -166,7 +164,10 @@ final class RunCommand implements Callable<Integer> {
           spec.commandLine(),
           "at least one --node NAME=HOST:PORT is required (or DX_SCRAPER_NODE)");
     }
-    String password = nodePasswordFile == null ? null : firstLine(nodePasswordFile);
+    String password =
+        nodePasswordFile == null
+            ? null
+            : SecretFiles.firstLine(spec, "--node-password-file", nodePasswordFile);
     List<NodeConfig> configs = new ArrayList<>();
     for (String node : nodes) {
       try {
@@ -201,17 +202,6 @@ final class RunCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new ParameterException(
           spec.commandLine(), "--cty " + cty + " cannot be read: " + e.getMessage());
-    }
-  }
-
-  private String firstLine(Path file) {
-    try {
-      String content = Files.readString(file, StandardCharsets.UTF_8);
-      int end = content.indexOf('\n');
-      return (end < 0 ? content : content.substring(0, end)).stripTrailing();
-    } catch (IOException e) {
-      throw new ParameterException(
-          spec.commandLine(), "cannot read --node-password-file " + file + ": " + e.getMessage());
     }
   }
 }

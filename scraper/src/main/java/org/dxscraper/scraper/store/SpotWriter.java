@@ -198,14 +198,17 @@ public final class SpotWriter implements AutoCloseable {
     }
   }
 
-  /** Takes rows until the batch is full or its first row is {@code batchAge} old. */
+  /** Takes rows until the batch is full or its first row arrived {@code batchAge} ago. */
   private boolean fill(List<PendingRow> batch) throws InterruptedException {
     PendingRow first = queue.poll(IDLE_POLL.toNanos(), TimeUnit.NANOSECONDS);
     if (first == null) {
       return false;
     }
     batch.add(first);
-    long deadline = System.nanoTime() + settings.batchAge().toNanos();
+    // The age counts from the first row's arrival, not from when this thread got to it: rows
+    // that came in while the previous batch was being written have already waited.
+    Duration waited = Duration.between(first.receivedAt(), clock.instant());
+    long deadline = System.nanoTime() + settings.batchAge().minus(waited).toNanos();
     while (batch.size() < settings.batchSize()) {
       queue.drainTo(batch, settings.batchSize() - batch.size());
       long left = deadline - System.nanoTime();
@@ -283,6 +286,7 @@ public final class SpotWriter implements AutoCloseable {
   private void commit(
       List<SpotRow> spots, List<SolarRow> solar, List<AnnouncementRow> announcements) {
     int[] inserted = new int[3];
+    long started = System.nanoTime();
     dsl.transaction(
         configuration -> {
           DSLContext tx = configuration.dsl();
@@ -291,6 +295,14 @@ public final class SpotWriter implements AutoCloseable {
           inserted[2] = insertAnnouncements(tx, announcements);
         });
     committed(spots, inserted[0], inserted[1], inserted[2]);
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "writer: committed {} spots, {} solar reports, {} announcements in {} ms",
+          spots.size(),
+          solar.size(),
+          announcements.size(),
+          (System.nanoTime() - started) / 1_000_000);
+    }
   }
 
   private void committed(List<SpotRow> spots, int spotRows, int solarRows, int announcementRows) {
