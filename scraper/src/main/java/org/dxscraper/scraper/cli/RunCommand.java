@@ -1,6 +1,9 @@
 package org.dxscraper.scraper.cli;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -12,9 +15,12 @@ import org.dxscraper.scraper.cluster.NodeConfig;
 import org.dxscraper.scraper.cluster.ReconnectBackoff;
 import org.dxscraper.scraper.enrich.CtyDat;
 import org.dxscraper.scraper.ingest.Daemon;
+import org.dxscraper.scraper.metrics.Instrumentation;
+import org.dxscraper.scraper.metrics.ScraperMetrics;
 import org.dxscraper.scraper.store.Database;
 import org.dxscraper.scraper.store.Migrations;
 import org.dxscraper.scraper.store.SpotWriter;
+import org.dxscraper.scraper.watch.IngestWatchdog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -97,6 +103,24 @@ final class RunCommand implements Callable<Integer> {
       description = "How often to log the status line (default: 1m).")
   Duration statusEvery;
 
+  @Option(
+      names = "--metrics-listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:9464",
+      description =
+          "Where to serve /metrics (Prometheus) and /health; port 0 picks a free one"
+              + " (default: ${DEFAULT-VALUE}).")
+  String metricsListen;
+
+  @Option(
+      names = "--stall-timeout",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "A logged-in node that sends no spot for this long is stalled (and so is a writer with"
+              + " rows waiting). Default by node software: RBN 2m, other clusters 15m; writer 2m.")
+  Duration stallTimeout;
+
   @Mixin DatabaseOptions database;
 
   @Spec CommandSpec spec;
@@ -120,16 +144,31 @@ final class RunCommand implements Callable<Integer> {
       db.close();
       throw e;
     }
+    InstantSource clock = InstantSource.system();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ScraperMetrics metrics = new ScraperMetrics(registry, clock);
     Daemon daemon =
         new Daemon(
-                nodeConfigs,
-                db,
-                ctyDat,
-                settings,
-                InstantSource.system(),
-                ReconnectBackoff.DEFAULT,
-                sinceReceived -> {})
-            .start(statusEvery);
+            nodeConfigs,
+            db,
+            ctyDat,
+            settings,
+            clock,
+            ReconnectBackoff.DEFAULT,
+            metrics.writerListener());
+    daemon.pipeline().setSpotListener(metrics.spotListener());
+    IngestWatchdog watchdog = new IngestWatchdog(daemon, stallTimeout, clock);
+    metrics.bind(daemon, watchdog);
+    Instrumentation instrumentation;
+    try {
+      instrumentation =
+          Instrumentation.start(
+              registry, daemon, db, watchdog, metricsAddress(), VersionProvider.version());
+    } catch (IOException e) {
+      db.close();
+      throw new ParameterException(spec.commandLine(), "--metrics-listen: " + e.getMessage());
+    }
+    daemon.start(statusEvery);
     // SIGTERM and SIGINT run shutdown hooks; this one stops reading, stores what was received
     // and ends the process with 0, which service managers take as a clean stop (the JVM's own
     // exit status after a signal would be 143).
@@ -141,6 +180,7 @@ final class RunCommand implements Callable<Integer> {
                   try {
                     log.info("signal received: stopping");
                     daemon.close();
+                    instrumentation.close();
                     db.close();
                   } catch (RuntimeException e) {
                     log.error("shutdown failed", e);
@@ -184,6 +224,20 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     return configs;
+  }
+
+  private InetSocketAddress metricsAddress() {
+    int colon = metricsListen.lastIndexOf(':');
+    try {
+      if (colon <= 0) {
+        throw new NumberFormatException();
+      }
+      String host = metricsListen.substring(0, colon).replace("[", "").replace("]", "");
+      return new InetSocketAddress(host, Integer.parseInt(metricsListen.substring(colon + 1)));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--metrics-listen must be HOST:PORT, got '" + metricsListen + "'");
+    }
   }
 
   private SpotWriter.Settings writerSettings() {

@@ -245,6 +245,7 @@ final class ClusterSessionHandler extends ChannelInboundHandlerAdapter {
 
   private void loggedIn(ChannelHandlerContext ctx) {
     cancelTimers();
+    status.loggedInAt(clock.instant());
     transition(SessionState.LOGGED_IN);
     status.failure(null);
     status.counters().loggedIn();

@@ -33,6 +33,8 @@ final class NodeConnector {
   private Channel channel;
   private Future<?> reconnectTimer;
   private boolean paused;
+  private boolean disconnectRequested;
+  private ReconnectReason nextReason = ReconnectReason.CONNECT_FAILED;
 
   NodeConnector(
       NodeConfig config,
@@ -57,6 +59,7 @@ final class NodeConnector {
         () -> {
           if (channel != null) {
             log.info("{}: disconnecting: {}", config.name(), reason);
+            disconnectRequested = true;
             channel.close();
           }
         });
@@ -96,7 +99,7 @@ final class NodeConnector {
       return;
     }
     if (connectedBefore) {
-      status.counters().reconnecting();
+      status.counters().reconnecting(nextReason);
     }
     connectedBefore = true;
     status.state(SessionState.CONNECTING);
@@ -112,6 +115,7 @@ final class NodeConnector {
           "connect to " + config.host() + ":" + config.port() + " failed: " + future.cause();
       status.state(SessionState.FAILED);
       status.failure(reason);
+      nextReason = ReconnectReason.CONNECT_FAILED;
       log.warn("{}: {}", config.name(), reason);
       scheduleReconnect();
       return;
@@ -126,9 +130,15 @@ final class NodeConnector {
 
   private void onClosed(long loginsBefore) {
     channel = null;
-    if (status.counters().logins() > loginsBefore) {
+    boolean loggedIn = status.counters().logins() > loginsBefore;
+    if (loggedIn) {
       failuresInARow = 0; // a healthy session ended: come back quickly
     }
+    nextReason =
+        disconnectRequested
+            ? ReconnectReason.DISCONNECTED
+            : loggedIn ? ReconnectReason.CLOSED : ReconnectReason.LOGIN_FAILED;
+    disconnectRequested = false;
     scheduleReconnect();
   }
 

@@ -1,5 +1,6 @@
 package org.dxscraper.scraper.cluster;
 
+import java.util.EnumMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -17,6 +18,15 @@ public final class NodeCounters {
   private final LongAdder loginFailures = new LongAdder();
   private final LongAdder disconnects = new LongAdder();
   private final LongAdder reconnects = new LongAdder();
+  private final EnumMap<ReconnectReason, LongAdder> reconnectsByReason =
+      new EnumMap<>(ReconnectReason.class);
+
+  NodeCounters() {
+    for (ReconnectReason reason : ReconnectReason.values()) {
+      reconnectsByReason.put(reason, new LongAdder());
+    }
+  }
+
   private final LongAdder sinkFailures = new LongAdder();
 
   /** Complete lines framed (before and after login). */
@@ -83,7 +93,13 @@ public final class NodeCounters {
     disconnects.increment();
   }
 
-  void reconnecting() {
+  /** Connection attempts after the first one that followed {@code reason}. */
+  public long reconnects(ReconnectReason reason) {
+    return reconnectsByReason.get(reason).sum();
+  }
+
+  void reconnecting(ReconnectReason reason) {
+    reconnectsByReason.get(reason).increment();
     reconnects.increment();
   }
 

@@ -19,6 +19,7 @@ public final class NodeStatus {
   private volatile boolean connected;
   private volatile String lastFailure;
   private volatile Instant lastLineAt;
+  private volatile Instant loggedInAt;
 
   NodeStatus(String name) {
     this.name = name;
@@ -56,6 +57,11 @@ public final class NodeStatus {
     return Optional.ofNullable(lastLineAt);
   }
 
+  /** When the current (or last) session logged in: a watchdog measures silence from here. */
+  public Optional<Instant> loggedInAt() {
+    return Optional.ofNullable(loggedInAt);
+  }
+
   public NodeCounters counters() {
     return counters;
   }
@@ -74,6 +80,10 @@ public final class NodeStatus {
 
   void failure(String reason) {
     lastFailure = reason;
+  }
+
+  void loggedInAt(Instant at) {
+    loggedInAt = at;
   }
 
   void lineAt(Instant receivedAt) {

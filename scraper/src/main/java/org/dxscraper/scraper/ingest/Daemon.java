@@ -37,7 +37,7 @@ public final class Daemon implements AutoCloseable {
 
   /**
    * @param cty for DXCC columns; null leaves them empty
-   * @param latency hears each stored spot's time from arrival to commit
+   * @param listener hears what the writer commits (metrics, benchmarks)
    */
   public Daemon(
       List<NodeConfig> nodes,
@@ -46,7 +46,7 @@ public final class Daemon implements AutoCloseable {
       SpotWriter.Settings settings,
       InstantSource clock,
       ReconnectBackoff backoff,
-      SpotWriter.CommitLatencyListener latency) {
+      SpotWriter.Listener listener) {
     Objects.requireNonNull(database, "database");
     this.writer =
         new SpotWriter(
@@ -64,7 +64,7 @@ public final class Daemon implements AutoCloseable {
                 client().setReading(true);
               }
             },
-            latency);
+            listener);
     this.pipeline =
         new IngestPipeline(
             nodes.stream().map(NodeConfig::name).toList(), new Enricher(cty), writer);

@@ -2,6 +2,7 @@ package org.dxscraper.scraper.ingest;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -14,6 +15,7 @@ import org.dxscraper.scraper.parse.Spot;
 import org.dxscraper.scraper.parse.Unparsed;
 import org.dxscraper.scraper.store.PendingRow.AnnouncementRow;
 import org.dxscraper.scraper.store.PendingRow.SolarRow;
+import org.dxscraper.scraper.store.PendingRow.SpotRow;
 import org.dxscraper.scraper.store.SpotWriter;
 
 /**
@@ -26,6 +28,13 @@ public final class IngestPipeline implements LineSink {
   private final Enricher enricher;
   private final SpotWriter writer;
   private final Map<String, NodeIngestStats> nodes = new LinkedHashMap<>();
+  private volatile SpotListener listener = row -> {};
+
+  /** Hears every spot as it is received, on the event loop: must be fast and never block. */
+  @FunctionalInterface
+  public interface SpotListener {
+    void spotReceived(SpotRow row);
+  }
 
   /**
    * @param nodeNames every configured node, so that each has its counters from the start
@@ -49,10 +58,16 @@ public final class IngestPipeline implements LineSink {
     switch (message) {
       case Spot spot -> {
         stats.spots.increment();
-        writer.submit(enricher.row(node, spot, receivedAt));
+        stats.lastSpotAt = receivedAt;
+        SpotRow row = enricher.row(node, spot, receivedAt);
+        listener.spotReceived(row);
+        writer.submit(row);
       }
       case SolarReport report -> {
         stats.solarReports.increment();
+        if (report.bulletin() == SolarReport.Kind.WWV) {
+          stats.wwvReports.increment();
+        }
         writer.submit(new SolarRow(node, receivedAt, report));
       }
       case Announcement announcement -> {
@@ -64,8 +79,13 @@ public final class IngestPipeline implements LineSink {
     }
   }
 
+  /** Replaces the spot listener (metrics count spots by band and mode through it). */
+  public void setSpotListener(SpotListener newListener) {
+    listener = Objects.requireNonNull(newListener, "listener");
+  }
+
   /** Counters per node, in configuration order; the map never changes after construction. */
   public Map<String, NodeIngestStats> nodes() {
-    return java.util.Collections.unmodifiableMap(nodes);
+    return Collections.unmodifiableMap(nodes);
   }
 }

@@ -1,5 +1,6 @@
 package org.dxscraper.scraper.ingest;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,8 @@ public final class NodeIngestStats {
   final LongAdder lines = new LongAdder();
   final LongAdder spots = new LongAdder();
   final LongAdder solarReports = new LongAdder();
+  final LongAdder wwvReports = new LongAdder();
+  volatile Instant lastSpotAt;
   final LongAdder announcements = new LongAdder();
   final LongAdder otherMessages = new LongAdder();
   private final Map<String, LongAdder> unparsed = new ConcurrentHashMap<>();
@@ -33,6 +36,16 @@ public final class NodeIngestStats {
 
   public long solarReports() {
     return solarReports.sum();
+  }
+
+  /** WWV reports among {@link #solarReports()}: the old scraper's dx_scraper_wwv_total. */
+  public long wwvReports() {
+    return wwvReports.sum();
+  }
+
+  /** When the last spot line arrived, or null before the first. */
+  public Instant lastSpotAt() {
+    return lastSpotAt;
   }
 
   public long announcements() {

@@ -1,5 +1,7 @@
 package org.dxscraper.scraper.parse;
 
+import java.util.List;
+
 /**
  * A line the parser could not read as any message, with a short machine-friendly reason that is
  * stable across releases (metrics label their counters with it). Banners, command replies and the
@@ -41,6 +43,21 @@ public record Unparsed(String reason) implements ClusterMessage {
 
   /** A reader failed on the line: a parser bug, never expected; the tests fuzz for it. */
   public static final String INTERNAL_ERROR = "internal-error";
+
+  /** Every reason above, for metrics that register one counter per reason up front. */
+  public static final List<String> REASONS =
+      List.of(
+          EMPTY,
+          TRUNCATED,
+          DX_NO_SPOTTER,
+          DX_NO_FREQUENCY,
+          DX_NO_CALL,
+          BAD_DATE,
+          BAD_TIME,
+          BAD_HOUR,
+          UNKNOWN_SCOPE,
+          UNKNOWN_LINE,
+          INTERNAL_ERROR);
 
   public Unparsed {
     if (reason == null || reason.isEmpty()) {

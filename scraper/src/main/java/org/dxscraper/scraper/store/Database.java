@@ -2,6 +2,8 @@ package org.dxscraper.scraper.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -243,6 +245,11 @@ public final class Database implements AutoCloseable {
     } catch (IOException e) {
       log.warn("Embedded PostgreSQL did not stop cleanly: {}", firstLine(e));
     }
+  }
+
+  /** Publishes the connection pool's metrics (HikariCP's own meter names) to {@code registry}. */
+  public void bindMetrics(MeterRegistry registry) {
+    pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
   }
 
   public DataSource dataSource() {

@@ -26,6 +26,7 @@ import org.dxscraper.scraper.store.PendingRow.SpotRow;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.InsertValuesStepN;
+import org.jooq.Record2;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,10 +85,19 @@ public final class SpotWriter implements AutoCloseable {
     void resume();
   }
 
-  /** Hears how long each stored spot took from its line's arrival to its commit. */
-  @FunctionalInterface
-  public interface CommitLatencyListener {
-    void spotCommitted(Duration sinceReceived);
+  /**
+   * Hears what the writer committed, on the writer thread: metrics and benchmarks. Must be quick
+   * and must not throw.
+   */
+  public interface Listener {
+    /** A spot of the committed batch, stored or duplicate, and its time from arrival to commit. */
+    default void spotCommitted(Duration sinceReceived) {}
+
+    /** A spot row was inserted (not a duplicate); band and mode may be null. */
+    default void spotStored(String band, String mode) {}
+
+    /** A transaction committed after {@code took}. */
+    default void batchCommitted(Duration took) {}
   }
 
   /**
@@ -122,7 +132,7 @@ public final class SpotWriter implements AutoCloseable {
   private final Settings settings;
   private final InstantSource clock;
   private final Backpressure backpressure;
-  private final CommitLatencyListener latencyListener;
+  private final Listener listener;
   private final LinkedBlockingQueue<PendingRow> queue = new LinkedBlockingQueue<>();
   private final AtomicBoolean paused = new AtomicBoolean();
   private final DedupWindow dedup = new DedupWindow(50_000);
@@ -130,6 +140,9 @@ public final class SpotWriter implements AutoCloseable {
   private final Thread thread;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private volatile boolean stopping;
+  // Arrival of the first row of the batch being written, null between batches: what a watchdog
+  // needs when the database hangs and nothing new arrives behind the batch.
+  private volatile Instant inFlightSince;
   private volatile long stopDeadlineNanos;
 
   public SpotWriter(
@@ -137,12 +150,12 @@ public final class SpotWriter implements AutoCloseable {
       Settings settings,
       InstantSource clock,
       Backpressure backpressure,
-      CommitLatencyListener latencyListener) {
+      Listener listener) {
     this.dsl = Objects.requireNonNull(dsl, "dsl");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.backpressure = Objects.requireNonNull(backpressure, "backpressure");
-    this.latencyListener = Objects.requireNonNull(latencyListener, "latencyListener");
+    this.listener = Objects.requireNonNull(listener, "listener");
     this.thread = new Thread(this::run, "spot-writer");
   }
 
@@ -170,6 +183,19 @@ public final class SpotWriter implements AutoCloseable {
     return queue.size();
   }
 
+  /**
+   * When the oldest row not yet committed arrived (the batch being written, else the queue's head);
+   * null when nothing waits.
+   */
+  public Instant waitingSince() {
+    Instant inFlight = inFlightSince;
+    if (inFlight != null) {
+      return inFlight;
+    }
+    PendingRow head = queue.peek();
+    return head == null ? null : head.receivedAt();
+  }
+
   public WriterStats stats() {
     return stats;
   }
@@ -181,6 +207,7 @@ public final class SpotWriter implements AutoCloseable {
         if (!fill(batch)) {
           continue;
         }
+        inFlightSince = batch.get(0).receivedAt();
         write(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -188,6 +215,7 @@ public final class SpotWriter implements AutoCloseable {
         return;
       } finally {
         batch.clear();
+        inFlightSince = null;
       }
       if (paused.get()
           && queue.size() <= settings.lowWater()
@@ -294,6 +322,7 @@ public final class SpotWriter implements AutoCloseable {
           inserted[1] = insertSolar(tx, solar);
           inserted[2] = insertAnnouncements(tx, announcements);
         });
+    listener.batchCommitted(Duration.ofNanos(System.nanoTime() - started));
     committed(spots, inserted[0], inserted[1], inserted[2]);
     if (log.isDebugEnabled()) {
       log.debug(
@@ -314,7 +343,7 @@ public final class SpotWriter implements AutoCloseable {
     stats.batches.increment();
     stats.lastCommitAt.set(now);
     for (SpotRow spot : spots) {
-      latencyListener.spotCommitted(Duration.between(spot.receivedAt(), now));
+      listener.spotCommitted(Duration.between(spot.receivedAt(), now));
     }
   }
 
@@ -343,7 +372,7 @@ public final class SpotWriter implements AutoCloseable {
     }
   }
 
-  private static int insertSpots(DSLContext tx, List<SpotRow> spots) {
+  private int insertSpots(DSLContext tx, List<SpotRow> spots) {
     int inserted = 0;
     for (int from = 0; from < spots.size(); from += ROWS_PER_STATEMENT) {
       InsertValuesStepN<SpotRecord> insert = tx.insertInto(SPOT, SPOT_COLUMNS);
@@ -373,7 +402,13 @@ public final class SpotWriter implements AutoCloseable {
                 s.spotterContinent(),
                 shortOrNull(s.spotterCqZone()));
       }
-      inserted += insert.onConflictDoNothing().execute();
+      // RETURNING gives exactly the rows inserted, so metrics count stored spots by band and
+      // mode without guessing which of the batch were duplicates.
+      for (Record2<String, String> stored :
+          insert.onConflictDoNothing().returningResult(SPOT.BAND, SPOT.MODE).fetch()) {
+        listener.spotStored(stored.value1(), stored.value2());
+        inserted++;
+      }
     }
     return inserted;
   }

@@ -83,7 +83,7 @@ class IngestIT {
                 SpotWriter.Settings.DEFAULTS,
                 InstantSource.system(),
                 FAST,
-                sinceReceived -> {})
+                new SpotWriter.Listener() {})
             .start(Duration.ofMinutes(1));
     return daemon;
   }

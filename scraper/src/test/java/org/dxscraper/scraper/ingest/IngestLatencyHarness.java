@@ -50,10 +50,13 @@ public final class IngestLatencyHarness {
                   SpotWriter.Settings.DEFAULTS,
                   InstantSource.system(),
                   ReconnectBackoff.DEFAULT,
-                  latency -> {
-                    int i = recorded.getAndIncrement();
-                    if (i < micros.length) {
-                      micros[i] = latency.toNanos() / 1000;
+                  new SpotWriter.Listener() {
+                    @Override
+                    public void spotCommitted(Duration latency) {
+                      int i = recorded.getAndIncrement();
+                      if (i < micros.length) {
+                        micros[i] = latency.toNanos() / 1000;
+                      }
                     }
                   })
               .start(Duration.ofSeconds(10));

@@ -1,0 +1,223 @@
+package org.dxscraper.scraper.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+import org.dxscraper.scraper.cluster.NodeCounters;
+import org.dxscraper.scraper.cluster.NodeStatus;
+import org.dxscraper.scraper.cluster.ReconnectReason;
+import org.dxscraper.scraper.ingest.Daemon;
+import org.dxscraper.scraper.ingest.IngestPipeline;
+import org.dxscraper.scraper.ingest.NodeIngestStats;
+import org.dxscraper.scraper.parse.Unparsed;
+import org.dxscraper.scraper.store.PendingRow.SpotRow;
+import org.dxscraper.scraper.store.SpotWriter;
+import org.dxscraper.scraper.store.WriterStats;
+import org.dxscraper.scraper.watch.IngestWatchdog;
+
+/**
+ * The scraper's own meters: the old Python scraper's names with their meaning, and the new ones
+ * (README, "Metrics"). Almost all read counters the daemon keeps anyway (function counters and
+ * gauges), so the ingest path pays nothing for them; the two per-spot counters by band and mode
+ * cost one map lookup and one increment.
+ *
+ * <p>Node labels are registered for every configured node at {@link #bind}, so a node that never
+ * spots shows 0. Labels never carry a callsign: node names are the operator's, bands and modes a
+ * fixed vocabulary.
+ */
+public final class ScraperMetrics {
+  static final String UNKNOWN = "unknown";
+
+  private final MeterRegistry registry;
+  private final InstantSource clock;
+  private final Instant startedAt;
+  private final Map<String, Counter> received = new ConcurrentHashMap<>();
+  private final Map<String, Counter> stored = new ConcurrentHashMap<>();
+  private final Timer insertTimer;
+
+  public ScraperMetrics(MeterRegistry registry, InstantSource clock) {
+    this.registry = registry;
+    this.clock = clock;
+    this.startedAt = clock.instant();
+    this.insertTimer =
+        Timer.builder("dx_scraper_db_insert")
+            .description("Time to write and commit one batch of rows")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(30))
+            .register(registry);
+    Gauge.builder("dx_scraper_uptime_seconds", this, m -> m.uptimeSeconds())
+        .description("Seconds since the daemon started")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  private double uptimeSeconds() {
+    return Duration.between(startedAt, clock.instant()).toMillis() / 1000.0;
+  }
+
+  /** Counts each spot as it is received, by band and mode; for the pipeline. */
+  public IngestPipeline.SpotListener spotListener() {
+    return (SpotRow row) ->
+        counter(received, "dx_scraper_spots", row.band(), row.mode()).increment();
+  }
+
+  /** Counts stored spots by band and mode and times transactions; for the writer. */
+  public SpotWriter.Listener writerListener() {
+    return new SpotWriter.Listener() {
+      @Override
+      public void spotStored(String band, String mode) {
+        counter(stored, "dx_scraper_spots_stored", band, mode).increment();
+      }
+
+      @Override
+      public void batchCommitted(Duration took) {
+        insertTimer.record(took);
+      }
+    };
+  }
+
+  private Counter counter(Map<String, Counter> cache, String name, String band, String mode) {
+    String b = band == null ? UNKNOWN : band;
+    String m = mode == null ? UNKNOWN : mode;
+    // Bands and modes are a fixed vocabulary (BandPlan, ModeClassifier), so this stays small.
+    return cache.computeIfAbsent(
+        b + '|' + m,
+        key ->
+            Counter.builder(name)
+                .description(
+                    name.endsWith("stored")
+                        ? "Spots inserted into the database, by band and mode"
+                        : "Spots received from all nodes, by band and mode")
+                .tag("band", b)
+                .tag("mode", m)
+                .register(registry));
+  }
+
+  /** Registers every meter that reads the running daemon's state. */
+  public void bind(Daemon daemon, IngestWatchdog watchdog) {
+    WriterStats writer = daemon.writer().stats();
+    functionCounter(
+        "dx_scraper_duplicates",
+        "Spots not stored because they were already",
+        writer,
+        WriterStats::duplicates);
+    FunctionCounter.builder("dx_scraper_spots_filtered", writer, WriterStats::duplicates)
+        .description("Spots not stored, by reason")
+        .tag("reason", "duplicate")
+        .register(registry);
+    FunctionCounter.builder("dx_scraper_spots_filtered", writer, WriterStats::rejected)
+        .description("Spots not stored, by reason")
+        .tag("reason", "rejected")
+        .register(registry);
+    functionCounter(
+        "dx_scraper_db_errors",
+        "Failed database writes (each retry counts) and refused rows",
+        writer,
+        w -> w.failedAttempts() + w.rejected());
+    functionCounter(
+        "dx_scraper_backpressure_pauses",
+        "Times reading from the nodes paused for the backlog",
+        writer,
+        WriterStats::pauses);
+    Gauge.builder("dx_scraper_backlog_spots", daemon.writer(), SpotWriter::backlog)
+        .description("Rows received and waiting for the writer")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(
+            "dx_scraper_last_commit_timestamp_seconds", writer, w -> epochSeconds(w.lastCommitAt()))
+        .description("When the writer last committed, Unix time")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("dx_scraper_writer_stalled", watchdog, w -> w.writerStalled() ? 1 : 0)
+        .description("1 while rows wait and nothing has committed for the stall timeout")
+        .strongReference(true)
+        .register(registry);
+    Map<String, NodeIngestStats> nodes = daemon.pipeline().nodes();
+    functionCounter(
+        "dx_scraper_wwv",
+        "WWV reports received from all nodes",
+        nodes,
+        n -> n.values().stream().mapToLong(NodeIngestStats::wwvReports).sum());
+    functionCounter(
+        "dx_scraper_connection_errors",
+        "Failed connects, failed logins and sessions closed by the node or network",
+        daemon,
+        d ->
+            d.clusterClient().statuses().values().stream()
+                .map(NodeStatus::counters)
+                .mapToLong(ScraperMetrics::connectionErrors)
+                .sum());
+    for (Map.Entry<String, NodeIngestStats> node : nodes.entrySet()) {
+      bindNode(
+          node.getKey(), node.getValue(), daemon.clusterClient().status(node.getKey()), watchdog);
+    }
+  }
+
+  private void bindNode(
+      String node, NodeIngestStats stats, NodeStatus status, IngestWatchdog watchdog) {
+    FunctionCounter.builder("dx_scraper_lines_received", stats, NodeIngestStats::lines)
+        .description("Lines received from a node, parsed or not")
+        .tag("node", node)
+        .register(registry);
+    Gauge.builder("dx_scraper_cluster_connected", status, s -> s.isLoggedIn() ? 1 : 0)
+        .description("1 while logged in to the node")
+        .tag("node", node)
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(
+            "dx_scraper_last_spot_timestamp_seconds", stats, s -> epochSeconds(s.lastSpotAt()))
+        .description("When the node's last spot arrived, Unix time (NaN before the first)")
+        .tag("node", node)
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("dx_scraper_stalled", watchdog, w -> w.nodeStalled(node) ? 1 : 0)
+        .description("1 while the node is logged in but has sent no spot for its stall timeout")
+        .tag("node", node)
+        .strongReference(true)
+        .register(registry);
+    for (ReconnectReason reason : ReconnectReason.values()) {
+      FunctionCounter.builder("dx_scraper_reconnects", status.counters(), c -> c.reconnects(reason))
+          .description("Connection attempts after the first, by what ended the previous one")
+          .tag("node", node)
+          .tag("reason", reason.label())
+          .register(registry);
+    }
+    for (String reason : Unparsed.REASONS) {
+      FunctionCounter.builder(
+              "dx_scraper_parse_failures", stats, s -> s.unparsed().getOrDefault(reason, 0L))
+          .description("Lines that parsed as no message, by reason (banners are unknown-line)")
+          .tag("node", node)
+          .tag("reason", reason)
+          .register(registry);
+    }
+    FunctionCounter.builder(
+            "dx_scraper_overlong_lines", status.counters(), NodeCounters::overlongLinesDiscarded)
+        .description("Lines over the length limit, dropped")
+        .tag("node", node)
+        .register(registry);
+  }
+
+  private static long connectionErrors(NodeCounters counters) {
+    return counters.reconnects(ReconnectReason.CONNECT_FAILED)
+        + counters.reconnects(ReconnectReason.LOGIN_FAILED)
+        + counters.reconnects(ReconnectReason.CLOSED);
+  }
+
+  private <T> void functionCounter(
+      String name, String description, T object, ToDoubleFunction<T> value) {
+    FunctionCounter.builder(name, object, value).description(description).register(registry);
+  }
+
+  private static double epochSeconds(Instant instant) {
+    return instant == null ? Double.NaN : instant.toEpochMilli() / 1000.0;
+  }
+}

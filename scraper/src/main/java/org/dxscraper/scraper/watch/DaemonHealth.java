@@ -1,0 +1,90 @@
+package org.dxscraper.scraper.watch;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
+import org.dxscraper.instrumentation.http.HealthReport;
+import org.dxscraper.scraper.cluster.NodeStatus;
+import org.dxscraper.scraper.ingest.Daemon;
+import org.dxscraper.scraper.ingest.NodeIngestStats;
+
+/**
+ * The daemon's {@code /health}: healthy while at least one node is logged in, no node and not the
+ * writer is stalled, and the database answered its last sample. The body says which part is not,
+ * per node: state, software, whether stalled, the last spot's time.
+ */
+public final class DaemonHealth implements Supplier<HealthReport> {
+  private final Daemon daemon;
+  private final IngestWatchdog watchdog;
+  private final DoubleSupplier databaseUp;
+
+  /**
+   * @param databaseUp 1 or 0 from the last database sample, NaN before the first (taken as up)
+   */
+  public DaemonHealth(Daemon daemon, IngestWatchdog watchdog, DoubleSupplier databaseUp) {
+    this.daemon = Objects.requireNonNull(daemon, "daemon");
+    this.watchdog = Objects.requireNonNull(watchdog, "watchdog");
+    this.databaseUp = Objects.requireNonNull(databaseUp, "databaseUp");
+  }
+
+  @Override
+  public HealthReport get() {
+    StringBuilder json = new StringBuilder("{\"nodes\":{");
+    boolean anyLoggedIn = false;
+    boolean anyStalled = false;
+    String separator = "";
+    for (Map.Entry<String, NodeIngestStats> node : daemon.pipeline().nodes().entrySet()) {
+      NodeStatus status = daemon.clusterClient().status(node.getKey());
+      boolean stalled = watchdog.nodeStalled(node.getKey());
+      anyLoggedIn |= status.isLoggedIn();
+      anyStalled |= stalled;
+      json.append(separator);
+      string(json, node.getKey());
+      json.append(":{\"state\":");
+      string(json, status.state().name());
+      json.append(",\"software\":");
+      string(json, status.software().name());
+      json.append(",\"stalled\":").append(stalled);
+      json.append(",\"lastSpotAt\":");
+      instant(json, node.getValue().lastSpotAt());
+      json.append('}');
+      separator = ",";
+    }
+    boolean writerStalled = watchdog.writerStalled();
+    double up = databaseUp.getAsDouble();
+    boolean databaseOk = Double.isNaN(up) || up > 0;
+    json.append("},\"writer\":{\"stalled\":").append(writerStalled);
+    json.append(",\"backlog\":").append(daemon.writer().backlog());
+    json.append(",\"lastCommitAt\":");
+    instant(json, daemon.writer().stats().lastCommitAt());
+    json.append("},\"database\":{\"up\":").append(databaseOk).append('}');
+    boolean healthy = anyLoggedIn && !anyStalled && !writerStalled && databaseOk;
+    json.append(",\"status\":").append(healthy ? "\"UP\"" : "\"DOWN\"").append('}');
+    return new HealthReport(healthy, json.toString());
+  }
+
+  private static void instant(StringBuilder json, Instant instant) {
+    if (instant == null) {
+      json.append("null");
+    } else {
+      string(json, instant.toString());
+    }
+  }
+
+  private static void string(StringBuilder json, String s) {
+    json.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') {
+        json.append('\\').append(c);
+      } else if (c < 0x20) {
+        json.append(String.format("\\u%04x", (int) c));
+      } else {
+        json.append(c);
+      }
+    }
+    json.append('"');
+  }
+}
