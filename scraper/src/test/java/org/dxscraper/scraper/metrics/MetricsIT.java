@@ -1,0 +1,224 @@
+package org.dxscraper.scraper.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.dxscraper.db.jooq.Tables.SPOT;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.dxscraper.scraper.cluster.NodeConfig;
+import org.dxscraper.scraper.cluster.ReconnectBackoff;
+import org.dxscraper.scraper.ingest.Daemon;
+import org.dxscraper.scraper.simulate.SimulatorOptions;
+import org.dxscraper.scraper.simulate.SimulatorServer;
+import org.dxscraper.scraper.store.Database;
+import org.dxscraper.scraper.store.Migrations;
+import org.dxscraper.scraper.store.SpotWriter;
+import org.dxscraper.scraper.testing.Await;
+import org.dxscraper.scraper.testing.MutableClock;
+import org.dxscraper.scraper.testing.TestPostgres;
+import org.dxscraper.scraper.testing.TestPostgres.TestDatabase;
+import org.dxscraper.scraper.watch.IngestWatchdog;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A running daemon scraped over HTTP: what /metrics and /health say against what happened. */
+class MetricsIT {
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+  private static final ReconnectBackoff FAST =
+      new ReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private TestDatabase testDatabase;
+  private Database database;
+  private SimulatorServer node;
+  private Daemon daemon;
+  private Instrumentation instrumentation;
+
+  @AfterEach
+  void stopEverything() {
+    if (daemon != null) {
+      daemon.close();
+    }
+    if (instrumentation != null) {
+      instrumentation.close();
+    }
+    if (node != null) {
+      node.close();
+    }
+    if (database != null) {
+      database.close();
+    }
+    if (testDatabase != null) {
+      testDatabase.close();
+    }
+  }
+
+  private void start(SimulatorOptions options, InstantSource clock, Duration stallTimeout)
+      throws IOException {
+    testDatabase = TestPostgres.createDatabase();
+    database = Database.open(testDatabase.config());
+    Migrations.migrate(database.dataSource());
+    node = new SimulatorServer(options, InstantSource.system()).start();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ScraperMetrics metrics = new ScraperMetrics(registry, clock);
+    daemon =
+        new Daemon(
+            List.of(
+                NodeConfig.of("sim", "127.0.0.1", node.port(), "N0CALL"),
+                // Never reachable: its meters must show 0, not be missing.
+                NodeConfig.of("quiet", "127.0.0.1", 1, "N0CALL")),
+            database,
+            null,
+            SpotWriter.Settings.DEFAULTS,
+            clock,
+            FAST,
+            metrics.writerListener());
+    daemon.pipeline().setSpotListener(metrics.spotListener());
+    IngestWatchdog watchdog = new IngestWatchdog(daemon, stallTimeout, clock);
+    metrics.bind(daemon, watchdog);
+    instrumentation =
+        Instrumentation.start(
+            registry, daemon, database, watchdog, new InetSocketAddress("127.0.0.1", 0), "test");
+    daemon.start(Duration.ofMinutes(1));
+  }
+
+  private HttpResponse<String> get(String path) {
+    try {
+      return http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instrumentation.port() + path))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void countersInTheScrapeAgreeWithTheRowsInTheDatabase() throws IOException {
+    int count = 500;
+    start(
+        SimulatorOptions.defaults().withRate(2000).withCount(count).withSeed(21),
+        InstantSource.system(),
+        null);
+    Await.until(() -> count + " rows", () -> database.dsl().fetchCount(SPOT) == count, DEADLINE);
+    instrumentation.database().sample();
+
+    String scrape = get("/metrics").body();
+
+    assertThat(sum(scrape, "dx_scraper_spots_stored_total")).isEqualTo(count);
+    assertThat(sum(scrape, "dx_scraper_spots_total")).isEqualTo(count);
+    assertThat(value(scrape, "dx_scraper_db_insert_seconds_count")).isPositive();
+    assertThat(value(scrape, "dx_scraper_lines_received_total{node=\"sim\"}"))
+        .isGreaterThanOrEqualTo(count);
+    assertThat(value(scrape, "dx_scraper_lines_received_total{node=\"quiet\"}")).isZero();
+    assertThat(value(scrape, "dx_scraper_cluster_connected{node=\"sim\"}")).isEqualTo(1);
+    assertThat(value(scrape, "dx_scraper_cluster_connected{node=\"quiet\"}")).isZero();
+    assertThat(value(scrape, "dx_scraper_backlog_spots")).isZero();
+    assertThat(value(scrape, "dx_scraper_duplicates_total")).isZero();
+    assertThat(value(scrape, "pg_up")).isEqualTo(1);
+    assertThat(value(scrape, "dx_scraper_db_newest_spot_timestamp_seconds"))
+        .isEqualTo(
+            database
+                .dsl()
+                .select(org.jooq.impl.DSL.max(SPOT.SPOTTED_AT))
+                .from(SPOT)
+                .fetchOne(0, java.time.OffsetDateTime.class)
+                .toEpochSecond());
+    assertThat(scrape)
+        .contains("dx_scraper_build_info{version=\"test\"} 1")
+        .contains("dx_scraper_reconnects_total{node=\"quiet\",reason=\"connect_failed\"}")
+        .contains("pg_database_size_bytes{datname=")
+        .doesNotContain("N0CALL");
+  }
+
+  @Test
+  void servesOpenMetricsWhenAskedAndGzipWhenAccepted() throws Exception {
+    start(SimulatorOptions.defaults().withRate(10).withSeed(2), InstantSource.system(), null);
+
+    HttpResponse<String> openMetrics =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + instrumentation.port() + "/metrics"))
+                .header("Accept", "application/openmetrics-text; version=1.0.0")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<byte[]> gzip =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + instrumentation.port() + "/metrics"))
+                .header("Accept-Encoding", "gzip")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(openMetrics.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/openmetrics-text");
+    assertThat(openMetrics.body()).endsWith("# EOF\n");
+    assertThat(gzip.headers().firstValue("Content-Encoding")).hasValue("gzip");
+  }
+
+  @Test
+  void healthTurns503WhenTheNodeGoesSilentAndBack200WhenSpotsFlowAgain() throws IOException {
+    MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    start(
+        SimulatorOptions.defaults().withRate(500).withSilentAfter(50).withSeed(4),
+        clock,
+        Duration.ofMinutes(2));
+    Await.until(
+        () -> "the first spots, then silence",
+        () -> daemon.pipeline().nodes().get("sim").spots() == 50,
+        DEADLINE);
+    assertThat(get("/health").statusCode()).isEqualTo(200);
+
+    clock.advance(Duration.ofMinutes(3));
+    HttpResponse<String> stalled = get("/health");
+
+    assertThat(stalled.statusCode()).isEqualTo(503);
+    assertThat(stalled.body()).contains("\"stalled\":true", "\"status\":\"DOWN\"");
+    assertThat(value(get("/metrics").body(), "dx_scraper_stalled{node=\"sim\"}")).isEqualTo(1);
+
+    // What the watchdog's healing will do: a new session, and the node speaks again.
+    daemon.clusterClient().disconnect("sim", "test: silent node");
+    Await.until(
+        () -> "spots after the reconnect",
+        () -> daemon.pipeline().nodes().get("sim").spots() >= 100,
+        DEADLINE);
+    HttpResponse<String> healed = get("/health");
+
+    assertThat(healed.statusCode()).as(healed.body()).isEqualTo(200);
+    assertThat(value(get("/metrics").body(), "dx_scraper_stalled{node=\"sim\"}")).isZero();
+  }
+
+  private static double value(String scrape, String series) {
+    for (String line : scrape.lines().toList()) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    throw new AssertionError("no series " + series + " in the scrape");
+  }
+
+  private static double sum(String scrape, String family) {
+    Matcher m = Pattern.compile("(?m)^" + family + "\\{[^}]*\\} (\\S+)$").matcher(scrape);
+    double total = 0;
+    while (m.find()) {
+      total += Double.parseDouble(m.group(1));
+    }
+    return total;
+  }
+}
