@@ -70,6 +70,9 @@ final class NodeConnector {
    * TCP slows the node down). Holds for connections made later, too.
    */
   void setReading(boolean reading) {
+    if (loop.isShuttingDown()) {
+      return; // stopping: there is nothing left to pause or resume
+    }
     loop.execute(
         () -> {
           paused = !reading;

@@ -221,7 +221,12 @@ public final class SpotWriter implements AutoCloseable {
           && queue.size() <= settings.lowWater()
           && paused.compareAndSet(true, false)) {
         log.info("writer: backlog down to {}: reading again", queue.size());
-        backpressure.resume();
+        try {
+          backpressure.resume();
+        } catch (RuntimeException e) {
+          // Nothing the nodes' side does may end this thread: it holds what is not yet stored.
+          log.warn("writer: could not resume reading: {}", e.toString());
+        }
       }
     }
   }

@@ -3,110 +3,49 @@ package org.dxscraper.scraper.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.dxscraper.db.jooq.Tables.SPOT;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.dxscraper.scraper.cluster.NodeConfig;
-import org.dxscraper.scraper.cluster.ReconnectBackoff;
 import org.dxscraper.scraper.ingest.Daemon;
 import org.dxscraper.scraper.simulate.SimulatorOptions;
-import org.dxscraper.scraper.simulate.SimulatorServer;
 import org.dxscraper.scraper.store.Database;
-import org.dxscraper.scraper.store.Migrations;
-import org.dxscraper.scraper.store.SpotWriter;
 import org.dxscraper.scraper.testing.Await;
 import org.dxscraper.scraper.testing.MutableClock;
-import org.dxscraper.scraper.testing.TestPostgres;
-import org.dxscraper.scraper.testing.TestPostgres.TestDatabase;
-import org.dxscraper.scraper.watch.IngestWatchdog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** A running daemon scraped over HTTP: what /metrics and /health say against what happened. */
 class MetricsIT {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
-  private static final ReconnectBackoff FAST =
-      new ReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
 
-  private final HttpClient http = HttpClient.newHttpClient();
-  private TestDatabase testDatabase;
+  private DaemonFixture fixture;
   private Database database;
-  private SimulatorServer node;
   private Daemon daemon;
   private Instrumentation instrumentation;
 
   @AfterEach
   void stopEverything() {
-    if (daemon != null) {
-      daemon.close();
-    }
-    if (instrumentation != null) {
-      instrumentation.close();
-    }
-    if (node != null) {
-      node.close();
-    }
-    if (database != null) {
-      database.close();
-    }
-    if (testDatabase != null) {
-      testDatabase.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
   private void start(SimulatorOptions options, InstantSource clock, Duration stallTimeout)
       throws IOException {
-    testDatabase = TestPostgres.createDatabase();
-    database = Database.open(testDatabase.config());
-    Migrations.migrate(database.dataSource());
-    node = new SimulatorServer(options, InstantSource.system()).start();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    ScraperMetrics metrics = new ScraperMetrics(registry, clock);
-    daemon =
-        new Daemon(
-            List.of(
-                NodeConfig.of("sim", "127.0.0.1", node.port(), "N0CALL"),
-                // Never reachable: its meters must show 0, not be missing.
-                NodeConfig.of("quiet", "127.0.0.1", 1, "N0CALL")),
-            database,
-            null,
-            SpotWriter.Settings.DEFAULTS,
-            clock,
-            FAST,
-            metrics.writerListener());
-    daemon.pipeline().setSpotListener(metrics.spotListener());
-    IngestWatchdog watchdog = new IngestWatchdog(daemon, stallTimeout, clock);
-    metrics.bind(daemon, watchdog);
-    instrumentation =
-        Instrumentation.start(
-            registry, daemon, database, watchdog, new InetSocketAddress("127.0.0.1", 0), "test");
-    daemon.start(Duration.ofMinutes(1));
+    fixture = new DaemonFixture(options, clock, stallTimeout);
+    database = fixture.database;
+    daemon = fixture.daemon;
+    instrumentation = fixture.instrumentation;
   }
 
   private HttpResponse<String> get(String path) {
-    try {
-      return http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instrumentation.port() + path))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return fixture.get(path);
   }
 
   @Test
@@ -152,19 +91,15 @@ class MetricsIT {
     start(SimulatorOptions.defaults().withRate(10).withSeed(2), InstantSource.system(), null);
 
     HttpResponse<String> openMetrics =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + instrumentation.port() + "/metrics"))
+        fixture.send(
+            HttpRequest.newBuilder(fixture.uri("/metrics"))
                 .header("Accept", "application/openmetrics-text; version=1.0.0")
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    HttpResponse<byte[]> gzip =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + instrumentation.port() + "/metrics"))
+                .build());
+    HttpResponse<String> gzip =
+        fixture.send(
+            HttpRequest.newBuilder(fixture.uri("/metrics"))
                 .header("Accept-Encoding", "gzip")
-                .build(),
-            HttpResponse.BodyHandlers.ofByteArray());
+                .build());
 
     assertThat(openMetrics.headers().firstValue("Content-Type").orElse(""))
         .startsWith("application/openmetrics-text");
