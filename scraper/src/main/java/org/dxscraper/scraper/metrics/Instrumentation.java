@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.dxscraper.instrumentation.db.PostgresMetrics;
+import org.dxscraper.instrumentation.host.HostMetrics;
 import org.dxscraper.instrumentation.http.MetricsServer;
 import org.dxscraper.scraper.ingest.Daemon;
 import org.dxscraper.scraper.store.Database;
@@ -23,9 +24,10 @@ import org.dxscraper.scraper.watch.DaemonHealth;
 import org.dxscraper.scraper.watch.IngestWatchdog;
 
 /**
- * Everything the daemon exports besides its own scraper meters: JVM and process metrics, the
- * database's, the samplers that feed them, and the HTTP server for {@code /metrics} and {@code
- * /health}. Samplers run on their own thread, so a scrape only reads cached values.
+ * Everything the daemon exports besides its own scraper meters: JVM and process metrics, the host's
+ * (node_exporter's names) and the database's, the samplers that feed them, and the HTTP server for
+ * {@code /metrics} and {@code /health}. Samplers run on their own thread, so a scrape only reads
+ * cached values.
  */
 public final class Instrumentation implements AutoCloseable {
   /** How often the database is asked for its size, row count and newest spot. */
@@ -35,13 +37,16 @@ public final class Instrumentation implements AutoCloseable {
   private final JvmGcMetrics gcMetrics;
   private final MetricsServer server;
   private final PostgresMetrics database;
+  private final HostMetrics host;
 
   private Instrumentation(
       ScheduledExecutorService samplers,
       JvmGcMetrics gcMetrics,
       PostgresMetrics database,
+      HostMetrics host,
       MetricsServer server) {
     this.samplers = samplers;
+    this.host = host;
     this.gcMetrics = gcMetrics;
     this.database = database;
     this.server = server;
@@ -96,11 +101,14 @@ public final class Instrumentation implements AutoCloseable {
                 "spotted_at of the newest stored spot, Unix time",
                 "select extract(epoch from max(spotted_at)) from spot")
             .start(samplers, DATABASE_SAMPLE_EVERY);
+    // node_exporter's names, from /proc, /sys and statvfs on Linux (OSHI elsewhere).
+    HostMetrics host = HostMetrics.start(registry, samplers);
     try {
       MetricsServer server =
           MetricsServer.start(listen, registry, new DaemonHealth(daemon, watchdog, database::up));
-      return new Instrumentation(samplers, gc, database, server);
+      return new Instrumentation(samplers, gc, database, host, server);
     } catch (IOException e) {
+      host.close();
       samplers.shutdownNow();
       gc.close();
       throw e;
@@ -118,6 +126,7 @@ public final class Instrumentation implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    host.close();
     samplers.shutdownNow();
     try {
       samplers.awaitTermination(5, TimeUnit.SECONDS);

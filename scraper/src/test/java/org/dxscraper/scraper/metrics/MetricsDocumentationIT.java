@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * {@code prefix_*} row for library metrics such as {@code jvm_*}).
  */
 class MetricsDocumentationIT {
-  private static final Pattern ROW = Pattern.compile("^\\| `([a-z_*]+)` \\| ([a-z]+) \\|");
+  private static final Pattern ROW = Pattern.compile("^\\| `([A-Za-z0-9_*]+)` \\| ([a-z]+) \\|");
   private static final Pattern TYPE = Pattern.compile("(?m)^# TYPE (\\S+) (\\S+)$");
 
   @Test
