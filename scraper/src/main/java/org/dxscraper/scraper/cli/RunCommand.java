@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.dxscraper.instrumentation.container.DockerHost;
+import org.dxscraper.instrumentation.probe.ProbeTarget;
 import org.dxscraper.scraper.cluster.NodeConfig;
 import org.dxscraper.scraper.cluster.ReconnectBackoff;
 import org.dxscraper.scraper.enrich.CtyDat;
@@ -121,6 +123,23 @@ final class RunCommand implements Callable<Integer> {
               + " rows waiting). Default by node software: RBN 2m, other clusters 15m; writer 2m.")
   Duration stallTimeout;
 
+  @Option(
+      names = "--probe",
+      paramLabel = "NAME=URL",
+      split = ",",
+      description =
+          "A port or web page to watch: NAME=tcp://HOST:PORT or NAME=http(s)://URL; repeatable."
+              + " Reported as probe_success, probe_duration_seconds, probe_http_status_code.")
+  List<String> probes;
+
+  @Option(
+      names = "--docker-host",
+      paramLabel = "URL",
+      description =
+          "Docker Engine API for container status: unix:///var/run/docker.sock, tcp://HOST:PORT"
+              + " or a read-only socket proxy. Without it, no container metrics.")
+  String dockerHost;
+
   @Mixin DatabaseOptions database;
 
   @Spec CommandSpec spec;
@@ -130,6 +149,7 @@ final class RunCommand implements Callable<Integer> {
     List<NodeConfig> nodeConfigs = nodeConfigs();
     SpotWriter.Settings settings = writerSettings();
     CtyDat ctyDat = loadCty();
+    Instrumentation.Settings instrumentationSettings = instrumentationSettings();
     log.info(
         "run: callsign {}, {} node(s), batches of up to {} rows or {} ms, status every {}",
         callsign,
@@ -162,8 +182,7 @@ final class RunCommand implements Callable<Integer> {
     Instrumentation instrumentation;
     try {
       instrumentation =
-          Instrumentation.start(
-              registry, daemon, db, watchdog, metricsAddress(), VersionProvider.version());
+          Instrumentation.start(registry, daemon, db, watchdog, instrumentationSettings);
     } catch (IOException e) {
       db.close();
       throw new ParameterException(spec.commandLine(), "--metrics-listen: " + e.getMessage());
@@ -224,6 +243,20 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     return configs;
+  }
+
+  private Instrumentation.Settings instrumentationSettings() {
+    try {
+      List<ProbeTarget> targets =
+          probes == null ? List.of() : probes.stream().map(ProbeTarget::parse).toList();
+      return new Instrumentation.Settings(
+          metricsAddress(),
+          VersionProvider.version(),
+          targets,
+          dockerHost == null || dockerHost.isBlank() ? null : DockerHost.parse(dockerHost));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   private InetSocketAddress metricsAddress() {

@@ -12,12 +12,20 @@ import io.prometheus.metrics.core.metrics.Info;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.dxscraper.instrumentation.container.ContainerMetrics;
+import org.dxscraper.instrumentation.container.ContainerSettings;
+import org.dxscraper.instrumentation.container.DockerHost;
 import org.dxscraper.instrumentation.db.PostgresMetrics;
 import org.dxscraper.instrumentation.host.HostMetrics;
 import org.dxscraper.instrumentation.http.MetricsServer;
+import org.dxscraper.instrumentation.probe.ProbeMetrics;
+import org.dxscraper.instrumentation.probe.ProbeSettings;
+import org.dxscraper.instrumentation.probe.ProbeTarget;
 import org.dxscraper.scraper.ingest.Daemon;
 import org.dxscraper.scraper.store.Database;
 import org.dxscraper.scraper.watch.DaemonHealth;
@@ -38,33 +46,57 @@ public final class Instrumentation implements AutoCloseable {
   private final MetricsServer server;
   private final PostgresMetrics database;
   private final HostMetrics host;
+  private final ProbeMetrics probes;
+  private final ContainerMetrics containers;
 
   private Instrumentation(
       ScheduledExecutorService samplers,
       JvmGcMetrics gcMetrics,
       PostgresMetrics database,
       HostMetrics host,
+      ProbeMetrics probes,
+      ContainerMetrics containers,
       MetricsServer server) {
     this.samplers = samplers;
     this.host = host;
+    this.probes = probes;
+    this.containers = containers;
     this.gcMetrics = gcMetrics;
     this.database = database;
     this.server = server;
   }
 
   /**
-   * Binds the meters and starts serving on {@code listen}.
+   * What to serve and what to watch besides the daemon.
    *
-   * @throws IOException when {@code listen} cannot be bound
+   * @param listen where /metrics and /health are served
+   * @param version the build's version, for dx_scraper_build_info
+   * @param probes ports and URLs to probe (blackbox_exporter's metrics); may be empty
+   * @param dockerHost the Docker Engine API for container metrics, or null for none
+   */
+  public record Settings(
+      InetSocketAddress listen, String version, List<ProbeTarget> probes, DockerHost dockerHost) {
+    public Settings {
+      Objects.requireNonNull(listen, "listen");
+      Objects.requireNonNull(version, "version");
+      probes = List.copyOf(probes);
+    }
+  }
+
+  /**
+   * Binds the meters, starts the samplers and serves on {@code settings.listen()}.
+   *
+   * @throws IOException when the address cannot be bound
    */
   public static Instrumentation start(
       PrometheusMeterRegistry registry,
       Daemon daemon,
       Database db,
       IngestWatchdog watchdog,
-      InetSocketAddress listen,
-      String version)
+      Settings settings)
       throws IOException {
+    InetSocketAddress listen = settings.listen();
+    String version = settings.version();
     // An info metric of client_java's own: Micrometer would strip the reserved "_info" suffix.
     Info.builder()
         .name("dx_scraper_build_info")
@@ -103,11 +135,25 @@ public final class Instrumentation implements AutoCloseable {
             .start(samplers, DATABASE_SAMPLE_EVERY);
     // node_exporter's names, from /proc, /sys and statvfs on Linux (OSHI elsewhere).
     HostMetrics host = HostMetrics.start(registry, samplers);
+    // blackbox_exporter's names; the probes themselves run on their own threads.
+    ProbeMetrics probes = new ProbeMetrics(settings.probes(), ProbeSettings.defaults());
+    probes.bindTo(registry);
+    probes.start(samplers);
+    ContainerMetrics containers = null;
+    if (settings.dockerHost() != null) {
+      containers = new ContainerMetrics(settings.dockerHost(), ContainerSettings.defaults());
+      containers.bindTo(registry);
+      containers.start(samplers);
+    }
     try {
       MetricsServer server =
           MetricsServer.start(listen, registry, new DaemonHealth(daemon, watchdog, database::up));
-      return new Instrumentation(samplers, gc, database, host, server);
+      return new Instrumentation(samplers, gc, database, host, probes, containers, server);
     } catch (IOException e) {
+      probes.close();
+      if (containers != null) {
+        containers.close();
+      }
       host.close();
       samplers.shutdownNow();
       gc.close();
@@ -126,6 +172,10 @@ public final class Instrumentation implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    probes.close();
+    if (containers != null) {
+      containers.close();
+    }
     host.close();
     samplers.shutdownNow();
     try {

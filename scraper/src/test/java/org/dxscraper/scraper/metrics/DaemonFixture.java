@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import org.dxscraper.instrumentation.probe.ProbeTarget;
 import org.dxscraper.scraper.cluster.NodeConfig;
 import org.dxscraper.scraper.cluster.ReconnectBackoff;
 import org.dxscraper.scraper.ingest.Daemon;
@@ -66,7 +67,19 @@ final class DaemonFixture implements AutoCloseable {
     metrics.bind(daemon, watchdog);
     instrumentation =
         Instrumentation.start(
-            registry, daemon, database, watchdog, new InetSocketAddress("127.0.0.1", 0), "test");
+            registry,
+            daemon,
+            database,
+            watchdog,
+            new Instrumentation.Settings(
+                new InetSocketAddress("127.0.0.1", 0),
+                "test",
+                // An open port (the simulator), a closed one and a web page nobody serves.
+                List.of(
+                    ProbeTarget.parse("node=tcp://127.0.0.1:" + node.port()),
+                    ProbeTarget.parse("closed=tcp://127.0.0.1:1"),
+                    ProbeTarget.parse("web=http://127.0.0.1:1/")),
+                null));
     daemon.start(Duration.ofMinutes(1));
   }
 
