@@ -1,6 +1,7 @@
 package org.dxscraper.scraper.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,6 +43,7 @@ public final class ScraperMetrics {
   private final Map<String, Counter> received = new ConcurrentHashMap<>();
   private final Map<String, Counter> stored = new ConcurrentHashMap<>();
   private final Timer insertTimer;
+  private final DistributionSummary batchSize;
 
   public ScraperMetrics(MeterRegistry registry, InstantSource clock) {
     this.registry = registry;
@@ -53,6 +55,11 @@ public final class ScraperMetrics {
             .publishPercentileHistogram()
             .minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofSeconds(30))
+            .register(registry);
+    this.batchSize =
+        DistributionSummary.builder("dx_scraper_db_batch_size")
+            .description("Rows per committed batch")
+            .serviceLevelObjectives(1, 10, 100, 250, 500, 1000, 2500, 5000)
             .register(registry);
     Gauge.builder("dx_scraper_uptime_seconds", this, m -> m.uptimeSeconds())
         .description("Seconds since the daemon started")
@@ -79,8 +86,9 @@ public final class ScraperMetrics {
       }
 
       @Override
-      public void batchCommitted(Duration took) {
+      public void batchCommitted(Duration took, int rows) {
         insertTimer.record(took);
+        batchSize.record(rows);
       }
     };
   }

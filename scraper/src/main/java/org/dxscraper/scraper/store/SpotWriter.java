@@ -96,8 +96,11 @@ public final class SpotWriter implements AutoCloseable {
     /** A spot row was inserted (not a duplicate); band and mode may be null. */
     default void spotStored(String band, String mode) {}
 
-    /** A transaction committed after {@code took}. */
-    default void batchCommitted(Duration took) {}
+    /**
+     * A transaction of {@code rows} rows (spots, reports, announcements) committed after {@code
+     * took}.
+     */
+    default void batchCommitted(Duration took, int rows) {}
   }
 
   /**
@@ -327,7 +330,9 @@ public final class SpotWriter implements AutoCloseable {
           inserted[1] = insertSolar(tx, solar);
           inserted[2] = insertAnnouncements(tx, announcements);
         });
-    listener.batchCommitted(Duration.ofNanos(System.nanoTime() - started));
+    listener.batchCommitted(
+        Duration.ofNanos(System.nanoTime() - started),
+        spots.size() + solar.size() + announcements.size());
     committed(spots, inserted[0], inserted[1], inserted[2]);
     if (log.isDebugEnabled()) {
       log.debug(
