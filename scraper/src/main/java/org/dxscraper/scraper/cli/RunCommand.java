@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.dxscraper.instrumentation.container.DockerHost;
@@ -72,6 +75,14 @@ final class RunCommand implements Callable<Integer> {
           "Command sent to every node after login; repeat or separate with ';'"
               + " (default: set/page 0).")
   List<String> initCommands;
+
+  @Option(
+      names = "--node-init",
+      paramLabel = "NAME=CMD[;CMD...]",
+      description =
+          "Commands for one node after login, instead of --init-command's; repeat for several"
+              + " nodes, e.g. --node-init rbn=set/skimmer.")
+  List<String> nodeInits;
 
   @Option(
       names = "--cty",
@@ -213,7 +224,7 @@ final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<NodeConfig> nodeConfigs() {
+  List<NodeConfig> nodeConfigs() {
     if (callsign == null || callsign.isBlank()) {
       throw new ParameterException(
           spec.commandLine(), "--callsign is required (or DX_SCRAPER_CALLSIGN)");
@@ -227,6 +238,7 @@ final class RunCommand implements Callable<Integer> {
         nodePasswordFile == null
             ? null
             : SecretFiles.firstLine(spec, "--node-password-file", nodePasswordFile);
+    Map<String, List<String>> perNode = perNodeInitCommands();
     List<NodeConfig> configs = new ArrayList<>();
     for (String node : nodes) {
       try {
@@ -234,7 +246,9 @@ final class RunCommand implements Callable<Integer> {
         if (password != null) {
           config = config.withPassword(password);
         }
-        if (initCommands != null && !initCommands.isEmpty()) {
+        if (perNode.containsKey(config.name())) {
+          config = config.withInitCommands(perNode.remove(config.name()));
+        } else if (initCommands != null && !initCommands.isEmpty()) {
           config = config.withInitCommands(initCommands.stream().map(String::strip).toList());
         }
         configs.add(config);
@@ -242,7 +256,30 @@ final class RunCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--node " + node + ": " + e.getMessage());
       }
     }
+    if (!perNode.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(), "--node-init names no configured --node: " + perNode.keySet());
+    }
     return configs;
+  }
+
+  /** --node-init NAME=CMD;CMD: node name to its commands. */
+  private Map<String, List<String>> perNodeInitCommands() {
+    Map<String, List<String>> perNode = new LinkedHashMap<>();
+    for (String spec : nodeInits == null ? List.<String>of() : nodeInits) {
+      int equals = spec.indexOf('=');
+      if (equals <= 0) {
+        throw new ParameterException(
+            this.spec.commandLine(), "--node-init must be NAME=CMD[;CMD...], got '" + spec + "'");
+      }
+      List<String> commands =
+          Arrays.stream(spec.substring(equals + 1).split(";"))
+              .map(String::strip)
+              .filter(c -> !c.isEmpty())
+              .toList();
+      perNode.put(spec.substring(0, equals).strip(), commands);
+    }
+    return perNode;
   }
 
   private Instrumentation.Settings instrumentationSettings() {

@@ -1,0 +1,74 @@
+package org.dxscraper.scraper.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.dxscraper.scraper.cluster.NodeConfig;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+class RunCommandTest {
+  private static RunCommand parse(String... args) {
+    CommandLine commandLine =
+        new CommandLine(new Main()).setDefaultValueProvider(new EnvironmentDefaults(Map.of()));
+    return (RunCommand) commandLine.parseArgs(args).subcommand().commandSpec().userObject();
+  }
+
+  @Test
+  void sendsSetPage0ByDefaultAndPerNodeCommandsWhereGiven() {
+    RunCommand run =
+        parse(
+            "run",
+            "--callsign",
+            "n0call",
+            "--node",
+            "spider=127.0.0.1:7300",
+            "--node",
+            "rbn=127.0.0.1:7000",
+            "--node-init",
+            "rbn=set/skimmer; sh/dx 5");
+
+    List<NodeConfig> nodes = run.nodeConfigs();
+
+    assertThat(nodes).extracting(NodeConfig::name).containsExactly("spider", "rbn");
+    assertThat(nodes.get(0).initCommands()).containsExactly("set/page 0");
+    assertThat(nodes.get(1).initCommands()).containsExactly("set/skimmer", "sh/dx 5");
+  }
+
+  @Test
+  void initCommandReplacesTheDefaultForNodesWithoutTheirOwn() {
+    RunCommand run =
+        parse(
+            "run",
+            "--callsign",
+            "N0CALL",
+            "--node",
+            "a=127.0.0.1:7300",
+            "--init-command",
+            "set/page 0;unset/beep");
+
+    assertThat(run.nodeConfigs().get(0).initCommands()).containsExactly("set/page 0", "unset/beep");
+  }
+
+  @Test
+  void refusesNodeInitForANodeThatIsNotConfigured() {
+    RunCommand run =
+        parse("run", "--callsign", "N0CALL", "--node", "a=127.0.0.1:7300", "--node-init", "b=x");
+
+    assertThatThrownBy(run::nodeConfigs)
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--node-init names no configured --node: [b]");
+  }
+
+  @Test
+  void explainsABadNodeSpecification() {
+    RunCommand run = parse("run", "--callsign", "N0CALL", "--node", "nonsense");
+
+    assertThatThrownBy(run::nodeConfigs)
+        .isInstanceOf(ParameterException.class)
+        .hasMessageStartingWith("--node nonsense: ");
+  }
+}
