@@ -212,9 +212,12 @@ final class RunCommand implements Callable<Integer> {
                     daemon.close();
                     instrumentation.close();
                     db.close();
-                  } catch (RuntimeException e) {
+                  } catch (RuntimeException | Error e) {
                     log.error("shutdown failed", e);
                     status = 1;
+                  }
+                  if (daemon.rowsNotStored() > 0) {
+                    status = 1; // rows were lost: a service manager should see a failed stop
                   }
                   System.err.flush();
                   Runtime.getRuntime().halt(status);

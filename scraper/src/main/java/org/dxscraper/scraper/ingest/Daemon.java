@@ -143,6 +143,11 @@ public final class Daemon implements AutoCloseable {
     return client;
   }
 
+  /** Rows received that were not stored and never will be: lost at shutdown or to a failure. */
+  public long rowsNotStored() {
+    return writer.backlog() + writer.stats().givenUp();
+  }
+
   /** Spot lines received from every node so far. */
   public long spotsReceived() {
     return pipeline.nodes().values().stream().mapToLong(NodeIngestStats::spots).sum();
@@ -161,7 +166,7 @@ public final class Daemon implements AutoCloseable {
         stats.spotsStored(),
         stats.duplicates(),
         stats.rejected(),
-        writer.backlog(),
+        rowsNotStored(),
         stats.solarStored(),
         stats.announcementsStored());
   }

@@ -66,9 +66,10 @@ final class SpotClock {
   }
 
   /**
-   * The instant of a minute of the day written on a line received at {@code receivedAt}: that
-   * minute on the reception date, or on the day before when it would lie more than {@link
-   * #FUTURE_TOLERANCE_SECONDS} after reception (2359Z received at 00:01 was written yesterday).
+   * The instant of a minute of the day written on a line received at {@code receivedAt}: the one of
+   * yesterday, today and tomorrow that lies in the window from a day before reception to {@link
+   * #FUTURE_TOLERANCE_SECONDS} after it. So 2359Z received at 00:01 was written yesterday, and
+   * 0000Z received at 23:59:40 by a node whose clock runs a little ahead is tomorrow's.
    */
   static Instant onReceptionDay(Instant receivedAt, int minuteOfDay) {
     long received = receivedAt.getEpochSecond();
@@ -76,6 +77,8 @@ final class SpotClock {
     long candidate = dayStart + minuteOfDay * 60L;
     if (candidate > received + FUTURE_TOLERANCE_SECONDS) {
       candidate -= SECONDS_PER_DAY;
+    } else if (candidate <= received + FUTURE_TOLERANCE_SECONDS - SECONDS_PER_DAY) {
+      candidate += SECONDS_PER_DAY;
     }
     return Instant.ofEpochSecond(candidate);
   }

@@ -5,8 +5,11 @@ import java.time.Instant;
 /** What the three spot formats share: the frequency field and the assembly of a {@link Spot}. */
 final class SpotFactory {
 
-  /** 10 integer digits of kHz reach 10 THz, far above any amateur band, and fit a long in Hz. */
-  private static final int MAX_KHZ_DIGITS = 10;
+  /**
+   * 9 integer digits of kHz reach 1 THz, far above any amateur band, and are what the spot table's
+   * numeric(12, 3) holds: a tenth digit would make the database refuse the row.
+   */
+  private static final int MAX_KHZ_DIGITS = 9;
 
   private SpotFactory() {}
 

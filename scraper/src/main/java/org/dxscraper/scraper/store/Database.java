@@ -86,6 +86,9 @@ public final class Database implements AutoCloseable {
               .setCleanDataDirectory(false)
               .setPort(config.embeddedPort())
               .setPGStartupWait(EMBEDDED_STARTUP_WAIT)
+              // The library's own shutdown hook would stop PostgreSQL while the daemon's hook
+              // still stores what it received: close() stops it, after the writer has drained.
+              .setRegisterShutdownHook(false)
               .setServerConfig("listen_addresses", "127.0.0.1")
               // The library's defaults are for throw-away test databases: synchronous_commit=off
               // may lose the last commits in a crash. A committed spot must stay committed.

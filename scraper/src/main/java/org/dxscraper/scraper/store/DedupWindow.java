@@ -35,9 +35,17 @@ final class DedupWindow {
         };
   }
 
-  /** True the first time a spot's identity is offered while it is remembered. */
-  boolean firstSighting(PendingRow.SpotRow spot) {
-    return seen.putIfAbsent(keyOf(spot), Boolean.TRUE) == null;
+  /** Whether a spot with this identity was committed while it is remembered. */
+  boolean seen(PendingRow.SpotRow spot) {
+    return seen.containsKey(keyOf(spot));
+  }
+
+  /**
+   * Remembers a committed spot's identity. Only committed ones: a spot that was refused or never
+   * stored must not make a good copy from another node look like a duplicate.
+   */
+  void remember(PendingRow.SpotRow spot) {
+    seen.put(keyOf(spot), Boolean.TRUE);
   }
 
   static Key keyOf(PendingRow.SpotRow spot) {

@@ -11,8 +11,10 @@ import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -146,6 +148,7 @@ public final class SpotWriter implements AutoCloseable {
   // Arrival of the first row of the batch being written, null between batches: what a watchdog
   // needs when the database hangs and nothing new arrives behind the batch.
   private volatile Instant inFlightSince;
+  private volatile int inFlightRows;
   private volatile long stopDeadlineNanos;
 
   public SpotWriter(
@@ -181,9 +184,9 @@ public final class SpotWriter implements AutoCloseable {
     }
   }
 
-  /** Rows received but not yet committed (queued; the batch being written is not counted). */
+  /** Rows received but not yet committed: queued, and the batch being written. */
   public int backlog() {
-    return queue.size();
+    return queue.size() + inFlightRows;
   }
 
   /**
@@ -211,14 +214,20 @@ public final class SpotWriter implements AutoCloseable {
           continue;
         }
         inFlightSince = batch.get(0).receivedAt();
+        inFlightRows = batch.size();
         write(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         log.error("writer: interrupted with {} rows queued", queue.size());
         return;
+      } catch (RuntimeException e) {
+        // A bug must not end the thread that holds everything not yet stored: count, log, go on.
+        stats.givenUp.add(inFlightRows);
+        log.error("writer: lost a batch of {} rows to an unexpected failure", inFlightRows, e);
       } finally {
         batch.clear();
         inFlightSince = null;
+        inFlightRows = 0;
       }
       if (paused.get()
           && queue.size() <= settings.lowWater()
@@ -263,32 +272,41 @@ public final class SpotWriter implements AutoCloseable {
     List<SpotRow> spots = new ArrayList<>(batch.size());
     List<SolarRow> solar = new ArrayList<>();
     List<AnnouncementRow> announcements = new ArrayList<>();
+    Set<DedupWindow.Key> inBatch = new HashSet<>();
     for (PendingRow row : batch) {
       switch (row) {
         case SpotRow spot -> {
-          if (dedup.firstSighting(spot)) {
-            spots.add(spot);
-          } else {
+          // Seen in an earlier committed batch, or twice in this one (two nodes, one moment).
+          if (dedup.seen(spot) || !inBatch.add(DedupWindow.keyOf(spot))) {
             stats.duplicates.increment();
+          } else {
+            spots.add(spot);
           }
         }
         case SolarRow report -> solar.add(report);
         case AnnouncementRow announcement -> announcements.add(announcement);
       }
     }
+    boolean oneByOne = false;
     Duration pause = FIRST_RETRY;
     while (true) {
       try {
-        commit(spots, solar, announcements);
+        if (oneByOne) {
+          commitOneByOne(spots, solar, announcements);
+        } else {
+          commit(spots, solar, announcements);
+        }
         return;
       } catch (DataAccessException e) {
-        if (isDataError(e)) {
+        if (!oneByOne && isDataError(e)) {
           log.warn("writer: a row was refused ({}); storing the batch row by row", e.sqlState());
-          commitOneByOne(spots, solar, announcements);
-          return;
+          oneByOne = true;
+          continue;
         }
         stats.failedAttempts.increment();
+        int left = spots.size() + solar.size() + announcements.size();
         if (stopping && System.nanoTime() - stopDeadlineNanos > 0) {
+          stats.givenUp.add(left);
           log.error(
               "writer: giving up at shutdown: {} spots, {} solar reports and {} announcements"
                   + " were received but not stored: {}",
@@ -300,7 +318,7 @@ public final class SpotWriter implements AutoCloseable {
         }
         log.warn(
             "writer: storing {} rows failed ({}), trying again in {} s: {}",
-            spots.size() + solar.size() + announcements.size(),
+            left,
             e.sqlState(),
             pause.toSeconds(),
             Database.firstLine(e));
@@ -321,19 +339,21 @@ public final class SpotWriter implements AutoCloseable {
 
   private void commit(
       List<SpotRow> spots, List<SolarRow> solar, List<AnnouncementRow> announcements) {
-    int[] inserted = new int[3];
+    int[] inserted = new int[2];
+    List<Record2<String, String>> storedSpots = new ArrayList<>();
     long started = System.nanoTime();
     dsl.transaction(
         configuration -> {
           DSLContext tx = configuration.dsl();
-          inserted[0] = insertSpots(tx, spots);
-          inserted[1] = insertSolar(tx, solar);
-          inserted[2] = insertAnnouncements(tx, announcements);
+          storedSpots.clear(); // a retried transaction starts over
+          storedSpots.addAll(insertSpots(tx, spots));
+          inserted[0] = insertSolar(tx, solar);
+          inserted[1] = insertAnnouncements(tx, announcements);
         });
     listener.batchCommitted(
         Duration.ofNanos(System.nanoTime() - started),
         spots.size() + solar.size() + announcements.size());
-    committed(spots, inserted[0], inserted[1], inserted[2]);
+    committed(spots, storedSpots, inserted[0], inserted[1]);
     if (log.isDebugEnabled()) {
       log.debug(
           "writer: committed {} spots, {} solar reports, {} announcements in {} ms",
@@ -344,29 +364,51 @@ public final class SpotWriter implements AutoCloseable {
     }
   }
 
-  private void committed(List<SpotRow> spots, int spotRows, int solarRows, int announcementRows) {
+  /** Called after a commit: only now do the rows count as stored and their keys as seen. */
+  private void committed(
+      List<SpotRow> spots,
+      List<Record2<String, String>> storedSpots,
+      int solarRows,
+      int announcementRows) {
     Instant now = clock.instant();
-    stats.spotsStored.add(spotRows);
-    stats.duplicates.add(spots.size() - spotRows);
+    stats.spotsStored.add(storedSpots.size());
+    stats.duplicates.add(spots.size() - storedSpots.size());
     stats.solarStored.add(solarRows);
     stats.announcementsStored.add(announcementRows);
     stats.batches.increment();
     stats.lastCommitAt.set(now);
     for (SpotRow spot : spots) {
+      dedup.remember(spot);
       listener.spotCommitted(Duration.between(spot.receivedAt(), now));
+    }
+    for (Record2<String, String> stored : storedSpots) {
+      listener.spotStored(stored.value1(), stored.value2());
     }
   }
 
+  /**
+   * Stores row by row, each in its own transaction, skipping (and counting) the rows the database
+   * refuses as data. Rows leave the lists as they are done, so when the connection fails midway the
+   * retry loop goes on with the rest.
+   */
   private void commitOneByOne(
       List<SpotRow> spots, List<SolarRow> solar, List<AnnouncementRow> announcements) {
-    for (SpotRow spot : spots) {
+    while (!spots.isEmpty()) {
+      SpotRow spot = spots.get(0);
       storeAlone(spot, () -> committed(List.of(spot), insertSpots(dsl, List.of(spot)), 0, 0));
+      spots.remove(0);
     }
-    for (SolarRow report : solar) {
-      storeAlone(report, () -> committed(List.of(), 0, insertSolar(dsl, List.of(report)), 0));
+    while (!solar.isEmpty()) {
+      SolarRow report = solar.get(0);
+      storeAlone(
+          report, () -> committed(List.of(), List.of(), insertSolar(dsl, List.of(report)), 0));
+      solar.remove(0);
     }
-    for (AnnouncementRow row : announcements) {
-      storeAlone(row, () -> committed(List.of(), 0, 0, insertAnnouncements(dsl, List.of(row))));
+    while (!announcements.isEmpty()) {
+      AnnouncementRow row = announcements.get(0);
+      storeAlone(
+          row, () -> committed(List.of(), List.of(), 0, insertAnnouncements(dsl, List.of(row))));
+      announcements.remove(0);
     }
   }
 
@@ -375,15 +417,15 @@ public final class SpotWriter implements AutoCloseable {
       insert.run();
     } catch (DataAccessException e) {
       if (!isDataError(e)) {
-        throw e;
+        throw e; // connection trouble: the retry loop takes it from this row on
       }
       stats.rejected.increment();
       log.warn("writer: refused and skipped {}: {}", row, Database.firstLine(e));
     }
   }
 
-  private int insertSpots(DSLContext tx, List<SpotRow> spots) {
-    int inserted = 0;
+  private static List<Record2<String, String>> insertSpots(DSLContext tx, List<SpotRow> spots) {
+    List<Record2<String, String>> stored = new ArrayList<>();
     for (int from = 0; from < spots.size(); from += ROWS_PER_STATEMENT) {
       InsertValuesStepN<SpotRecord> insert = tx.insertInto(SPOT, SPOT_COLUMNS);
       for (SpotRow s : spots.subList(from, Math.min(spots.size(), from + ROWS_PER_STATEMENT))) {
@@ -391,11 +433,11 @@ public final class SpotWriter implements AutoCloseable {
             insert.values(
                 utc(s.spottedAt()),
                 utc(s.receivedAt()),
-                s.node(),
-                s.spotter(),
+                text(s.node()),
+                text(s.spotter()),
                 BigDecimal.valueOf(s.frequencyHz(), 3),
-                s.dxCall(),
-                s.comment(),
+                text(s.dxCall()),
+                text(s.comment()),
                 s.band(),
                 s.mode(),
                 s.modeSource(),
@@ -414,13 +456,9 @@ public final class SpotWriter implements AutoCloseable {
       }
       // RETURNING gives exactly the rows inserted, so metrics count stored spots by band and
       // mode without guessing which of the batch were duplicates.
-      for (Record2<String, String> stored :
-          insert.onConflictDoNothing().returningResult(SPOT.BAND, SPOT.MODE).fetch()) {
-        listener.spotStored(stored.value1(), stored.value2());
-        inserted++;
-      }
+      stored.addAll(insert.onConflictDoNothing().returningResult(SPOT.BAND, SPOT.MODE).fetch());
     }
-    return inserted;
+    return stored;
   }
 
   private static int insertSolar(DSLContext tx, List<SolarRow> rows) {
@@ -442,10 +480,10 @@ public final class SpotWriter implements AutoCloseable {
               .set(SOLAR_REPORT.SA, r.sa())
               .set(SOLAR_REPORT.GMF, r.gmf())
               .set(SOLAR_REPORT.AURORA, r.aurora())
-              .set(SOLAR_REPORT.FORECAST, r.forecast())
+              .set(SOLAR_REPORT.FORECAST, text(r.forecast()))
               .set(SOLAR_REPORT.NODE, row.node())
               .set(SOLAR_REPORT.RECEIVED_AT, utc(row.receivedAt()))
-              .set(SOLAR_REPORT.RAW_TEXT, r.rawText())
+              .set(SOLAR_REPORT.RAW_TEXT, text(r.rawText()))
               .onConflictDoNothing()
               .execute();
     }
@@ -460,7 +498,7 @@ public final class SpotWriter implements AutoCloseable {
           tx.insertInto(ANNOUNCEMENT)
               .set(ANNOUNCEMENT.SCOPE, a.scope().name())
               .set(ANNOUNCEMENT.SENDER, a.sender())
-              .set(ANNOUNCEMENT.TEXT, a.text())
+              .set(ANNOUNCEMENT.TEXT, text(a.text()))
               .set(ANNOUNCEMENT.ANNOUNCED_AT, utc(a.announcedAt()))
               .set(ANNOUNCEMENT.NODE, row.node())
               .set(ANNOUNCEMENT.RECEIVED_AT, utc(row.receivedAt()))
@@ -468,6 +506,14 @@ public final class SpotWriter implements AutoCloseable {
               .execute();
     }
     return inserted;
+  }
+
+  /**
+   * PostgreSQL refuses NUL in text, and lines from the wire may carry one; it is the only character
+   * dropped. Returns its argument when there is none (the usual case).
+   */
+  static String text(String s) {
+    return s == null || s.indexOf('\u0000') < 0 ? s : s.replace("\u0000", "");
   }
 
   private static OffsetDateTime utc(Instant instant) {

@@ -17,6 +17,7 @@ public final class WriterStats {
   final LongAdder batches = new LongAdder();
   final LongAdder failedAttempts = new LongAdder();
   final LongAdder pauses = new LongAdder();
+  final LongAdder givenUp = new LongAdder();
   final AtomicReference<Instant> lastCommitAt = new AtomicReference<>();
 
   /** Spot rows inserted. */
@@ -55,6 +56,11 @@ public final class WriterStats {
   /** Times reading from the nodes was paused because the backlog reached its high-water mark. */
   public long pauses() {
     return pauses.sum();
+  }
+
+  /** Rows received but never stored: given up at shutdown, or lost to an unexpected failure. */
+  public long givenUp() {
+    return givenUp.sum();
   }
 
   /** When the last transaction committed, or null before the first. */

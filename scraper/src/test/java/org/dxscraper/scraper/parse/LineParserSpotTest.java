@@ -370,6 +370,9 @@ class LineParserSpotTest {
     assertThat(reason("DX de K1ABC:  0.0  K2XYZ  0113Z")).isEqualTo(Unparsed.DX_NO_FREQUENCY);
     assertThat(reason("DX de K1ABC:  99999999999.0  K2XYZ  0113Z"))
         .isEqualTo(Unparsed.DX_NO_FREQUENCY);
+    // Ten digits of kHz would not fit the spot table's numeric(12, 3): refused here, not there.
+    assertThat(reason("DX de K1ABC:  1234567890.0  K2XYZ  0113Z"))
+        .isEqualTo(Unparsed.DX_NO_FREQUENCY);
   }
 
   @Test

@@ -40,6 +40,21 @@ class SpotClockTest {
   }
 
   @Test
+  void movesMidnightToNextDayWhenANodeAheadSendsItJustBefore() {
+    // A node whose clock runs 20 s ahead writes 0000Z while ours still says 23:59:40.
+    assertThat(resolve("2026-11-24T23:59:40Z", "0000"))
+        .isEqualTo(Instant.parse("2026-11-25T00:00:00Z"));
+    assertThat(resolve("2026-12-31T23:55:00Z", "0003"))
+        .isEqualTo(Instant.parse("2027-01-01T00:03:00Z"));
+  }
+
+  @Test
+  void keepsEarlyMorningOnReceptionDayOutsideTheTolerance() {
+    assertThat(resolve("2026-11-24T23:40:00Z", "0000"))
+        .isEqualTo(Instant.parse("2026-11-24T00:00:00Z"));
+  }
+
+  @Test
   void movesLastMinuteBeforeMidnightToPreviousDayWhenReceivedJustAfter() {
     assertThat(resolve("2026-11-24T00:01:00Z", "2359"))
         .isEqualTo(Instant.parse("2026-11-23T23:59:00Z"));

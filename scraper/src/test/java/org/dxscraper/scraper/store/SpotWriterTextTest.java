@@ -1,0 +1,20 @@
+package org.dxscraper.scraper.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class SpotWriterTextTest {
+  @Test
+  void dropsNulWhichPostgresqlRefusesInText() {
+    assertThat(SpotWriter.text("ab\u0000c\u0000")).isEqualTo("abc");
+  }
+
+  @Test
+  void returnsTheSameStringWhenThereIsNoNul() {
+    String comment = "CW 23 dB \u00e4\u00f6 <> '; --";
+
+    assertThat(SpotWriter.text(comment)).isSameAs(comment);
+    assertThat(SpotWriter.text(null)).isNull();
+  }
+}
