@@ -81,7 +81,7 @@ public final class ClusterClient implements AutoCloseable {
               .option(ChannelOption.SO_KEEPALIVE, true)
               .option(ChannelOption.TCP_NODELAY, true)
               .handler(new ClusterClientInitializer(node, status, sink, clock));
-      connectors.put(node.name(), new NodeConnector(node, status, loop, bootstrap, backoff));
+      connectors.put(node.name(), new NodeConnector(node, status, loop, bootstrap, backoff, clock));
     }
   }
 

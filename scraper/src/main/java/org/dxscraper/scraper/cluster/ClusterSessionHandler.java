@@ -247,6 +247,10 @@ final class ClusterSessionHandler extends ChannelInboundHandlerAdapter {
     cancelTimers();
     status.loggedInAt(clock.instant());
     transition(SessionState.LOGGED_IN);
+    if (status.readingPaused()) {
+      // Back-pressure began before this session: it could log in, now it waits like the rest.
+      ctx.channel().config().setAutoRead(false);
+    }
     status.failure(null);
     status.counters().loggedIn();
     Duration took = Duration.ofNanos(ctx.executor().ticker().nanoTime() - connectedAtNanos);

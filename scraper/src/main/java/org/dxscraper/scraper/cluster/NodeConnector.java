@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,18 +22,25 @@ final class NodeConnector {
 
   private static final Logger log = LoggerFactory.getLogger(NodeConnector.class);
 
+  /**
+   * A session must last this long to reset the backoff. Shorter ones keep backing off: DXSpider
+   * logs out an older session with the same call ("Reconnected as ..."), and two daemons, or a
+   * daemon and a logging program, sharing a call would otherwise throw each other out every second.
+   */
+  static final Duration HEALTHY_SESSION = Duration.ofMinutes(1);
+
   private final NodeConfig config;
   private final NodeStatus status;
   private final EventLoop loop;
   private final Bootstrap bootstrap;
   private final ReconnectBackoff backoff;
+  private final InstantSource clock;
 
   private boolean stopped;
   private boolean connectedBefore;
   private int failuresInARow;
   private Channel channel;
   private Future<?> reconnectTimer;
-  private boolean paused;
   private boolean disconnectRequested;
   private ReconnectReason nextReason = ReconnectReason.CONNECT_FAILED;
 
@@ -41,7 +49,9 @@ final class NodeConnector {
       NodeStatus status,
       EventLoop loop,
       Bootstrap bootstrap,
-      ReconnectBackoff backoff) {
+      ReconnectBackoff backoff,
+      InstantSource clock) {
+    this.clock = clock;
     this.config = config;
     this.status = status;
     this.loop = loop;
@@ -75,8 +85,10 @@ final class NodeConnector {
     }
     loop.execute(
         () -> {
-          paused = !reading;
-          if (channel != null) {
+          status.readingPaused(!reading);
+          // Only a logged-in session pauses: one still logging in must read its prompts or its
+          // login timer would fail it; it pauses when it has logged in (ClusterSessionHandler).
+          if (channel != null && (status.isLoggedIn() || reading)) {
             channel.config().setAutoRead(reading);
           }
         });
@@ -124,7 +136,6 @@ final class NodeConnector {
       return;
     }
     channel = future.channel();
-    channel.config().setAutoRead(!paused);
     channel.closeFuture().addListener(f -> onClosed(loginsBefore));
     if (stopped) {
       channel.close();
@@ -134,7 +145,11 @@ final class NodeConnector {
   private void onClosed(long loginsBefore) {
     channel = null;
     boolean loggedIn = status.counters().logins() > loginsBefore;
-    if (loggedIn) {
+    Duration session =
+        loggedIn
+            ? Duration.between(status.loggedInAt().orElse(clock.instant()), clock.instant())
+            : Duration.ZERO;
+    if (session.compareTo(HEALTHY_SESSION) >= 0) {
       failuresInARow = 0; // a healthy session ended: come back quickly
     }
     nextReason =

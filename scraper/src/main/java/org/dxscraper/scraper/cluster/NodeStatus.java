@@ -20,6 +20,7 @@ public final class NodeStatus {
   private volatile String lastFailure;
   private volatile Instant lastLineAt;
   private volatile Instant loggedInAt;
+  private volatile boolean readingPaused;
 
   NodeStatus(String name) {
     this.name = name;
@@ -62,6 +63,14 @@ public final class NodeStatus {
     return Optional.ofNullable(loggedInAt);
   }
 
+  /**
+   * Whether reading from the node is paused for back-pressure: its silence is then ours, not the
+   * node's, and no watchdog should blame it.
+   */
+  public boolean readingPaused() {
+    return readingPaused;
+  }
+
   public NodeCounters counters() {
     return counters;
   }
@@ -80,6 +89,10 @@ public final class NodeStatus {
 
   void failure(String reason) {
     lastFailure = reason;
+  }
+
+  void readingPaused(boolean paused) {
+    readingPaused = paused;
   }
 
   void loggedInAt(Instant at) {

@@ -42,6 +42,7 @@ public final class Instrumentation implements AutoCloseable {
   public static final Duration DATABASE_SAMPLE_EVERY = Duration.ofSeconds(15);
 
   private final ScheduledExecutorService samplers;
+  private final ScheduledExecutorService databaseSampler;
   private final JvmGcMetrics gcMetrics;
   private final MetricsServer server;
   private final PostgresMetrics database;
@@ -51,6 +52,7 @@ public final class Instrumentation implements AutoCloseable {
 
   private Instrumentation(
       ScheduledExecutorService samplers,
+      ScheduledExecutorService databaseSampler,
       JvmGcMetrics gcMetrics,
       PostgresMetrics database,
       HostMetrics host,
@@ -58,6 +60,7 @@ public final class Instrumentation implements AutoCloseable {
       ContainerMetrics containers,
       MetricsServer server) {
     this.samplers = samplers;
+    this.databaseSampler = databaseSampler;
     this.host = host;
     this.probes = probes;
     this.containers = containers;
@@ -113,13 +116,10 @@ public final class Instrumentation implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
     db.bindMetrics(registry);
-    ScheduledExecutorService samplers =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "metrics-sampler");
-              t.setDaemon(true);
-              return t;
-            });
+    ScheduledExecutorService samplers = daemonThread("metrics-sampler");
+    // A thread of its own: a database that does not answer holds each sample up to the pool's
+    // timeout, and host metrics must keep flowing exactly then.
+    ScheduledExecutorService databaseSampler = daemonThread("database-sampler");
     PostgresMetrics database =
         new PostgresMetrics(db.dataSource(), registry)
             // n_live_tup is kept by PostgreSQL's statistics: no count(*) over millions of rows.
@@ -132,7 +132,7 @@ public final class Instrumentation implements AutoCloseable {
                 "dx_scraper_db_newest_spot_timestamp_seconds",
                 "spotted_at of the newest stored spot, Unix time",
                 "select extract(epoch from max(spotted_at)) from spot")
-            .start(samplers, DATABASE_SAMPLE_EVERY);
+            .start(databaseSampler, DATABASE_SAMPLE_EVERY);
     // node_exporter's names, from /proc, /sys and statvfs on Linux (OSHI elsewhere).
     HostMetrics host = HostMetrics.start(registry, samplers);
     // blackbox_exporter's names; the probes themselves run on their own threads.
@@ -148,7 +148,8 @@ public final class Instrumentation implements AutoCloseable {
     try {
       MetricsServer server =
           MetricsServer.start(listen, registry, new DaemonHealth(daemon, watchdog, database::up));
-      return new Instrumentation(samplers, gc, database, host, probes, containers, server);
+      return new Instrumentation(
+          samplers, databaseSampler, gc, database, host, probes, containers, server);
     } catch (IOException e) {
       probes.close();
       if (containers != null) {
@@ -156,9 +157,19 @@ public final class Instrumentation implements AutoCloseable {
       }
       host.close();
       samplers.shutdownNow();
+      databaseSampler.shutdownNow();
       gc.close();
       throw e;
     }
+  }
+
+  private static ScheduledExecutorService daemonThread(String name) {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, name);
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   public int port() {
@@ -178,6 +189,7 @@ public final class Instrumentation implements AutoCloseable {
     }
     host.close();
     samplers.shutdownNow();
+    databaseSampler.shutdownNow();
     try {
       samplers.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

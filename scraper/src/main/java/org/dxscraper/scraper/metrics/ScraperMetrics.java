@@ -150,11 +150,13 @@ public final class ScraperMetrics {
         .strongReference(true)
         .register(registry);
     Map<String, NodeIngestStats> nodes = daemon.pipeline().nodes();
+    // On the daemon, which outlives this call: function counters hold their object weakly, and
+    // nodes() is a fresh unmodifiable view each time.
     functionCounter(
         "dx_scraper_wwv",
         "WWV reports received from all nodes",
-        nodes,
-        n -> n.values().stream().mapToLong(NodeIngestStats::wwvReports).sum());
+        daemon,
+        d -> d.pipeline().nodes().values().stream().mapToLong(NodeIngestStats::wwvReports).sum());
     functionCounter(
         "dx_scraper_connection_errors",
         "Failed connects, failed logins and sessions closed by the node or network",

@@ -55,7 +55,8 @@ public final class IngestWatchdog {
     NodeIngestStats stats = daemon.pipeline().nodes().get(node);
     return new StallDetector(timeoutFor(status.software()))
         .stalled(
-            status.isLoggedIn(),
+            // Paused for back-pressure, the silence is ours: the writer's watchdog tells it.
+            status.isLoggedIn() && !status.readingPaused(),
             stats.lastSpotAt(),
             status.loggedInAt().orElse(null),
             clock.instant());

@@ -72,6 +72,19 @@ class ClusterSessionHandlerTest {
   }
 
   @Test
+  void logsInWhileReadingIsPausedThenPausesToo() {
+    connect(node());
+    status.readingPaused(true);
+
+    channel.writeInbound(text("login: "));
+    written(channel);
+    channel.writeInbound(text(DXSPIDER_PROMPT + "\r\n"));
+
+    assertThat(status.isLoggedIn()).isTrue();
+    assertThat(channel.config().isAutoRead()).isFalse();
+  }
+
+  @Test
   void logsInAtTheFirstPromptLineAndSendsInitCommands() {
     connect(node().withInitCommands(List.of("set/page 0", "unset/beep")));
     channel.writeInbound(text("login: "));
