@@ -130,6 +130,7 @@ final class NodeConnector {
           "connect to " + config.host() + ":" + config.port() + " failed: " + future.cause();
       status.state(SessionState.FAILED);
       status.failure(reason);
+      status.counters().connectionError();
       nextReason = ReconnectReason.CONNECT_FAILED;
       log.warn("{}: {}", config.name(), reason);
       scheduleReconnect();
@@ -151,6 +152,9 @@ final class NodeConnector {
             : Duration.ZERO;
     if (session.compareTo(HEALTHY_SESSION) >= 0) {
       failuresInARow = 0; // a healthy session ended: come back quickly
+    }
+    if (!loggedIn || !disconnectRequested) {
+      status.counters().connectionError();
     }
     nextReason =
         disconnectRequested

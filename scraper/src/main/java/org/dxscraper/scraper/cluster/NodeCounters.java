@@ -18,6 +18,7 @@ public final class NodeCounters {
   private final LongAdder loginFailures = new LongAdder();
   private final LongAdder disconnects = new LongAdder();
   private final LongAdder reconnects = new LongAdder();
+  private final LongAdder connectionErrors = new LongAdder();
   private final EnumMap<ReconnectReason, LongAdder> reconnectsByReason =
       new EnumMap<>(ReconnectReason.class);
 
@@ -91,6 +92,18 @@ public final class NodeCounters {
 
   void disconnected() {
     disconnects.increment();
+  }
+
+  /**
+   * Failed connects, failed logins and logged-in sessions the node or the network closed, each
+   * counted when it happens (not at the next attempt, which may be a minute later).
+   */
+  public long connectionErrors() {
+    return connectionErrors.sum();
+  }
+
+  void connectionError() {
+    connectionErrors.increment();
   }
 
   /** Connection attempts after the first one that followed {@code reason}. */

@@ -164,7 +164,7 @@ public final class ScraperMetrics {
         d ->
             d.clusterClient().statuses().values().stream()
                 .map(NodeStatus::counters)
-                .mapToLong(ScraperMetrics::connectionErrors)
+                .mapToLong(NodeCounters::connectionErrors)
                 .sum());
     for (Map.Entry<String, NodeIngestStats> node : nodes.entrySet()) {
       bindNode(
@@ -214,12 +214,6 @@ public final class ScraperMetrics {
         .description("Lines over the length limit, dropped")
         .tag("node", node)
         .register(registry);
-  }
-
-  private static long connectionErrors(NodeCounters counters) {
-    return counters.reconnects(ReconnectReason.CONNECT_FAILED)
-        + counters.reconnects(ReconnectReason.LOGIN_FAILED)
-        + counters.reconnects(ReconnectReason.CLOSED);
   }
 
   private <T> void functionCounter(

@@ -69,6 +69,8 @@ class MetricsIT {
     assertThat(value(scrape, "dx_scraper_cluster_connected{node=\"sim\"}")).isEqualTo(1);
     assertThat(value(scrape, "dx_scraper_cluster_connected{node=\"quiet\"}")).isZero();
     assertThat(value(scrape, "dx_scraper_backlog_spots")).isZero();
+    // The quiet node's failed connects count as they happen.
+    assertThat(value(scrape, "dx_scraper_connection_errors_total")).isPositive();
     assertThat(value(scrape, "dx_scraper_duplicates_total")).isZero();
     assertThat(value(scrape, "pg_up")).isEqualTo(1);
     assertThat(value(scrape, "dx_scraper_db_newest_spot_timestamp_seconds"))
