@@ -30,11 +30,12 @@ final class Allocations {
    * measurement's own overhead, not the work's.
    */
   static void assertNoneIn(Runnable work) {
-    if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)
-        || !threads.isThreadAllocatedMemorySupported()) {
-      assumeTrue(false, "this JVM cannot count allocated bytes per thread");
-      return;
-    }
+    boolean counts =
+        ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+            && t.isThreadAllocatedMemorySupported();
+    assumeTrue(counts, "this JVM cannot count allocated bytes per thread");
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     threads.setThreadAllocatedMemoryEnabled(true);
     for (int i = 0; i < WARM_UP_RUNS; i++) {
       work.run();
