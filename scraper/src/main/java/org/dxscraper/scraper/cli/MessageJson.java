@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.dxscraper.instrumentation.http.Json;
 import org.dxscraper.scraper.parse.ClusterMessage;
 import org.dxscraper.scraper.parse.Unparsed;
 
@@ -19,20 +20,20 @@ final class MessageJson {
 
   static String of(ClusterMessage message, String line) {
     StringBuilder json = new StringBuilder(256).append("{\"kind\":");
-    string(json, message.kind());
+    Json.quote(json, message.kind());
     for (RecordComponent component :
         COMPONENTS.computeIfAbsent(message.getClass(), Class::getRecordComponents)) {
       Object value = valueOf(component, message);
       if (value != null) {
         json.append(',');
-        string(json, component.getName());
+        Json.quote(json, component.getName());
         json.append(':');
         value(json, value);
       }
     }
     if (message instanceof Unparsed) {
       json.append(",\"line\":");
-      string(json, line);
+      Json.quote(json, line);
     }
     return json.append('}').toString();
   }
@@ -50,31 +51,9 @@ final class MessageJson {
     if (value instanceof Number || value instanceof Boolean) {
       json.append(value);
     } else if (value instanceof Enum<?> e) {
-      string(json, e.name());
+      Json.quote(json, e.name());
     } else {
-      string(json, value.toString());
+      Json.quote(json, value.toString());
     }
-  }
-
-  private static void string(StringBuilder json, String s) {
-    json.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> json.append("\\\"");
-        case '\\' -> json.append("\\\\");
-        case '\n' -> json.append("\\n");
-        case '\r' -> json.append("\\r");
-        case '\t' -> json.append("\\t");
-        default -> {
-          if (c < 0x20 || c == 0x7f) {
-            json.append(String.format("\\u%04x", (int) c));
-          } else {
-            json.append(c);
-          }
-        }
-      }
-    }
-    json.append('"');
   }
 }

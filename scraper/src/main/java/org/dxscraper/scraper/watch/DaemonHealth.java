@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import org.dxscraper.instrumentation.http.HealthReport;
+import org.dxscraper.instrumentation.http.Json;
 import org.dxscraper.scraper.cluster.NodeStatus;
 import org.dxscraper.scraper.ingest.Daemon;
 import org.dxscraper.scraper.ingest.NodeIngestStats;
@@ -41,11 +42,11 @@ public final class DaemonHealth implements Supplier<HealthReport> {
       anyLoggedIn |= status.isLoggedIn();
       anyStalled |= stalled;
       json.append(separator);
-      string(json, node.getKey());
+      Json.quote(json, node.getKey());
       json.append(":{\"state\":");
-      string(json, status.state().name());
+      Json.quote(json, status.state().name());
       json.append(",\"software\":");
-      string(json, status.software().name());
+      Json.quote(json, status.software().name());
       json.append(",\"stalled\":").append(stalled);
       json.append(",\"lastSpotAt\":");
       instant(json, node.getValue().lastSpotAt());
@@ -69,22 +70,7 @@ public final class DaemonHealth implements Supplier<HealthReport> {
     if (instant == null) {
       json.append("null");
     } else {
-      string(json, instant.toString());
+      Json.quote(json, instant.toString());
     }
-  }
-
-  private static void string(StringBuilder json, String s) {
-    json.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') {
-        json.append('\\').append(c);
-      } else if (c < 0x20) {
-        json.append(String.format("\\u%04x", (int) c));
-      } else {
-        json.append(c);
-      }
-    }
-    json.append('"');
   }
 }
