@@ -79,6 +79,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--node-init",
       paramLabel = "NAME=CMD[;CMD...]",
+      split = ",",
       description =
           "Commands for one node after login, instead of --init-command's; repeat for several"
               + " nodes, e.g. --node-init rbn=set/skimmer.")

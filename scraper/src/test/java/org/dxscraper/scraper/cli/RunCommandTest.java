@@ -12,8 +12,12 @@ import picocli.CommandLine.ParameterException;
 
 class RunCommandTest {
   private static RunCommand parse(String... args) {
+    return parse(Map.of(), args);
+  }
+
+  private static RunCommand parse(Map<String, String> environment, String... args) {
     CommandLine commandLine =
-        new CommandLine(new Main()).setDefaultValueProvider(new EnvironmentDefaults(Map.of()));
+        new CommandLine(new Main()).setDefaultValueProvider(new EnvironmentDefaults(environment));
     return (RunCommand) commandLine.parseArgs(args).subcommand().commandSpec().userObject();
   }
 
@@ -51,6 +55,22 @@ class RunCommandTest {
             "set/page 0;unset/beep");
 
     assertThat(run.nodeConfigs().get(0).initCommands()).containsExactly("set/page 0", "unset/beep");
+  }
+
+  @Test
+  void takesPerNodeCommandsForSeveralNodesFromTheEnvironment() {
+    RunCommand run =
+        parse(
+            Map.of(
+                "DX_SCRAPER_CALLSIGN", "N0CALL",
+                "DX_SCRAPER_NODE", "a=127.0.0.1:7300,b=127.0.0.1:7301",
+                "DX_SCRAPER_NODE_INIT", "a=set/page 0;unset/beep,b=set/skimmer"),
+            "run");
+
+    List<NodeConfig> nodes = run.nodeConfigs();
+
+    assertThat(nodes.get(0).initCommands()).containsExactly("set/page 0", "unset/beep");
+    assertThat(nodes.get(1).initCommands()).containsExactly("set/skimmer");
   }
 
   @Test
