@@ -64,18 +64,16 @@ public final class IngestPipeline implements LineSink {
         writer.submit(row);
       }
       case SolarReport report -> {
-        stats.solarReports.increment();
         if (report.bulletin() == SolarReport.Kind.WWV) {
           stats.wwvReports.increment();
         }
         writer.submit(new SolarRow(node, receivedAt, report));
       }
       case Announcement announcement -> {
-        stats.announcements.increment();
         writer.submit(new AnnouncementRow(node, receivedAt, announcement));
       }
-      case Unparsed unparsed -> stats.unparsed(unparsed.reason());
-      default -> stats.otherMessages.increment();
+      case Unparsed unparsed -> stats.countUnparsed(unparsed.reason());
+      default -> {} // talk, WX, prompts: understood, not stored
     }
   }
 

@@ -2,7 +2,6 @@ package org.dxscraper.scraper.ingest;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -13,14 +12,11 @@ import java.util.concurrent.atomic.LongAdder;
 public final class NodeIngestStats {
   final LongAdder lines = new LongAdder();
   final LongAdder spots = new LongAdder();
-  final LongAdder solarReports = new LongAdder();
   final LongAdder wwvReports = new LongAdder();
   volatile Instant lastSpotAt;
-  final LongAdder announcements = new LongAdder();
-  final LongAdder otherMessages = new LongAdder();
   private final Map<String, LongAdder> unparsed = new ConcurrentHashMap<>();
 
-  void unparsed(String reason) {
+  void countUnparsed(String reason) {
     unparsed.computeIfAbsent(reason, r -> new LongAdder()).increment();
   }
 
@@ -34,11 +30,7 @@ public final class NodeIngestStats {
     return spots.sum();
   }
 
-  public long solarReports() {
-    return solarReports.sum();
-  }
-
-  /** WWV reports among {@link #solarReports()}: the old scraper's dx_scraper_wwv_total. */
+  /** WWV reports received: the old scraper's dx_scraper_wwv_total. */
   public long wwvReports() {
     return wwvReports.sum();
   }
@@ -48,19 +40,9 @@ public final class NodeIngestStats {
     return lastSpotAt;
   }
 
-  public long announcements() {
-    return announcements.sum();
-  }
-
-  /** Talk, WX and prompt lines: understood, not stored. */
-  public long otherMessages() {
-    return otherMessages.sum();
-  }
-
-  /** Lines that parsed as nothing, by the parser's reason (banners are "unknown-line"). */
-  public Map<String, Long> unparsed() {
-    Map<String, Long> counts = new TreeMap<>();
-    unparsed.forEach((reason, n) -> counts.put(reason, n.sum()));
-    return counts;
+  /** Lines that parsed as nothing for {@code reason}; 0 for a reason not seen yet. */
+  public long unparsed(String reason) {
+    LongAdder count = unparsed.get(reason);
+    return count == null ? 0 : count.sum();
   }
 }

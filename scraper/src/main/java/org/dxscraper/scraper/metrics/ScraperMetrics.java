@@ -40,8 +40,9 @@ public final class ScraperMetrics {
   private final MeterRegistry registry;
   private final InstantSource clock;
   private final Instant startedAt;
-  private final Map<String, Counter> received = new ConcurrentHashMap<>();
-  private final Map<String, Counter> stored = new ConcurrentHashMap<>();
+  // band -> mode -> counter: two lookups and no allocation per spot once both are known.
+  private final Map<String, Map<String, Counter>> received = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Counter>> stored = new ConcurrentHashMap<>();
   private final Timer insertTimer;
   private final DistributionSummary batchSize;
 
@@ -93,13 +94,23 @@ public final class ScraperMetrics {
     };
   }
 
-  private Counter counter(Map<String, Counter> cache, String name, String band, String mode) {
+  private Counter counter(
+      Map<String, Map<String, Counter>> cache, String name, String band, String mode) {
     String b = band == null ? UNKNOWN : band;
     String m = mode == null ? UNKNOWN : mode;
+    // get() first: computeIfAbsent with a capturing lambda would allocate on every spot.
+    Map<String, Counter> byMode = cache.get(b);
+    if (byMode == null) {
+      byMode = cache.computeIfAbsent(b, k -> new ConcurrentHashMap<>());
+    }
+    Counter counter = byMode.get(m);
+    if (counter != null) {
+      return counter;
+    }
     // Bands and modes are a fixed vocabulary (BandPlan, ModeClassifier), so this stays small.
-    return cache.computeIfAbsent(
-        b + '|' + m,
-        key ->
+    return byMode.computeIfAbsent(
+        m,
+        k ->
             Counter.builder(name)
                 .description(
                     name.endsWith("stored")
@@ -202,8 +213,7 @@ public final class ScraperMetrics {
           .register(registry);
     }
     for (String reason : Unparsed.REASONS) {
-      FunctionCounter.builder(
-              "dx_scraper_parse_failures", stats, s -> s.unparsed().getOrDefault(reason, 0L))
+      FunctionCounter.builder("dx_scraper_parse_failures", stats, s -> s.unparsed(reason))
           .description("Lines that parsed as no message, by reason (banners are unknown-line)")
           .tag("node", node)
           .tag("reason", reason)

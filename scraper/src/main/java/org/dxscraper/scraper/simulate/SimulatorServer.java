@@ -128,13 +128,6 @@ public final class SimulatorServer implements AutoCloseable {
     return broadcaster.loggedInClients();
   }
 
-  /** Blocks until {@link #close()} is called from elsewhere or the listener dies. */
-  public void awaitClose() throws InterruptedException {
-    if (listener != null) {
-      listener.closeFuture().await();
-    }
-  }
-
   /** Closes the listener and every client connection. */
   @Override
   public void close() {

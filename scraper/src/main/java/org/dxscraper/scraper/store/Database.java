@@ -45,14 +45,11 @@ public final class Database implements AutoCloseable {
 
   private final EmbeddedPostgres embedded;
   private final HikariDataSource pool;
-  private final String jdbcUrl;
   private final String description;
 
-  private Database(
-      EmbeddedPostgres embedded, HikariDataSource pool, String jdbcUrl, String description) {
+  private Database(EmbeddedPostgres embedded, HikariDataSource pool, String description) {
     this.embedded = embedded;
     this.pool = pool;
-    this.jdbcUrl = jdbcUrl;
     this.description = description;
   }
 
@@ -70,7 +67,7 @@ public final class Database implements AutoCloseable {
     probe(config, config.url(), config.user(), config.password());
     HikariDataSource pool = pool(config, config.url(), config.user(), config.password());
     log.info("Database: {}", config);
-    return new Database(null, pool, config.url(), config.toString());
+    return new Database(null, pool, config.toString());
   }
 
   private static Database openEmbedded(DatabaseConfig config) {
@@ -116,7 +113,7 @@ public final class Database implements AutoCloseable {
           EMBEDDED_USER,
           dir,
           Duration.ofNanos(System.nanoTime() - started).toMillis());
-      return new Database(server, pool, url, "embedded PostgreSQL under " + dir);
+      return new Database(server, pool, "embedded PostgreSQL under " + dir);
     } catch (RuntimeException e) {
       closeQuietly(server);
       throw e;
@@ -261,11 +258,6 @@ public final class Database implements AutoCloseable {
 
   public DSLContext dsl() {
     return DSL.using(pool, SQLDialect.POSTGRES);
-  }
-
-  /** The JDBC URL in use; for the embedded server this is where psql or Grafana can connect. */
-  public String jdbcUrl() {
-    return JdbcUrls.redact(jdbcUrl);
   }
 
   public boolean embedded() {

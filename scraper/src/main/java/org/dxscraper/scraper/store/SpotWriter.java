@@ -375,7 +375,6 @@ public final class SpotWriter implements AutoCloseable {
     stats.duplicates.add(spots.size() - storedSpots.size());
     stats.solarStored.add(solarRows);
     stats.announcementsStored.add(announcementRows);
-    stats.batches.increment();
     stats.lastCommitAt.set(now);
     for (SpotRow spot : spots) {
       dedup.remember(spot);

@@ -14,7 +14,6 @@ public final class WriterStats {
   final LongAdder solarStored = new LongAdder();
   final LongAdder announcementsStored = new LongAdder();
   final LongAdder rejected = new LongAdder();
-  final LongAdder batches = new LongAdder();
   final LongAdder failedAttempts = new LongAdder();
   final LongAdder pauses = new LongAdder();
   final LongAdder givenUp = new LongAdder();
@@ -41,11 +40,6 @@ public final class WriterStats {
   /** Rows the database refused as data (a value out of range); logged one by one. */
   public long rejected() {
     return rejected.sum();
-  }
-
-  /** Transactions committed. */
-  public long batches() {
-    return batches.sum();
   }
 
   /** Transactions that failed and were tried again. */
