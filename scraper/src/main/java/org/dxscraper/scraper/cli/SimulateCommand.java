@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Runs a cluster node on HOST:PORT that behaves like DXSpider (login: prompt, set/page,"
-          + " unset/beep, set/width, sh/dx, bye) and broadcasts spots to every logged-in client."
+          + " unset/beep, set/width, sh/dx, bye; a second login with the same call disconnects"
+          + " the first) and broadcasts spots to every logged-in client."
           + " Every line it broadcasts is printed to stdout. Stop it with Ctrl-C."
     })
 final class SimulateCommand implements Callable<Integer> {
@@ -47,7 +48,9 @@ final class SimulateCommand implements Callable<Integer> {
       names = "--rate",
       paramLabel = "SPOTS_PER_S",
       defaultValue = "10",
-      description = "Spots per second while a client is logged in (default: ${DEFAULT-VALUE}).")
+      description =
+          "Spots per second while a client is logged in, or all the time with"
+              + " --spot-without-clients (default: ${DEFAULT-VALUE}).")
   double rate;
 
   @Option(
@@ -71,6 +74,14 @@ final class SimulateCommand implements Callable<Integer> {
           "Calls to spot, one per line (default: Debian's hamradio-files MASTER.SCP when"
               + " installed, else generated calls).")
   Path callsFile;
+
+  @Option(
+      names = "--spot-without-clients",
+      defaultValue = "false",
+      description =
+          "Keep spotting while no client is logged in; the spots go into the sh/dx history, so a"
+              + " client that reconnects can backfill them (default: ${DEFAULT-VALUE}).")
+  boolean spotWithoutClients;
 
   @Option(
       names = "--silent-after",
@@ -161,7 +172,8 @@ final class SimulateCommand implements Callable<Integer> {
               .withSilentAfter(silentAfter)
               .withCloseAfter(closeAfter)
               .withGarbageEvery(garbageEvery)
-              .withOverlongEvery(overlongEvery);
+              .withOverlongEvery(overlongEvery)
+              .withSpotWithoutClients(spotWithoutClients);
       return callsFile == null ? options : options.withCallsFile(callsFile);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, listen);

@@ -12,21 +12,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's broadcast stream: generates lines at the configured rate and hands each to every
- * logged-in session, then flushes once per tick.
+ * The node's broadcast stream and its register of logged-in sessions: generates lines at the
+ * configured rate and hands each to every logged-in session, then flushes once per tick.
  *
- * <p>The stream runs only while at least one client is logged in, so a test that connects first
- * sees the stream from its first line, and the rate clock restarts after a pause instead of
- * bursting. A tick sends what is due by the event loop's ticker, so high rates go out in batches
- * (10,000 spots/s at a 2 ms tick is 20 lines per flush) and low rates are not rounded to the tick.
+ * <p>By default the stream runs only while at least one client is logged in, so a test that
+ * connects first sees the stream from its first line, and the rate clock restarts after a pause
+ * instead of bursting. With {@link SimulatorOptions#spotWithoutClients()} it runs from {@link
+ * #startWithoutClients()} on and never pauses; spots nobody receives still go into the history and
+ * the sent log. A session that {@link #silenceAll() went silent} stays registered and keeps the
+ * stream running. A tick sends what is due by the event loop's ticker, so high rates go out in
+ * batches (10,000 spots/s at a 2 ms tick is 20 lines per flush) and low rates are not rounded to
+ * the tick.
  *
- * <p>Everything except {@link #spotsSent()}, {@link #loggedInClients()} and {@link #addListener}
- * runs on the simulator's single event loop, which also serves every client channel.
+ * <p>Everything except {@link #spotsSent()}, {@link #loggedInClients()}, {@link #logins()} and
+ * {@link #addListener} runs on the simulator's single event loop, which also serves every client
+ * channel.
  */
 final class SimulatorBroadcaster {
 
   /** Lines kept for {@link SimulatorServer#sentLines()}; older ones are dropped. */
   static final int SENT_LOG_CAPACITY = 100_000;
+
+  /** Command lines kept for {@link SimulatorServer#commandsReceived()}; older ones are dropped. */
+  static final int COMMAND_LOG_CAPACITY = 100_000;
 
   /** DXSpider keeps far more; a thousand is plenty for {@code sh/dx}. */
   static final int HISTORY_CAPACITY = 1_000;
@@ -42,10 +50,12 @@ final class SimulatorBroadcaster {
   private final List<SimulatorSessionHandler> sessions = new ArrayList<>();
   private final ArrayDeque<SimulatedSpot> history = new ArrayDeque<>();
   private final ArrayDeque<SentLine> sentLog = new ArrayDeque<>();
+  private final ArrayDeque<String> commandLog = new ArrayDeque<>();
   private final List<SentLineListener> listeners = new CopyOnWriteArrayList<>();
 
   private volatile long spotsSent;
   private volatile int loggedIn;
+  private volatile long logins;
   private long linesSent;
   private long startedAt;
   private long spotsSinceStart;
@@ -68,6 +78,10 @@ final class SimulatorBroadcaster {
     return loggedIn;
   }
 
+  long logins() {
+    return logins;
+  }
+
   void addListener(SentLineListener listener) {
     listeners.add(listener);
   }
@@ -75,6 +89,19 @@ final class SimulatorBroadcaster {
   /** A copy of the log, oldest first; call on the event loop. */
   List<SentLine> sentLog() {
     return List.copyOf(sentLog);
+  }
+
+  /** A copy of the command lines of logged-in clients, oldest first; call on the event loop. */
+  List<String> commandLog() {
+    return List.copyOf(commandLog);
+  }
+
+  /** Notes a command line a logged-in client sent, already stripped; on the event loop. */
+  void commandReceived(String line) {
+    commandLog.addLast(line);
+    if (commandLog.size() > COMMAND_LOG_CAPACITY) {
+      commandLog.removeFirst();
+    }
   }
 
   /** Newest first, at most {@code n}, optionally only spots of {@code call}; on the event loop. */
@@ -92,19 +119,32 @@ final class SimulatorBroadcaster {
     return found;
   }
 
+  /**
+   * Starts the stream at once when {@link SimulatorOptions#spotWithoutClients()} is set; does
+   * nothing otherwise. On the event loop.
+   */
+  void startWithoutClients() {
+    if (options.spotWithoutClients()) {
+      startTicking();
+    }
+  }
+
+  /**
+   * Adds a session that has just logged in. A session already logged in with the same call is taken
+   * over (DXSpider: "Reconnected as CALL, this instance is disconnected") and leaves the register
+   * at once.
+   */
   void register(SimulatorSessionHandler session) {
+    for (SimulatorSessionHandler other : List.copyOf(sessions)) {
+      if (other.call().equals(session.call())) {
+        sessions.remove(other);
+        other.takenOver();
+      }
+    }
     sessions.add(session);
     loggedIn = sessions.size();
-    if (tick == null && !finished) {
-      startedAt = loop.ticker().nanoTime();
-      spotsSinceStart = 0;
-      tick = loop.schedule(this::tick, tickNanos, TimeUnit.NANOSECONDS);
-      log.info(
-          "simulator: broadcasting {} spots/s{} to {} client(s)",
-          options.rate(),
-          options.count() > 0 ? " (" + options.count() + " in all)" : "",
-          sessions.size());
-    }
+    logins++; // volatile for readers elsewhere; only this event loop writes it
+    startTicking();
   }
 
   void unregister(SimulatorSessionHandler session) {
@@ -112,9 +152,31 @@ final class SimulatorBroadcaster {
     loggedIn = sessions.size();
   }
 
+  /** Every logged-in session sends nothing more from now on but stays connected and registered. */
+  void silenceAll() {
+    for (SimulatorSessionHandler session : sessions) {
+      session.goSilent("silenceClients");
+    }
+  }
+
+  private void startTicking() {
+    if (tick != null || finished) {
+      return;
+    }
+    startedAt = loop.ticker().nanoTime();
+    spotsSinceStart = 0;
+    tick = loop.schedule(this::tick, tickNanos, TimeUnit.NANOSECONDS);
+    log.info(
+        "simulator: broadcasting {} spots/s{} to {} client(s){}",
+        options.rate(),
+        options.count() > 0 ? " (" + options.count() + " in all)" : "",
+        sessions.size(),
+        options.spotWithoutClients() ? ", also while none is logged in" : "");
+  }
+
   private void tick() {
     tick = null;
-    if (sessions.isEmpty()) {
+    if (sessions.isEmpty() && !options.spotWithoutClients()) {
       log.info("simulator: no client logged in, pausing after {} spots", spotsSent);
       return;
     }

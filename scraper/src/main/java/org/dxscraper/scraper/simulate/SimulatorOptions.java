@@ -19,6 +19,11 @@ import java.util.regex.Pattern;
  * @param closeAfter a client that has received this many spots is disconnected
  * @param garbageEvery every Nth broadcast line is random bytes
  * @param overlongEvery every Nth broadcast line is 5000 bytes long
+ * @param spotWithoutClients keep generating spots at the rate while no client is logged in: the
+ *     stream starts with {@link SimulatorServer#start()} and never pauses (it still ends after
+ *     {@code count} spots), and the spots nobody received go into the {@code sh/dx} history and
+ *     {@link SimulatorServer#sentLines()}, so a client that reconnects can backfill them. When
+ *     false the stream runs only while a client is logged in.
  */
 public record SimulatorOptions(
     String host,
@@ -31,7 +36,8 @@ public record SimulatorOptions(
     long silentAfter,
     long closeAfter,
     long garbageEvery,
-    long overlongEvery) {
+    long overlongEvery,
+    boolean spotWithoutClients) {
 
   public static final double MAX_RATE = 100_000;
 
@@ -62,10 +68,13 @@ public record SimulatorOptions(
     requireNotNegative("overlongEvery", overlongEvery);
   }
 
-  /** 127.0.0.1, a free port, 10 spots/s without end, seed 1, node SIM-1, well-behaved. */
+  /**
+   * 127.0.0.1, a free port, 10 spots/s without end while a client is logged in, seed 1, node SIM-1,
+   * well-behaved.
+   */
   public static SimulatorOptions defaults() {
     return new SimulatorOptions(
-        "127.0.0.1", 0, 10, 0, 1, "SIM-1", SpotGenerator.MASTER_SCP, 0, 0, 0, 0);
+        "127.0.0.1", 0, 10, 0, 1, "SIM-1", SpotGenerator.MASTER_SCP, 0, 0, 0, 0, false);
   }
 
   public SimulatorOptions withListen(String newHost, int newPort) {
@@ -80,7 +89,8 @@ public record SimulatorOptions(
         silentAfter,
         closeAfter,
         garbageEvery,
-        overlongEvery);
+        overlongEvery,
+        spotWithoutClients);
   }
 
   public SimulatorOptions withRate(double newRate) {
@@ -95,7 +105,8 @@ public record SimulatorOptions(
         silentAfter,
         closeAfter,
         garbageEvery,
-        overlongEvery);
+        overlongEvery,
+        spotWithoutClients);
   }
 
   public SimulatorOptions withCount(long newCount) {
@@ -110,7 +121,8 @@ public record SimulatorOptions(
         silentAfter,
         closeAfter,
         garbageEvery,
-        overlongEvery);
+        overlongEvery,
+        spotWithoutClients);
   }
 
   public SimulatorOptions withSeed(long newSeed) {
@@ -125,7 +137,8 @@ public record SimulatorOptions(
         silentAfter,
         closeAfter,
         garbageEvery,
-        overlongEvery);
+        overlongEvery,
+        spotWithoutClients);
   }
 
   public SimulatorOptions withCallsFile(Path newCallsFile) {
@@ -140,7 +153,8 @@ public record SimulatorOptions(
         silentAfter,
         closeAfter,
         garbageEvery,
-        overlongEvery);
+        overlongEvery,
+        spotWithoutClients);
   }
 
   public SimulatorOptions withSilentAfter(long spots) {
@@ -155,7 +169,8 @@ public record SimulatorOptions(
         spots,
         closeAfter,
         garbageEvery,
-        overlongEvery);
+        overlongEvery,
+        spotWithoutClients);
   }
 
   public SimulatorOptions withCloseAfter(long spots) {
@@ -170,7 +185,8 @@ public record SimulatorOptions(
         silentAfter,
         spots,
         garbageEvery,
-        overlongEvery);
+        overlongEvery,
+        spotWithoutClients);
   }
 
   public SimulatorOptions withGarbageEvery(long lines) {
@@ -185,7 +201,8 @@ public record SimulatorOptions(
         silentAfter,
         closeAfter,
         lines,
-        overlongEvery);
+        overlongEvery,
+        spotWithoutClients);
   }
 
   public SimulatorOptions withOverlongEvery(long lines) {
@@ -200,7 +217,24 @@ public record SimulatorOptions(
         silentAfter,
         closeAfter,
         garbageEvery,
-        lines);
+        lines,
+        spotWithoutClients);
+  }
+
+  public SimulatorOptions withSpotWithoutClients(boolean on) {
+    return new SimulatorOptions(
+        host,
+        port,
+        rate,
+        count,
+        seed,
+        nodeCall,
+        callsFile,
+        silentAfter,
+        closeAfter,
+        garbageEvery,
+        overlongEvery,
+        on);
   }
 
   private static void requireNotNegative(String name, long value) {

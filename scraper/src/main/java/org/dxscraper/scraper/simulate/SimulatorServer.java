@@ -2,10 +2,13 @@ package org.dxscraper.scraper.simulate;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -17,18 +20,28 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A loopback DX cluster node that talks like DXSpider, for tests and for {@code dx-scraper
  * simulate}: {@code login: }, prompt lines, {@code set/page}, {@code set/width}, {@code
- * unset/beep}, {@code sh/dx}, {@code bye}, and a stream of spots at a chosen rate with optional
- * misbehaviour (see {@link SimulatorOptions}).
+ * unset/beep}, {@code sh/dx} (newest first), {@code bye}, a prompt for an empty line, takeover of a
+ * session by a second login with the same call, and a stream of spots at a chosen rate with
+ * optional misbehaviour (see {@link SimulatorOptions}).
+ *
+ * <p>Tests of a client's reconnect, watchdog and backfill steer the node while it runs: {@link
+ * #silenceClients()} leaves every logged-in session half-open, {@link #disconnectClients()} drops
+ * every connection, {@link #stopListening()} and {@link #startListening()} take the node off the
+ * network and back on the same port, and {@link #logins()} and {@link #commandsReceived()} tell
+ * what the clients did. With {@link SimulatorOptions#spotWithoutClients()} the stream goes on while
+ * nobody is connected, so a client that comes back finds spots to backfill with {@code sh/dx N}.
  *
  * <p>One event loop thread serves the listener, every client and the broadcast timer, so the node's
- * state needs no locks. {@link #start()} and {@link #close()} block briefly; the getters may be
- * called from any thread.
+ * state needs no locks. Every public method may be called from any thread. {@link #start()}, the
+ * controls and {@link #close()} return when their work is done; the controls do it on that loop and
+ * give up with an {@link IllegalStateException} after a few seconds.
  */
 public final class SimulatorServer implements AutoCloseable {
 
@@ -37,18 +50,20 @@ public final class SimulatorServer implements AutoCloseable {
   private static final int GENERATED_CALLS = 20_000;
 
   private final SimulatorOptions options;
-  private final InstantSource clock;
   private final EventLoopGroup group;
   private final EventLoop loop;
   private final SimulatorBroadcaster broadcaster;
-  private Channel listener;
+  private final ChannelGroup clients;
+  private final ServerBootstrap bootstrap;
+  private volatile Channel listener;
+  private volatile int boundPort;
 
   /**
    * @param clock the node's wall clock: prompt lines, spot times, WWV hours
    */
   public SimulatorServer(SimulatorOptions options, InstantSource clock) {
     this.options = Objects.requireNonNull(options, "options");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(clock, "clock");
     this.group =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("simulator", true), NioIoHandler.newFactory());
@@ -57,42 +72,61 @@ public final class SimulatorServer implements AutoCloseable {
         SpotGenerator.loadCalls(options.callsFile(), options.seed(), GENERATED_CALLS);
     SpotGenerator generator = new SpotGenerator(calls, options.seed(), options.nodeCall(), clock);
     this.broadcaster = new SimulatorBroadcaster(options, generator, loop);
-  }
-
-  /** Binds the listening socket; returns once it accepts connections. */
-  public SimulatorServer start() {
-    listener =
+    this.clients = new DefaultChannelGroup("simulator-clients", loop);
+    this.bootstrap =
         new ServerBootstrap()
             .group(loop)
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new SimulatorInitializer(options, broadcaster, clock))
-            .bind(options.host(), options.port())
-            .syncUninterruptibly()
-            .channel();
+            .childHandler(new SimulatorInitializer(options, broadcaster, clock, clients));
+  }
+
+  /**
+   * Binds the listening socket; returns once it accepts connections. With {@link
+   * SimulatorOptions#spotWithoutClients()} the spot stream starts here too.
+   */
+  public SimulatorServer start() {
+    listener = bind(options.port());
+    boundPort = ((InetSocketAddress) listener.localAddress()).getPort();
+    runOnLoop("start the spot stream", broadcaster::startWithoutClients);
     log.info(
         "simulator: {} listening on {}:{} (rate {}/s, count {}, seed {}, silentAfter {}, "
-            + "closeAfter {}, garbageEvery {}, overlongEvery {})",
+            + "closeAfter {}, garbageEvery {}, overlongEvery {}, spotWithoutClients {})",
         options.nodeCall(),
         options.host(),
-        port(),
+        boundPort,
         options.rate(),
         options.count() == 0 ? "unlimited" : options.count(),
         options.seed(),
         options.silentAfter(),
         options.closeAfter(),
         options.garbageEvery(),
-        options.overlongEvery());
+        options.overlongEvery(),
+        options.spotWithoutClients());
     return this;
   }
 
-  /** The bound port: the ephemeral one when the options said 0. */
-  public int port() {
-    if (listener == null) {
-      throw new IllegalStateException("not started");
+  private Channel bind(int port) {
+    ChannelFuture bound = bootstrap.bind(options.host(), port).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      throw new IllegalStateException(
+          "simulator " + options.nodeCall() + ": cannot listen on " + options.host() + ":" + port,
+          bound.cause());
     }
-    return ((InetSocketAddress) listener.localAddress()).getPort();
+    return bound.channel();
+  }
+
+  /**
+   * The bound port: the ephemeral one when the options said 0. The same after {@link
+   * #stopListening()} and {@link #startListening()}.
+   */
+  public int port() {
+    int port = boundPort;
+    if (port == 0) {
+      throw new IllegalStateException("simulator " + options.nodeCall() + ": not started");
+    }
+    return port;
   }
 
   /** Called for every broadcast line from now on, on the simulator's event loop. */
@@ -102,20 +136,21 @@ public final class SimulatorServer implements AutoCloseable {
 
   /**
    * The broadcast lines sent so far, oldest first (at most the last {@value
-   * SimulatorBroadcaster#SENT_LOG_CAPACITY}).
+   * SimulatorBroadcaster#SENT_LOG_CAPACITY}); with {@link SimulatorOptions#spotWithoutClients()}
+   * also those that no client received.
    */
   public List<SentLine> sentLines() {
-    if (loop.inEventLoop()) {
-      return broadcaster.sentLog();
-    }
-    try {
-      return loop.submit(broadcaster::sentLog).get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while reading the simulator's sent log", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot read the simulator's sent log", e);
-    }
+    return onLoop("read the sent log", broadcaster::sentLog);
+  }
+
+  /**
+   * Every command line that logged-in clients sent so far, oldest first, stripped of surrounding
+   * whitespace (an empty keepalive line is {@code ""}), including lines sent to silent sessions; at
+   * most the last {@value SimulatorBroadcaster#COMMAND_LOG_CAPACITY}. The callsign answering {@code
+   * login: } is not a command.
+   */
+  public List<String> commandsReceived() {
+    return onLoop("read the command log", broadcaster::commandLog);
   }
 
   /** Spots broadcast so far (not counting WWV, WCY, announcements and misbehaviour lines). */
@@ -123,18 +158,142 @@ public final class SimulatorServer implements AutoCloseable {
     return broadcaster.spotsSent();
   }
 
-  /** Clients that are past {@code login: } and still connected. */
+  /** Clients that are past {@code login: } and still connected, silent ones included. */
   public int loggedInClients() {
     return broadcaster.loggedInClients();
+  }
+
+  /** Successful logins since {@link #start()}, takeovers and logins after a restart included. */
+  public long logins() {
+    return broadcaster.logins();
+  }
+
+  /**
+   * Makes every logged-in session half-open, like a node that got stuck: its socket stays open, it
+   * reads commands (see {@link #commandsReceived()}) but sends nothing more, no broadcasts, no
+   * replies, no prompts. Silent sessions stay logged in, so the stream goes on. Sessions that log
+   * in afterwards are normal.
+   */
+  public void silenceClients() {
+    runOnLoop("silence the clients", broadcaster::silenceAll);
+    log.info("simulator: {} silenced every logged-in client", options.nodeCall());
+  }
+
+  /**
+   * Closes every client connection, logged in or not; the node keeps listening. When this returns
+   * the sessions are closed and {@link #loggedInClients()} counts them no more.
+   */
+  public void disconnectClients() {
+    int closed = closeClients("disconnect the clients");
+    log.info("simulator: {} disconnected {} client(s)", options.nodeCall(), closed);
+  }
+
+  /**
+   * Closes the listening socket, so that connects are refused, and every client connection. The
+   * stream goes on with {@link SimulatorOptions#spotWithoutClients()}, else it pauses with the last
+   * client. Does nothing more than close the clients when the node is not listening.
+   */
+  public synchronized void stopListening() {
+    runOnLoop(
+        "close the listening socket",
+        () -> {
+          Channel current = listener;
+          if (current != null) {
+            current.close(); // on the event loop this closes at once
+          }
+        });
+    int closed = closeClients("disconnect the clients");
+    log.info(
+        "simulator: {} stopped listening on port {} and disconnected {} client(s)",
+        options.nodeCall(),
+        boundPort,
+        closed);
+  }
+
+  /**
+   * Listens again on the port {@link #port()} returns, after {@link #stopListening()}; does nothing
+   * while the node is listening. Blocks until bound, so it must not be called on the simulator's
+   * event loop (from a {@link SentLineListener}).
+   *
+   * @throws IllegalStateException when the port cannot be bound (another process took it)
+   */
+  public synchronized void startListening() {
+    int port = port();
+    if (loop.inEventLoop()) {
+      throw new IllegalStateException(
+          "simulator "
+              + options.nodeCall()
+              + ": startListening() blocks until the port is bound,"
+              + " so it cannot run on the simulator's own event loop");
+    }
+    Channel current = listener;
+    if (current != null && current.isOpen()) {
+      return;
+    }
+    listener = bind(port);
+    log.info("simulator: {} listening again on {}:{}", options.nodeCall(), options.host(), port);
   }
 
   /** Closes the listener and every client connection. */
   @Override
   public void close() {
-    if (listener != null) {
-      listener.close().awaitUninterruptibly();
+    Channel current = listener;
+    if (current != null) {
+      current.close().awaitUninterruptibly();
     }
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     log.info("simulator: stopped after {} spots", broadcaster.spotsSent());
+  }
+
+  /** Closes every client channel; returns how many there were. */
+  private int closeClients(String what) {
+    int closed =
+        onLoop(
+            what,
+            () -> {
+              int open = clients.size();
+              clients.close(); // on the event loop each channel closes at once
+              return open;
+            });
+    // Netty fires channelInactive in a task of its own after the close: let those run first, so
+    // that the sessions have left the broadcaster when this returns.
+    runOnLoop(what, () -> {});
+    return closed;
+  }
+
+  private void runOnLoop(String what, Runnable task) {
+    onLoop(
+        what,
+        () -> {
+          task.run();
+          return null;
+        });
+  }
+
+  /**
+   * Runs {@code task} on the simulator's event loop and returns its result; runs it directly when
+   * called on that loop.
+   */
+  private <T> T onLoop(String what, Supplier<T> task) {
+    if (loop.inEventLoop()) {
+      return task.get();
+    }
+    try {
+      return loop.submit(task::get).get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(
+          "simulator " + options.nodeCall() + ": interrupted while waiting to " + what, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "simulator "
+              + options.nodeCall()
+              + ": cannot "
+              + what
+              + " (waited "
+              + QUERY_TIMEOUT
+              + ")",
+          e);
+    }
   }
 }

@@ -19,7 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One client of the simulated node, behaving like a DXSpider user session: {@code login: } without
  * a newline, a rejected callsign closes, hello lines and a prompt after login, a reply and a prompt
- * after every command, broadcasts in the user's width with BEL BEL unless {@code unset/beep}.
+ * after every command (an empty line gets just the prompt), broadcasts in the user's width with BEL
+ * BEL unless {@code unset/beep}. A second login with the same call takes the session over: this one
+ * gets {@code Reconnected as CALL, this instance is disconnected} and is closed. A silent session
+ * ({@code silentAfter}, {@link SimulatorServer#silenceClients()}) is half-open: it reads and logs
+ * commands but sends nothing, not even prompts, and keeps its socket.
  *
  * <p>Runs on the simulator's event loop, like the {@link SimulatorBroadcaster} that calls {@link
  * #deliver}.
@@ -95,6 +99,10 @@ final class SimulatorSessionHandler extends SimpleChannelInboundHandler<String> 
 
   @Override
   protected void channelRead0(ChannelHandlerContext context, String line) {
+    if (call != null) {
+      // Logged even when silent: a test wants to see the keepalive a client sent to a stuck node.
+      broadcaster.commandReceived(line.strip());
+    }
     if (silent || closing) {
       return;
     }
@@ -104,6 +112,41 @@ final class SimulatorSessionHandler extends SimpleChannelInboundHandler<String> 
       command(line.strip());
     }
     ctx.flush();
+  }
+
+  /** The logged-in call, null before login. */
+  String call() {
+    return call;
+  }
+
+  /**
+   * Another session has logged in with this call: say so like DXSpider does and close. A silent
+   * session is closed without a word, as it sends nothing.
+   */
+  void takenOver() {
+    if (closing) {
+      return;
+    }
+    log.info("simulator: {} logged in again elsewhere, disconnecting {}", call, remote());
+    closing = true;
+    if (!silent) {
+      writeLine("Reconnected as " + call + ", this instance is disconnected");
+    }
+    ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /**
+   * Sends nothing more from now on (what is written so far is flushed), socket left open.
+   *
+   * @param why what asked for it, for the log
+   */
+  void goSilent(String why) {
+    if (silent || closing) {
+      return;
+    }
+    log.info("simulator: going silent to {} after {} spots ({})", call, spotsDelivered, why);
+    ctx.flush();
+    silent = true;
   }
 
   private void sendLoginPrompt() {
@@ -204,9 +247,7 @@ final class SimulatorSessionHandler extends SimpleChannelInboundHandler<String> 
       closing = true;
       ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
     } else if (options.silentAfter() > 0 && spotsDelivered >= options.silentAfter()) {
-      log.info("simulator: going silent to {} after {} spots (silentAfter)", call, spotsDelivered);
-      ctx.flush();
-      silent = true;
+      goSilent("silentAfter");
     }
   }
 

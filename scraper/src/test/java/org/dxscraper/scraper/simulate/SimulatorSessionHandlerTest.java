@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,23 +24,42 @@ class SimulatorSessionHandlerTest {
   private static final Instant NOW = Instant.parse("2027-03-03T21:07:00Z");
   private static final String PROMPT = "N0CALL de SIM-1 03-Mar-2027 2107Z dxspider >";
   private static final String BEEP = "\u0007\u0007";
+  private static final Duration STEP = Duration.ofMillis(100);
+
+  /** Carries the broadcaster's event loop and ticker, so that closing a session keeps its timer. */
+  private EmbeddedChannel node;
 
   private EmbeddedChannel channel;
+  private final List<EmbeddedChannel> sessions = new ArrayList<>();
+  private SimulatorOptions nodeOptions;
+  private InstantSource clock;
   private SimulatorBroadcaster broadcaster;
 
   private void start(SimulatorOptions options) {
-    channel = new EmbeddedChannel();
-    channel.freezeTime();
-    InstantSource clock = InstantSource.fixed(NOW);
+    nodeOptions = options;
+    clock = InstantSource.fixed(NOW);
+    node = new EmbeddedChannel();
+    node.freezeTime();
     SpotGenerator generator =
         new SpotGenerator(
             SpotGenerator.generatedCalls(3, 500), options.seed(), options.nodeCall(), clock);
-    broadcaster = new SimulatorBroadcaster(options, generator, channel.eventLoop());
-    channel
+    broadcaster = new SimulatorBroadcaster(options, generator, node.eventLoop());
+    // What SimulatorServer.start() does; nothing without spotWithoutClients.
+    broadcaster.startWithoutClients();
+    channel = connect();
+  }
+
+  /** Another client of the same node. */
+  private EmbeddedChannel connect() {
+    EmbeddedChannel session = new EmbeddedChannel();
+    session.freezeTime();
+    session
         .pipeline()
         .addLast(new LineBasedFrameDecoder(SimulatorInitializer.MAX_COMMAND_LENGTH))
         .addLast(new StringDecoder(StandardCharsets.ISO_8859_1))
-        .addLast(new SimulatorSessionHandler(options, broadcaster, clock));
+        .addLast(new SimulatorSessionHandler(nodeOptions, broadcaster, clock));
+    sessions.add(session);
+    return session;
   }
 
   private static SimulatorOptions options() {
@@ -47,23 +67,48 @@ class SimulatorSessionHandlerTest {
   }
 
   private void send(String line) {
-    channel.writeInbound(Unpooled.copiedBuffer(line + "\r\n", StandardCharsets.ISO_8859_1));
+    send(channel, line);
+  }
+
+  private void send(EmbeddedChannel session, String line) {
+    session.writeInbound(Unpooled.copiedBuffer(line + "\r\n", StandardCharsets.ISO_8859_1));
+    // Runs what Netty defers, such as channelInactive after a close.
+    session.runPendingTasks();
   }
 
   private void loginAndDrain() {
-    written();
-    send("n0call");
-    written();
+    loginAndDrain(channel, "n0call");
   }
 
+  private void loginAndDrain(EmbeddedChannel session, String call) {
+    written(session);
+    send(session, call);
+    written(session);
+  }
+
+  /**
+   * Moves virtual time on in steps of at most {@link #STEP}, as a running event loop would: the
+   * broadcaster skips ahead instead of bursting when one tick finds itself over a second late.
+   */
   private void advance(Duration duration) {
-    channel.advanceTimeBy(duration.toMillis(), TimeUnit.MILLISECONDS);
-    channel.runScheduledPendingTasks();
+    for (Duration left = duration; left.isPositive(); left = left.minus(STEP)) {
+      long millis = Math.min(left.toMillis(), STEP.toMillis());
+      node.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+      node.runScheduledPendingTasks();
+      for (EmbeddedChannel session : sessions) {
+        session.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+        session.runPendingTasks();
+      }
+    }
   }
 
   private String written() {
+    return written(channel);
+  }
+
+  private static String written(EmbeddedChannel session) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (Object msg = channel.readOutbound(); msg != null; msg = channel.readOutbound()) {
+    for (Object msg = session.readOutbound(); msg != null; msg = session.readOutbound()) {
       ByteBuf buf = (ByteBuf) msg;
       byte[] chunk = new byte[buf.readableBytes()];
       buf.readBytes(chunk);
@@ -75,7 +120,11 @@ class SimulatorSessionHandlerTest {
 
   /** Lines as sent, BEL bytes kept, CRLF removed. */
   private List<String> writtenLines() {
-    String text = written();
+    return writtenLines(channel);
+  }
+
+  private static List<String> writtenLines(EmbeddedChannel session) {
+    String text = written(session);
     assertThat(text).endsWith("\r\n");
     return Arrays.asList(text.substring(0, text.length() - 2).split("\r\n", -1));
   }
@@ -295,5 +344,201 @@ class SimulatorSessionHandlerTest {
     advance(Duration.ofSeconds(5));
 
     assertThat(broadcaster.spotsSent()).isZero();
+  }
+
+  @Test
+  void pausesTheStreamWhenTheLastClientLeaves() {
+    start(options());
+    loginAndDrain();
+    advance(Duration.ofSeconds(1));
+    send("bye");
+
+    advance(Duration.ofSeconds(5));
+
+    assertThat(broadcaster.spotsSent()).isEqualTo(10);
+  }
+
+  @Test
+  void spotsIntoTheHistoryWhileNobodyIsLoggedInWithSpotWithoutClients() {
+    start(options().withSpotWithoutClients(true));
+
+    advance(Duration.ofSeconds(2));
+
+    assertThat(broadcaster.spotsSent()).isEqualTo(20);
+    List<SimulatedSpot> sent =
+        broadcaster.sentLog().stream().map(SentLine::spot).filter(s -> s != null).toList();
+    assertThat(sent).hasSize(20);
+
+    loginAndDrain();
+    send("sh/dx 5");
+
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      expected.add(DxSpiderFormat.historyLine(sent.get(sent.size() - 1 - i)));
+    }
+    expected.add(PROMPT);
+    assertThat(writtenLines()).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void keepsTheRateClockWhenAClientLogsInWithSpotWithoutClients() {
+    start(options().withSpotWithoutClients(true));
+    advance(Duration.ofMillis(1500));
+    loginAndDrain();
+
+    advance(Duration.ofMillis(1500));
+
+    // 30 in 3 s: the clock did not restart at the login, and nothing burst either.
+    assertThat(broadcaster.spotsSent()).isEqualTo(30);
+    assertThat(spotLines(writtenLines())).hasSize(15);
+  }
+
+  @Test
+  void keepsSpottingAfterTheLastClientLeavesWithSpotWithoutClients() {
+    start(options().withSpotWithoutClients(true));
+    loginAndDrain();
+    advance(Duration.ofSeconds(1));
+    send("bye");
+
+    advance(Duration.ofSeconds(2));
+
+    assertThat(broadcaster.loggedInClients()).isZero();
+    assertThat(broadcaster.spotsSent()).isEqualTo(30);
+  }
+
+  @Test
+  void stopsAfterCountWithSpotWithoutClients() {
+    start(options().withRate(100).withCount(5).withSpotWithoutClients(true));
+
+    advance(Duration.ofSeconds(1));
+    loginAndDrain();
+    advance(Duration.ofSeconds(1));
+
+    assertThat(broadcaster.spotsSent()).isEqualTo(5);
+    assertThat(written()).isEmpty();
+  }
+
+  @Test
+  void answersAnEmptyLineWithOnlyAPrompt() {
+    start(options());
+    loginAndDrain();
+
+    send("");
+
+    assertThat(written()).isEqualTo(PROMPT + "\r\n");
+  }
+
+  @Test
+  void disconnectsTheFirstSessionWhenItsCallLogsInAgain() {
+    start(options());
+    loginAndDrain();
+    EmbeddedChannel second = connect();
+    written(second);
+
+    send(second, "N0CALL");
+
+    assertThat(written()).isEqualTo("Reconnected as N0CALL, this instance is disconnected\r\n");
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(writtenLines(second))
+        .containsExactly(
+            "Hello N0CALL, this is SIM-1 in Loopback", "running DXSpider V1.57 build 441", PROMPT);
+    assertThat(broadcaster.loggedInClients()).isEqualTo(1);
+    assertThat(broadcaster.logins()).isEqualTo(2);
+
+    advance(Duration.ofSeconds(1));
+
+    assertThat(written()).isEmpty();
+    assertThat(spotLines(writtenLines(second))).hasSize(10);
+  }
+
+  @Test
+  void keepsBothSessionsWhenOnlyTheSsidDiffers() {
+    start(options());
+    loginAndDrain();
+    EmbeddedChannel second = connect();
+
+    loginAndDrain(second, "N0CALL-1");
+
+    assertThat(written()).isEmpty();
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(broadcaster.loggedInClients()).isEqualTo(2);
+  }
+
+  @Test
+  void closesASilentSessionWithoutAWordWhenItsCallLogsInAgain() {
+    start(options());
+    loginAndDrain();
+    broadcaster.silenceAll();
+    EmbeddedChannel second = connect();
+
+    loginAndDrain(second, "N0CALL");
+
+    assertThat(written()).isEmpty();
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(broadcaster.loggedInClients()).isEqualTo(1);
+  }
+
+  @Test
+  void silencedSessionReadsCommandsButSendsNothingAndStaysLoggedIn() {
+    start(options());
+    loginAndDrain();
+    advance(Duration.ofSeconds(1));
+    assertThat(spotLines(writtenLines())).hasSize(10);
+
+    broadcaster.silenceAll();
+    send("sh/dx 1");
+    send("");
+    advance(Duration.ofSeconds(1));
+
+    assertThat(written()).isEmpty();
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(broadcaster.loggedInClients()).isEqualTo(1);
+    assertThat(broadcaster.spotsSent()).isEqualTo(20);
+    assertThat(broadcaster.commandLog()).containsExactly("sh/dx 1", "");
+  }
+
+  @Test
+  void sessionsThatLogInAfterSilenceAreNormal() {
+    start(options());
+    loginAndDrain();
+    broadcaster.silenceAll();
+    EmbeddedChannel second = connect();
+    loginAndDrain(second, "N1CALL");
+
+    send(second, "");
+    advance(Duration.ofSeconds(1));
+
+    List<String> lines = writtenLines(second);
+    assertThat(lines).first().isEqualTo("N1CALL de SIM-1 03-Mar-2027 2107Z dxspider >");
+    assertThat(spotLines(lines)).hasSize(10);
+    assertThat(written()).isEmpty();
+  }
+
+  @Test
+  void logsEveryCommandOfLoggedInClientsStrippedAndInOrder() {
+    start(options());
+    written();
+    send("");
+    send("n0call");
+
+    send("set/page 0");
+    send("  sh/dx 37 ");
+    send("");
+    send("bye");
+
+    assertThat(broadcaster.commandLog()).containsExactly("set/page 0", "sh/dx 37", "", "bye");
+  }
+
+  @Test
+  void countsOnlySuccessfulLogins() {
+    start(options());
+    loginAndDrain();
+    EmbeddedChannel rejected = connect();
+    written(rejected);
+
+    send(rejected, "foo");
+
+    assertThat(rejected.isOpen()).isFalse();
+    assertThat(broadcaster.logins()).isEqualTo(1);
   }
 }
