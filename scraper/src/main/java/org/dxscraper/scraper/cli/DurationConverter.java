@@ -8,13 +8,16 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Reads durations as people write them: {@code 500ms}, {@code 90s}, {@code 15m}, {@code 2h}, or
- * ISO-8601 ({@code PT15M}).
+ * ISO-8601 ({@code PT15M}); a bare {@code 0} is zero.
  */
 final class DurationConverter implements ITypeConverter<Duration> {
   @Override
   public Duration convert(String value) {
     String text = value.strip().toLowerCase(Locale.ROOT);
     try {
+      if (text.equals("0")) {
+        return Duration.ZERO; // "0" switches off what takes a duration and allows it
+      }
       if (text.startsWith("pt") || text.startsWith("p")) {
         return Duration.parse(text.toUpperCase(Locale.ROOT));
       }

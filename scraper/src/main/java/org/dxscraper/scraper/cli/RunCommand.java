@@ -14,10 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.random.RandomGenerator;
 import org.dxscraper.instrumentation.container.DockerHost;
 import org.dxscraper.instrumentation.probe.ProbeTarget;
+import org.dxscraper.scraper.cluster.ConnectionPolicy;
 import org.dxscraper.scraper.cluster.NodeConfig;
-import org.dxscraper.scraper.cluster.ReconnectBackoff;
 import org.dxscraper.scraper.enrich.CtyDat;
 import org.dxscraper.scraper.ingest.Daemon;
 import org.dxscraper.scraper.metrics.Instrumentation;
@@ -56,9 +57,10 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--node",
-      paramLabel = "NAME=HOST:PORT",
-      split = ",",
-      description = "A cluster node to log in to; repeat for several. Required.")
+      paramLabel = "NAME=HOST:PORT[,HOST:PORT...]",
+      description =
+          "A cluster node to log in to, with optional fallback addresses tried in turn; repeat"
+              + " for several nodes. Required.")
   List<String> nodes;
 
   @Option(
@@ -84,6 +86,66 @@ final class RunCommand implements Callable<Integer> {
           "Commands for one node after login, instead of --init-command's; repeat for several"
               + " nodes, e.g. --node-init rbn=set/skimmer.")
   List<String> nodeInits;
+
+  @Option(
+      names = "--login-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
+      description = "How long a login may take from connect to the node's prompt (default: 60s).")
+  Duration loginTimeout;
+
+  @Option(
+      names = "--keepalive-after",
+      paramLabel = "DURATION",
+      defaultValue = "45s",
+      converter = DurationConverter.class,
+      description =
+          "After this long without a byte from a logged-in node, send it an empty line (it answers"
+              + " with a prompt); 0 turns the probe off (default: 45s).")
+  Duration keepaliveAfter;
+
+  @Option(
+      names = "--keepalive-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "15s",
+      converter = DurationConverter.class,
+      description =
+          "No answer to that probe within this long: the connection is dead, reconnect"
+              + " (default: 15s).")
+  Duration keepaliveTimeout;
+
+  @Option(
+      names = "--takeover-wait",
+      paramLabel = "DURATION",
+      defaultValue = "10m",
+      converter = DurationConverter.class,
+      description =
+          "Wait after another client took the session over with the same callsign; doubles with"
+              + " every takeover in a row, up to 2h (default: 10m).")
+  Duration takeoverWait;
+
+  @Option(
+      names = "--backfill",
+      paramLabel = "SPOTS",
+      defaultValue = "100",
+      description =
+          "After a gap, ask each node for up to this many missed spots (sh/dx N, sized from the"
+              + " gap and the node's rate); 0 never asks (default: ${DEFAULT-VALUE}).")
+  int backfill;
+
+  @Option(
+      names = "--node-backfill",
+      paramLabel = "NAME=SPOTS",
+      split = ",",
+      description = "--backfill for one node instead; repeat for several nodes, e.g. rbn=0.")
+  List<String> nodeBackfills;
+
+  @Option(
+      names = "--backfill-at-start",
+      description =
+          "Ask for history at the first login too, for spots missed while the daemon was stopped.")
+  boolean backfillAtStart;
 
   @Option(
       names = "--cty",
@@ -159,6 +221,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     List<NodeConfig> nodeConfigs = nodeConfigs();
+    ConnectionPolicy policy = connectionPolicy();
     SpotWriter.Settings settings = writerSettings();
     CtyDat ctyDat = loadCty();
     Instrumentation.Settings instrumentationSettings = instrumentationSettings();
@@ -186,7 +249,8 @@ final class RunCommand implements Callable<Integer> {
             ctyDat,
             settings,
             clock,
-            ReconnectBackoff.DEFAULT,
+            policy,
+            RandomGenerator.getDefault(),
             metrics.writerListener());
     daemon.pipeline().setSpotListener(metrics.spotListener());
     IngestWatchdog watchdog = new IngestWatchdog(daemon, stallTimeout, clock);
@@ -200,6 +264,7 @@ final class RunCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--metrics-listen: " + e.getMessage());
     }
     daemon.start(statusEvery);
+    watchdog.start();
     // SIGTERM and SIGINT run shutdown hooks; this one stops reading, stores what was received
     // and ends the process with 0, which service managers take as a clean stop (the JVM's own
     // exit status after a signal would be 143).
@@ -210,6 +275,7 @@ final class RunCommand implements Callable<Integer> {
                   int status = 0;
                   try {
                     log.info("signal received: stopping");
+                    watchdog.close();
                     daemon.close();
                     instrumentation.close();
                     db.close();
@@ -243,10 +309,13 @@ final class RunCommand implements Callable<Integer> {
             ? null
             : SecretFiles.firstLine(spec, "--node-password-file", nodePasswordFile);
     Map<String, List<String>> perNode = perNodeInitCommands();
+    Map<String, Integer> backfills = perNodeBackfill();
     List<NodeConfig> configs = new ArrayList<>();
-    for (String node : nodes) {
+    for (String node : nodeSpecs()) {
       try {
-        NodeConfig config = NodeConfig.parse(node, callsign.strip());
+        NodeConfig config = NodeConfig.parse(node, callsign.strip()).withLoginTimeout(loginTimeout);
+        Integer nodeBackfill = backfills.remove(config.name());
+        config = config.withBackfillMax(nodeBackfill != null ? nodeBackfill : backfill);
         if (password != null) {
           config = config.withPassword(password);
         }
@@ -264,7 +333,68 @@ final class RunCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--node-init names no configured --node: " + perNode.keySet());
     }
+    if (!backfills.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(), "--node-backfill names no configured --node: " + backfills.keySet());
+    }
     return configs;
+  }
+
+  /**
+   * One {@code NAME=HOST:PORT[,HOST:PORT...]} per node. Commas separate both nodes (several in one
+   * environment variable) and a node's fallback addresses: a piece with '=' starts a node, a piece
+   * without one is another address of the node before it.
+   */
+  private List<String> nodeSpecs() {
+    List<String> specs = new ArrayList<>();
+    for (String piece : String.join(",", nodes).split(",")) {
+      String part = piece.strip();
+      if (part.isEmpty()) {
+        continue;
+      }
+      if (part.indexOf('=') < 0 && !specs.isEmpty()) {
+        specs.set(specs.size() - 1, specs.get(specs.size() - 1) + "," + part);
+      } else {
+        specs.add(part);
+      }
+    }
+    return specs;
+  }
+
+  /** --node-backfill NAME=N: node name to its backfill limit. */
+  private Map<String, Integer> perNodeBackfill() {
+    Map<String, Integer> perNode = new LinkedHashMap<>();
+    for (String given : nodeBackfills == null ? List.<String>of() : nodeBackfills) {
+      int equals = given.indexOf('=');
+      try {
+        if (equals <= 0) {
+          throw new NumberFormatException();
+        }
+        perNode.put(
+            given.substring(0, equals).strip(),
+            Integer.parseInt(given.substring(equals + 1).strip()));
+      } catch (NumberFormatException e) {
+        throw new ParameterException(
+            spec.commandLine(), "--node-backfill must be NAME=SPOTS, got '" + given + "'");
+      }
+    }
+    return perNode;
+  }
+
+  ConnectionPolicy connectionPolicy() {
+    try {
+      ConnectionPolicy defaults = ConnectionPolicy.DEFAULT;
+      return defaults
+          .withProbe(keepaliveAfter, keepaliveTimeout)
+          .withTakeoverWait(
+              takeoverWait,
+              takeoverWait.compareTo(defaults.maxTakeoverWait()) > 0
+                  ? takeoverWait
+                  : defaults.maxTakeoverWait())
+          .withBackfillAtStart(backfillAtStart);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   /** --node-init NAME=CMD;CMD: node name to its commands. */

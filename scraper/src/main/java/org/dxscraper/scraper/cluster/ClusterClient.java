@@ -6,6 +6,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
@@ -17,6 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
+import jdk.net.ExtendedSocketOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +29,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All nodes share one event loop thread: a node delivers at most a few thousand lines per second
  * and the per-line work is small. Every node reconnects on its own after a close or a failed
- * connect (see {@link ReconnectBackoff}).
+ * connect (see {@link ConnectionPolicy} and {@link NodeConnector}).
+ *
+ * <p>Dead connections are found twice over: by the session's keepalive probe after {@link
+ * ConnectionPolicy#probeAfter()} of silence, and by TCP keepalive (first probe after {@link
+ * #TCP_KEEPALIVE_IDLE}, then every {@link #TCP_KEEPALIVE_INTERVAL}, {@value #TCP_KEEPALIVE_COUNT}
+ * unanswered ones close the socket) instead of the kernel's two hours.
  *
  * <p>Thread-safe: {@link #start()}, {@link #disconnect} and {@link #close()} may be called from any
  * thread; {@link #status} readers see the latest state without locking.
@@ -37,27 +45,40 @@ public final class ClusterClient implements AutoCloseable {
   public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   private static final Logger log = LoggerFactory.getLogger(ClusterClient.class);
+
+  /** Silence before the kernel sends the first TCP keepalive probe. */
+  public static final Duration TCP_KEEPALIVE_IDLE = Duration.ofSeconds(60);
+
+  public static final Duration TCP_KEEPALIVE_INTERVAL = Duration.ofSeconds(10);
+  public static final int TCP_KEEPALIVE_COUNT = 3;
+
   private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
   private final EventLoopGroup group;
   private final Map<String, NodeStatus> statuses = new LinkedHashMap<>();
   private final Map<String, NodeConnector> connectors = new LinkedHashMap<>();
   private final List<NodeConfig> nodes;
-  private final ReconnectBackoff backoff;
+  private final ConnectionPolicy policy;
   private final AtomicBoolean started = new AtomicBoolean();
 
   /**
    * @param nodes at least one; names must be unique
    * @param sink receives every line of every node on the event loop (see its contract)
    * @param clock stamps {@code receivedAt}
-   * @param backoff delays between connection attempts
+   * @param policy keepalive probes, waits between connection attempts, backfill at start
+   * @param random jitter for the waits
    */
   public ClusterClient(
-      List<NodeConfig> nodes, LineSink sink, InstantSource clock, ReconnectBackoff backoff) {
+      List<NodeConfig> nodes,
+      LineSink sink,
+      InstantSource clock,
+      ConnectionPolicy policy,
+      RandomGenerator random) {
     Objects.requireNonNull(sink, "sink");
     Objects.requireNonNull(clock, "clock");
     this.nodes = List.copyOf(nodes);
-    this.backoff = Objects.requireNonNull(backoff, "backoff");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(random, "random");
     if (this.nodes.isEmpty()) {
       throw new IllegalArgumentException("at least one node is needed, got none");
     }
@@ -79,15 +100,37 @@ public final class ClusterClient implements AutoCloseable {
               .channel(NioSocketChannel.class)
               .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
               .option(ChannelOption.SO_KEEPALIVE, true)
-              .option(ChannelOption.TCP_NODELAY, true)
-              .handler(new ClusterClientInitializer(node, status, sink, clock));
-      connectors.put(node.name(), new NodeConnector(node, status, loop, bootstrap, backoff, clock));
+              .option(
+                  NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE),
+                  (int) TCP_KEEPALIVE_IDLE.toSeconds())
+              .option(
+                  NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL),
+                  (int) TCP_KEEPALIVE_INTERVAL.toSeconds())
+              .option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), TCP_KEEPALIVE_COUNT)
+              .option(ChannelOption.TCP_NODELAY, true);
+      NodeConnector connector = new NodeConnector(node, status, loop, policy, clock, random);
+      bootstrap.handler(
+          new ClusterClientInitializer(
+              node,
+              status,
+              sink,
+              clock,
+              policy,
+              new BackfillPlanner(node.backfillMax(), policy.backfillAtStart()),
+              connector::sessionEnded));
+      connector.bootstrap(bootstrap);
+      connectors.put(node.name(), connector);
     }
   }
 
-  /** With the system clock and {@link ReconnectBackoff#DEFAULT}. */
+  /** With the system clock and {@link ConnectionPolicy#DEFAULT}. */
   public ClusterClient(List<NodeConfig> nodes, LineSink sink) {
-    this(nodes, sink, InstantSource.system(), ReconnectBackoff.DEFAULT);
+    this(
+        nodes,
+        sink,
+        InstantSource.system(),
+        ConnectionPolicy.DEFAULT,
+        RandomGenerator.getDefault());
   }
 
   /** Starts connecting every node; returns at once. A second call does nothing. */
@@ -96,11 +139,18 @@ public final class ClusterClient implements AutoCloseable {
       return;
     }
     log.info(
-        "starting {} node(s), connect timeout {}, reconnect backoff {}..{}",
+        "starting {} node(s), connect timeout {}; after a failed connect {}; after a failed login"
+            + " {}; after a takeover {} doubling to {}; keepalive probe after {} of silence, {} to"
+            + " answer{}",
         nodes.size(),
         CONNECT_TIMEOUT,
-        backoff.initial(),
-        backoff.max());
+        policy.connectBackoff(),
+        policy.loginBackoff(),
+        policy.takeoverWait(),
+        policy.maxTakeoverWait(),
+        policy.probes() ? policy.probeAfter() : "(off)",
+        policy.probeTimeout(),
+        policy.backfillAtStart() ? "; backfill at start" : "");
     for (NodeConfig node : nodes) {
       log.info("{}: {}", node.name(), node); // NodeConfig masks the password
       connectors.get(node.name()).start();
@@ -125,13 +175,14 @@ public final class ClusterClient implements AutoCloseable {
   }
 
   /**
-   * Closes the node's connection so that it reconnects, e.g. when a watchdog finds it silent.
+   * Closes the node's connection so that it reconnects, e.g. when a watchdog finds it silent;
+   * {@code reason} is what the reconnect is counted under.
    *
    * @throws IllegalArgumentException for a name that was not configured
    */
-  public void disconnect(String node, String reason) {
+  public void disconnect(String node, ReconnectReason reason, String why) {
     status(node);
-    connectors.get(node).disconnect(reason);
+    connectors.get(node).disconnect(reason, why);
   }
 
   /**

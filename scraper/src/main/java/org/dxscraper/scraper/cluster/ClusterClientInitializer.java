@@ -3,16 +3,19 @@ package org.dxscraper.scraper.cluster;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.time.InstantSource;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the pipeline of one node's channel:
  *
  * <pre>
- *   [idle]  (not yet: the watchdog adds an IdleStateHandler here, first, so it sees raw reads)
+ *   idle    IdleStateHandler       read idle = nothing at all arrived for probeAfter (first, so it
+ *                                  sees raw reads, telnet negotiation included)
  *   telnet  TelnetFilterDecoder    bytes -&gt; bytes without IAC sequences
  *   framer  LineFrameDecoder       bytes -&gt; String lines and PartialLine prompts
- *   session ClusterSessionHandler  login, init commands, lines -&gt; LineSink
+ *   session ClusterSessionHandler  login, init commands, backfill, probes, lines -&gt; LineSink
  * </pre>
  *
  * Writes from the session go straight to the socket: callsign and commands are ASCII and never
@@ -20,6 +23,7 @@ import java.time.InstantSource;
  */
 final class ClusterClientInitializer extends ChannelInitializer<SocketChannel> {
 
+  static final String IDLE = "idle";
   static final String TELNET = "telnet";
   static final String FRAMER = "framer";
   static final String SESSION = "session";
@@ -28,20 +32,34 @@ final class ClusterClientInitializer extends ChannelInitializer<SocketChannel> {
   private final NodeStatus status;
   private final LineSink sink;
   private final InstantSource clock;
+  private final ConnectionPolicy policy;
+  private final BackfillPlanner backfill;
+  private final Runnable sessionEnded;
 
   ClusterClientInitializer(
-      NodeConfig config, NodeStatus status, LineSink sink, InstantSource clock) {
+      NodeConfig config,
+      NodeStatus status,
+      LineSink sink,
+      InstantSource clock,
+      ConnectionPolicy policy,
+      BackfillPlanner backfill,
+      Runnable sessionEnded) {
     this.config = config;
     this.status = status;
     this.sink = sink;
     this.clock = clock;
+    this.policy = policy;
+    this.backfill = backfill;
+    this.sessionEnded = sessionEnded;
   }
 
   @Override
   protected void initChannel(SocketChannel channel) {
     ChannelPipeline pipeline = channel.pipeline();
-    // An IdleStateHandler (read idle = node silent) belongs here, before TELNET; the session
-    // passes user events on untouched.
+    if (policy.probes()) {
+      pipeline.addLast(
+          IDLE, new IdleStateHandler(policy.probeAfter().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
+    }
     pipeline.addLast(TELNET, new TelnetFilterDecoder(config.name(), status.counters()));
     pipeline.addLast(
         FRAMER,
@@ -50,6 +68,8 @@ final class ClusterClientInitializer extends ChannelInitializer<SocketChannel> {
             status.counters(),
             config.maxLineLength(),
             LineFrameDecoder.DEFAULT_QUIET_TIME));
-    pipeline.addLast(SESSION, new ClusterSessionHandler(config, status, sink, clock));
+    pipeline.addLast(
+        SESSION,
+        new ClusterSessionHandler(config, status, sink, clock, policy, backfill, sessionEnded));
   }
 }

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,7 +23,14 @@ import org.slf4j.LoggerFactory;
  * Before login it answers the login prompt with the callsign (and a password prompt with the
  * password), recognises a rejected callsign, and gives up after {@link NodeConfig#loginTimeout()}
  * measured on the event loop's scheduler. The first prompt line or broadcast means logged in; the
- * node's init commands go out then. The software is read from banner and prompt lines until login.
+ * node's init commands go out then, followed by {@code sh/dx N} when the {@link BackfillPlanner}
+ * wants the spots of a gap. The software is read from banner and prompt lines until login.
+ *
+ * <p>Liveness: when the {@code IdleStateHandler} in front reports that nothing at all has arrived
+ * for {@link ConnectionPolicy#probeAfter()}, a logged-in session sends an empty line, which the
+ * node answers with its prompt; when nothing arrives within {@link ConnectionPolicy#probeTimeout()}
+ * the connection is dead and is closed ({@link ReconnectReason#IDLE}). A node that says another
+ * client logged in with our callsign ends the session as {@link ReconnectReason#TAKEN_OVER}.
  *
  * <p>Not sharable; all methods run on the channel's event loop. State is mirrored to the {@link
  * NodeStatus} for readers on other threads.
@@ -42,6 +51,9 @@ final class ClusterSessionHandler extends ChannelInboundHandlerAdapter {
   private final NodeStatus status;
   private final LineSink sink;
   private final InstantSource clock;
+  private final ConnectionPolicy policy;
+  private final BackfillPlanner backfill;
+  private final Runnable sessionEnded;
   private final String node;
 
   private SessionState state = SessionState.CONNECTING;
@@ -55,12 +67,23 @@ final class ClusterSessionHandler extends ChannelInboundHandlerAdapter {
 
   private Future<?> loginTimer;
   private Future<?> promptGraceTimer;
+  private Future<?> probeDeadline;
 
-  ClusterSessionHandler(NodeConfig config, NodeStatus status, LineSink sink, InstantSource clock) {
+  ClusterSessionHandler(
+      NodeConfig config,
+      NodeStatus status,
+      LineSink sink,
+      InstantSource clock,
+      ConnectionPolicy policy,
+      BackfillPlanner backfill,
+      Runnable sessionEnded) {
     this.config = config;
     this.status = status;
     this.sink = sink;
     this.clock = clock;
+    this.policy = policy;
+    this.backfill = backfill;
+    this.sessionEnded = sessionEnded;
     this.node = config.name();
   }
 
@@ -98,15 +121,18 @@ final class ClusterSessionHandler extends ChannelInboundHandlerAdapter {
             .schedule(
                 () -> onLoginTimeout(ctx), config.loginTimeout().toNanos(), TimeUnit.NANOSECONDS);
     log.info(
-        "{}: connected to {}:{}, waiting up to {} for the login prompt",
+        "{}: connected to {}, waiting up to {} for the login prompt",
         node,
-        config.host(),
-        config.port(),
+        ctx.channel().remoteAddress(),
         config.loginTimeout());
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (probeDeadline != null) {
+      cancel(probeDeadline); // the node answered: the connection lives
+      probeDeadline = null;
+    }
     if (msg instanceof String line) {
       onLine(ctx, line);
     } else if (msg instanceof PartialLine partial) {
@@ -121,14 +147,23 @@ final class ClusterSessionHandler extends ChannelInboundHandlerAdapter {
     status.lineAt(receivedAt);
     deliver(line, receivedAt);
     if (state == SessionState.LOGGED_IN) {
-      if (line.startsWith("Reconnected as")) {
-        // DXSpider: a second login with our callsign-SSID takes over; this session is closed next.
-        log.warn(
-            "{}: node says another session logged in as {}: {}", node, config.callsign(), line);
-      }
+      afterLogin(line, receivedAt);
       return;
     }
     beforeLogin(ctx, line);
+  }
+
+  private void afterLogin(String line, Instant receivedAt) {
+    if (line.startsWith("DX de ")) {
+      backfill.spotReceived(receivedAt);
+      status.delivered(true);
+    } else if (!status.delivered() && LoginPatterns.isBroadcast(line)) {
+      status.delivered(true);
+    } else if (LoginPatterns.isTakeover(line)) {
+      // DXSpider: a second login with our callsign-SSID takes over; the node closes us next.
+      status.closeReason(ReconnectReason.TAKEN_OVER);
+      log.debug("{}: takeover notice: {}", node, quote(line));
+    }
   }
 
   private void deliver(String line, Instant receivedAt) {
@@ -171,6 +206,9 @@ final class ClusterSessionHandler extends ChannelInboundHandlerAdapter {
       case SENT_CALLSIGN, SENT_PASSWORD -> {
         if (LoginPatterns.isCallsignRejection(line)) {
           fail(ctx, "node rejected callsign " + config.callsign() + ": " + quote(line));
+        } else if (LoginPatterns.isDuplicateLogin(line)) {
+          status.closeReason(ReconnectReason.TAKEN_OVER);
+          fail(ctx, "node refused a second login as " + config.callsign() + ": " + quote(line));
         } else if (state == SessionState.SENT_CALLSIGN && LoginPatterns.isPasswordPrompt(line)) {
           sendPassword(ctx);
         } else if (LoginPatterns.isLoginConfirmation(line, config.callsign())) {
@@ -245,6 +283,7 @@ final class ClusterSessionHandler extends ChannelInboundHandlerAdapter {
 
   private void loggedIn(ChannelHandlerContext ctx) {
     cancelTimers();
+    status.delivered(false);
     status.loggedInAt(clock.instant());
     transition(SessionState.LOGGED_IN);
     if (status.readingPaused()) {
@@ -264,7 +303,55 @@ final class ClusterSessionHandler extends ChannelInboundHandlerAdapter {
     for (String command : config.initCommands()) {
       write(ctx, command);
     }
+    int missed = backfill.loggedIn(software, clock.instant());
+    if (missed > 0) {
+      // History lines carry full dates; the spot key makes what is already stored a no-op.
+      write(ctx, "sh/dx " + missed);
+      status.counters().backfillRequested();
+      log.info("{}: asking for the last {} spots to fill the gap (sh/dx {})", node, missed, missed);
+    }
     ctx.flush();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+      onReadIdle(ctx);
+      return;
+    }
+    ctx.fireUserEventTriggered(event);
+  }
+
+  private void onReadIdle(ChannelHandlerContext ctx) {
+    // Before login the login timer watches; while reads are paused the silence is ours.
+    if (state != SessionState.LOGGED_IN || status.readingPaused() || probeDeadline != null) {
+      return;
+    }
+    log.debug(
+        "{}: nothing received for {}, sending an empty line as a probe", node, policy.probeAfter());
+    send(ctx, "");
+    status.counters().probeSent();
+    probeDeadline =
+        ctx.executor()
+            .schedule(
+                () -> onProbeUnanswered(ctx),
+                policy.probeTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
+  }
+
+  private void onProbeUnanswered(ChannelHandlerContext ctx) {
+    probeDeadline = null;
+    if (state != SessionState.LOGGED_IN || status.readingPaused()) {
+      return;
+    }
+    log.warn(
+        "{}: nothing received for {}, not even the answer to a probe within {}: the connection is"
+            + " dead, closing it to reconnect",
+        node,
+        policy.probeAfter().plus(policy.probeTimeout()),
+        policy.probeTimeout());
+    status.closeReason(ReconnectReason.IDLE);
+    ctx.close();
   }
 
   private void onLoginTimeout(ChannelHandlerContext ctx) {
@@ -300,8 +387,12 @@ final class ClusterSessionHandler extends ChannelInboundHandlerAdapter {
     status.counters().disconnected();
     if (state == SessionState.LOGGED_IN) {
       transition(SessionState.DISCONNECTED);
-      log.info("{}: connection closed by {} after login", node, config.host());
+      backfill.sessionEnded();
+      log.info("{}: connection closed after login ({})", node, ctx.channel().remoteAddress());
     } else if (state.isLoggingIn()) {
+      if (LoginPatterns.isDuplicateLogin(lastTextBeforeLogin)) {
+        status.closeReason(ReconnectReason.TAKEN_OVER);
+      }
       fail(
           ctx,
           "node closed the connection in state "
@@ -309,6 +400,7 @@ final class ClusterSessionHandler extends ChannelInboundHandlerAdapter {
               + ", last text from the node: "
               + quote(lastTextBeforeLogin));
     }
+    sessionEnded.run();
     ctx.fireChannelInactive();
   }
 
@@ -355,8 +447,10 @@ final class ClusterSessionHandler extends ChannelInboundHandlerAdapter {
   private void cancelTimers() {
     cancel(loginTimer);
     cancel(promptGraceTimer);
+    cancel(probeDeadline);
     loginTimer = null;
     promptGraceTimer = null;
+    probeDeadline = null;
   }
 
   private static void cancel(Future<?> timer) {

@@ -40,6 +40,23 @@ final class LoginPatterns {
   }
 
   /**
+   * DXSpider tells a session that another login with the same callsign-SSID replaced it: {@code
+   * Reconnected as N0CALL ..., this instance is disconnected}, then closes it.
+   */
+  static boolean isTakeover(String line) {
+    return line.startsWith("Reconnected as") || line.contains("this instance is disconnected");
+  }
+
+  /**
+   * Nodes that refuse a second login instead of replacing the first say so before closing ({@code
+   * already connected}, {@code already logged in}).
+   */
+  static boolean isDuplicateLogin(String text) {
+    String t = normalize(text);
+    return t.contains("already connected") || t.contains("already logged in");
+  }
+
+  /**
    * The first sign of a completed login: the node's prompt line ({@code N0CALL de NODE 24-Nov-2026
    * 0105Z dxspider >}, {@code ... arc6>}, {@code ... CCC >}) or a broadcast. RBN relays send a
    * header ending in '>' and then only spots.

@@ -6,14 +6,29 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one node connected: connects, and after every close or failed connect connects again after
- * the {@link ReconnectBackoff} delay.
+ * a wait chosen by the {@link ConnectionPolicy} from what ended the last attempt:
+ *
+ * <ul>
+ *   <li>a session that logged in and received a broadcast resets the count, and the next attempt
+ *       comes within {@link ConnectionPolicy#connectBackoff()}'s first wait (a second or so);
+ *   <li>failed connects back off up to that backoff's cap (a few seconds), so a restarted node is
+ *       logged in again soon after it listens;
+ *   <li>failed logins, and sessions that ended before any broadcast, back off up to {@link
+ *       ConnectionPolicy#loginBackoff()}'s cap (minutes): the node is up but does not want us;
+ *   <li>a takeover (another client logged in with our callsign) waits {@link
+ *       ConnectionPolicy#takeoverWait(int)}, logged at ERROR once per takeover.
+ * </ul>
+ *
+ * Fallback addresses are tried in turn: an attempt that did not deliver moves to the next one.
  *
  * <p>Everything runs on the node's own event loop (the channel is registered on it too), so the
  * fields need no locks; public-facing calls hop onto the loop with {@code execute}.
@@ -22,54 +37,59 @@ final class NodeConnector {
 
   private static final Logger log = LoggerFactory.getLogger(NodeConnector.class);
 
-  /**
-   * A session must last this long to reset the backoff. Shorter ones keep backing off: DXSpider
-   * logs out an older session with the same call ("Reconnected as ..."), and two daemons, or a
-   * daemon and a logging program, sharing a call would otherwise throw each other out every second.
-   */
-  static final Duration HEALTHY_SESSION = Duration.ofMinutes(1);
+  /** Failed connects in a row between two INFO lines saying the node is still unreachable. */
+  static final int REPORT_EVERY = 30;
 
   private final NodeConfig config;
   private final NodeStatus status;
   private final EventLoop loop;
-  private final Bootstrap bootstrap;
-  private final ReconnectBackoff backoff;
+  private Bootstrap bootstrap;
+  private final ConnectionPolicy policy;
   private final InstantSource clock;
+  private final RandomGenerator random;
 
   private boolean stopped;
   private boolean connectedBefore;
+  private long attempts;
   private int failuresInARow;
+  private int takeoversInARow;
+  private Instant failingSince;
   private Channel channel;
   private Future<?> reconnectTimer;
-  private boolean disconnectRequested;
+  private long loginsBeforeAttempt;
   private ReconnectReason nextReason = ReconnectReason.CONNECT_FAILED;
 
   NodeConnector(
       NodeConfig config,
       NodeStatus status,
       EventLoop loop,
-      Bootstrap bootstrap,
-      ReconnectBackoff backoff,
-      InstantSource clock) {
-    this.clock = clock;
+      ConnectionPolicy policy,
+      InstantSource clock,
+      RandomGenerator random) {
     this.config = config;
     this.status = status;
     this.loop = loop;
-    this.bootstrap = bootstrap;
-    this.backoff = backoff;
+    this.policy = policy;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  /** Sets the bootstrap, whose session handler calls {@link #sessionEnded()}; before start. */
+  void bootstrap(Bootstrap channelBootstrap) {
+    bootstrap = channelBootstrap;
   }
 
   void start() {
     loop.execute(this::connect);
   }
 
-  /** Closes the current connection, if any; the usual reconnect follows. */
-  void disconnect(String reason) {
+  /** Closes the current connection, if any, for {@code reason}; the usual reconnect follows. */
+  void disconnect(ReconnectReason reason, String why) {
     loop.execute(
         () -> {
           if (channel != null) {
-            log.info("{}: disconnecting: {}", config.name(), reason);
-            disconnectRequested = true;
+            log.info("{}: disconnecting ({}): {}", config.name(), reason.label(), why);
+            status.closeReason(reason);
             channel.close();
           }
         });
@@ -110,6 +130,7 @@ final class NodeConnector {
 
   private void connect() {
     reconnectTimer = null;
+    status.retryAt(null);
     if (stopped) {
       return;
     }
@@ -117,66 +138,126 @@ final class NodeConnector {
       status.counters().reconnecting(nextReason);
     }
     connectedBefore = true;
+    NodeAddress address = config.address(attempts);
+    status.address(address);
     status.state(SessionState.CONNECTING);
-    long loginsBefore = status.counters().logins();
+    loginsBeforeAttempt = status.counters().logins();
     bootstrap
-        .connect(config.host(), config.port())
-        .addListener((ChannelFuture f) -> onConnect(f, loginsBefore));
+        .connect(address.host(), address.port())
+        .addListener((ChannelFuture f) -> onConnect(f, address));
   }
 
-  private void onConnect(ChannelFuture future, long loginsBefore) {
+  private void onConnect(ChannelFuture future, NodeAddress address) {
     if (!future.isSuccess()) {
-      String reason =
-          "connect to " + config.host() + ":" + config.port() + " failed: " + future.cause();
+      String reason = "connect to " + address + " failed: " + future.cause();
       status.state(SessionState.FAILED);
       status.failure(reason);
       status.counters().connectionError();
-      nextReason = ReconnectReason.CONNECT_FAILED;
-      log.warn("{}: {}", config.name(), reason);
-      scheduleReconnect();
+      if (failingSince == null) {
+        failingSince = clock.instant();
+      }
+      if (failuresInARow == 0 || (failuresInARow + 1) % REPORT_EVERY == 0) {
+        log.warn(
+            "{}: {} ({} failed attempt(s) since {})",
+            config.name(),
+            reason,
+            failuresInARow + 1,
+            failingSince);
+      } else {
+        log.debug("{}: {}", config.name(), reason);
+      }
+      attempts++;
+      scheduleReconnect(ReconnectReason.CONNECT_FAILED, Duration.ZERO);
       return;
     }
     channel = future.channel();
-    channel.closeFuture().addListener(f -> onClosed(loginsBefore));
     if (stopped) {
       channel.close();
     }
   }
 
-  private void onClosed(long loginsBefore) {
+  /**
+   * The session handler's last word on a connection that had been established, called on the loop
+   * after it has set the close reason and the state (a close-future listener would run before
+   * {@code channelInactive} and see neither).
+   */
+  void sessionEnded() {
     channel = null;
-    boolean loggedIn = status.counters().logins() > loginsBefore;
+    Instant now = clock.instant();
+    boolean loggedIn = status.counters().logins() > loginsBeforeAttempt;
+    boolean delivered = loggedIn && status.delivered();
     Duration session =
-        loggedIn
-            ? Duration.between(status.loggedInAt().orElse(clock.instant()), clock.instant())
-            : Duration.ZERO;
-    if (session.compareTo(HEALTHY_SESSION) >= 0) {
-      failuresInARow = 0; // a healthy session ended: come back quickly
-    }
-    if (!loggedIn || !disconnectRequested) {
+        loggedIn ? Duration.between(status.loggedInAt().orElse(now), now) : Duration.ZERO;
+    ReconnectReason purpose = status.takeCloseReason();
+    ReconnectReason reason =
+        purpose != null
+            ? purpose
+            : loggedIn ? ReconnectReason.CLOSED : ReconnectReason.LOGIN_FAILED;
+    if (reason != ReconnectReason.STALLED) {
       status.counters().connectionError();
     }
-    nextReason =
-        disconnectRequested
-            ? ReconnectReason.DISCONNECTED
-            : loggedIn ? ReconnectReason.CLOSED : ReconnectReason.LOGIN_FAILED;
-    disconnectRequested = false;
-    scheduleReconnect();
+    if (delivered) {
+      failuresInARow = 0; // a session that worked ended: come back quickly
+      failingSince = null;
+    } else {
+      attempts++; // try the next address, if there is one
+    }
+    if (failingSince == null && !delivered) {
+      failingSince = now;
+    }
+    scheduleReconnect(reason, session);
   }
 
-  private void scheduleReconnect() {
+  private void scheduleReconnect(ReconnectReason reason, Duration session) {
     if (stopped) {
       return;
     }
-    failuresInARow++;
-    Duration delay = backoff.delay(failuresInARow);
-    log.info(
-        "{}: reconnecting in {} (failure {} in a row, state {}, last failure: {})",
-        config.name(),
-        delay,
-        failuresInARow,
-        status.state(),
-        status.lastFailure().orElse("none"));
+    nextReason = reason;
+    Duration delay = delayAfter(reason, session);
+    status.retryAt(clock.instant().plus(delay));
+    if (reason == ReconnectReason.TAKEN_OVER) {
+      status.counters().takenOver();
+      status.state(SessionState.TAKEN_OVER);
+      log.error(
+          "{}: another client logged in as {} and the node dropped this session (takeover {} in a"
+              + " row); not reconnecting for {}. Two programs must not share a callsign-SSID: give"
+              + " this daemon its own SSID, e.g. --callsign {}-7",
+          config.name(),
+          config.callsign(),
+          takeoversInARow,
+          delay,
+          baseCall());
+    } else if (reason != ReconnectReason.CONNECT_FAILED) {
+      log.info(
+          "{}: reconnecting in {} ms ({}, failure {} in a row, next address {}; last failure: {})",
+          config.name(),
+          delay.toMillis(),
+          reason.label(),
+          failuresInARow,
+          config.address(attempts),
+          status.lastFailure().orElse("none"));
+    }
     reconnectTimer = loop.schedule(this::connect, delay.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private Duration delayAfter(ReconnectReason reason, Duration session) {
+    if (reason == ReconnectReason.TAKEN_OVER) {
+      // A session that outlived the last wait was not part of the same fight: start over.
+      takeoversInARow =
+          session.compareTo(policy.takeoverWait(takeoversInARow)) >= 0 ? 1 : takeoversInARow + 1;
+      return policy.takeoverWait(takeoversInARow);
+    }
+    takeoversInARow = 0;
+    failuresInARow++;
+    boolean nodeRefusedUs =
+        reason == ReconnectReason.LOGIN_FAILED
+            || (reason != ReconnectReason.CONNECT_FAILED && failuresInARow > 1);
+    Backoff backoff = nodeRefusedUs ? policy.loginBackoff() : policy.connectBackoff();
+    return backoff.delay(failuresInARow, random);
+  }
+
+  private String baseCall() {
+    int dash = config.callsign().indexOf('-');
+    return dash < 0 ? config.callsign() : config.callsign().substring(0, dash);
   }
 }

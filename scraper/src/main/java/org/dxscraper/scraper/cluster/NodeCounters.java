@@ -29,6 +29,9 @@ public final class NodeCounters {
   }
 
   private final LongAdder sinkFailures = new LongAdder();
+  private final LongAdder backfillRequests = new LongAdder();
+  private final LongAdder probes = new LongAdder();
+  private final LongAdder takeovers = new LongAdder();
 
   /** Complete lines framed (before and after login). */
   public long linesReceived() {
@@ -118,6 +121,33 @@ public final class NodeCounters {
 
   void sinkFailed() {
     sinkFailures.increment();
+  }
+
+  /** {@code sh/dx N} requests sent to fill a gap. */
+  public long backfillRequests() {
+    return backfillRequests.sum();
+  }
+
+  void backfillRequested() {
+    backfillRequests.increment();
+  }
+
+  /** Keepalive probes sent to a silent connection. */
+  public long probes() {
+    return probes.sum();
+  }
+
+  void probeSent() {
+    probes.increment();
+  }
+
+  /** Sessions lost to another client logging in with our callsign, counted as they happen. */
+  public long takeovers() {
+    return takeovers.sum();
+  }
+
+  void takenOver() {
+    takeovers.increment();
   }
 
   @Override

@@ -21,6 +21,12 @@ public final class NodeStatus {
   private volatile Instant lastLineAt;
   private volatile Instant loggedInAt;
   private volatile boolean readingPaused;
+  private volatile NodeAddress address;
+  private volatile Instant retryAt;
+  // Written and read on the event loop only: how the current session is to end, if on purpose.
+  private ReconnectReason closeReason;
+  // Event loop only: whether the current session received a broadcast after login.
+  private boolean delivered;
 
   NodeStatus(String name) {
     this.name = name;
@@ -75,6 +81,45 @@ public final class NodeStatus {
     return counters;
   }
 
+  /** The address of the current or the last connection attempt. */
+  public Optional<NodeAddress> address() {
+    return Optional.ofNullable(address);
+  }
+
+  /** When the next connection attempt is due, while one is scheduled. */
+  public Optional<Instant> retryAt() {
+    return Optional.ofNullable(retryAt);
+  }
+
+  void address(NodeAddress current) {
+    address = current;
+  }
+
+  void retryAt(Instant at) {
+    retryAt = at;
+  }
+
+  /** Marks why the session is being closed on purpose; the connector reads it at the close. */
+  void closeReason(ReconnectReason reason) {
+    closeReason = reason;
+  }
+
+  /** The reason set by {@link #closeReason(ReconnectReason)}, cleared on reading. */
+  ReconnectReason takeCloseReason() {
+    ReconnectReason reason = closeReason;
+    closeReason = null;
+    return reason;
+  }
+
+  /** Whether the current session has received a broadcast since it logged in. */
+  boolean delivered() {
+    return delivered;
+  }
+
+  void delivered(boolean value) {
+    delivered = value;
+  }
+
   void state(SessionState newState) {
     state = newState;
   }
@@ -113,6 +158,8 @@ public final class NodeStatus {
         + software
         + ", connected="
         + connected
+        + ", address="
+        + address
         + ", lastFailure="
         + lastFailure
         + "]";

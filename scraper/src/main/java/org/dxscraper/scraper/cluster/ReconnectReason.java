@@ -10,8 +10,12 @@ public enum ReconnectReason {
   LOGIN_FAILED,
   /** A logged-in session was closed by the node or the network. */
   CLOSED,
-  /** A logged-in session was closed on purpose, e.g. by the stall watchdog. */
-  DISCONNECTED;
+  /** Nothing at all arrived, not even the answer to a keepalive probe: the connection was dead. */
+  IDLE,
+  /** The node answered but sent no spot for its stall timeout; the watchdog reconnected it. */
+  STALLED,
+  /** Another client logged in with the same callsign and the node closed this session. */
+  TAKEN_OVER;
 
   /** The metric label value: lower case with underscores. */
   public String label() {

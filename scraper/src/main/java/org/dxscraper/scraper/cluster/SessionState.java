@@ -7,6 +7,7 @@ package org.dxscraper.scraper.cluster;
  * CONNECTING -&gt; AWAITING_LOGIN_PROMPT -&gt; SENT_CALLSIGN [-&gt; SENT_PASSWORD] -&gt; LOGGED_IN
  *                                   any state before LOGGED_IN -&gt; FAILED
  *                                                   LOGGED_IN -&gt; DISCONNECTED
+ *                         (another client took our callsign) -&gt; TAKEN_OVER, waiting long
  * </pre>
  */
 public enum SessionState {
@@ -23,7 +24,12 @@ public enum SessionState {
   /** Login did not complete: rejected callsign, timeout, or the node closed first. */
   FAILED,
   /** The connection closed after a successful login. */
-  DISCONNECTED;
+  DISCONNECTED,
+  /**
+   * Another client logged in with our callsign-SSID and the node dropped us (or refused a second
+   * login); the next attempt waits long so that the two do not throw each other out all day.
+   */
+  TAKEN_OVER;
 
   /** Whether this state is on the way to a login, i.e. neither done nor given up. */
   boolean isLoggingIn() {

@@ -9,10 +9,12 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
 import org.dxscraper.scraper.cluster.ClusterClient;
+import org.dxscraper.scraper.cluster.ConnectionPolicy;
 import org.dxscraper.scraper.cluster.NodeConfig;
 import org.dxscraper.scraper.cluster.NodeStatus;
-import org.dxscraper.scraper.cluster.ReconnectBackoff;
 import org.dxscraper.scraper.enrich.CtyDat;
 import org.dxscraper.scraper.store.Database;
 import org.dxscraper.scraper.store.SpotWriter;
@@ -34,9 +36,12 @@ public final class Daemon implements AutoCloseable {
   private final ScheduledExecutorService status;
   private final Map<String, Long> spotsAtLastStatus = new HashMap<>();
   private long storedAtLastStatus;
+  private volatile Predicate<String> stalled = node -> false;
 
   /**
    * @param cty for DXCC columns; null leaves them empty
+   * @param policy keepalive, reconnect waits and backfill of the node connections
+   * @param random jitter for the reconnect waits
    * @param listener hears what the writer commits (metrics, benchmarks)
    */
   public Daemon(
@@ -45,7 +50,8 @@ public final class Daemon implements AutoCloseable {
       CtyDat cty,
       SpotWriter.Settings settings,
       InstantSource clock,
-      ReconnectBackoff backoff,
+      ConnectionPolicy policy,
+      RandomGenerator random,
       SpotWriter.Listener listener) {
     Objects.requireNonNull(database, "database");
     this.writer =
@@ -68,7 +74,7 @@ public final class Daemon implements AutoCloseable {
     this.pipeline =
         new IngestPipeline(
             nodes.stream().map(NodeConfig::name).toList(), new Enricher(cty), writer);
-    this.client = new ClusterClient(nodes, pipeline, clock, backoff);
+    this.client = new ClusterClient(nodes, pipeline, clock, policy, random);
     this.status =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -80,6 +86,11 @@ public final class Daemon implements AutoCloseable {
 
   private ClusterClient client() {
     return client;
+  }
+
+  /** Lets the status line say which nodes a watchdog finds stalled. */
+  public void showStalls(Predicate<String> stalledNodes) {
+    stalled = Objects.requireNonNull(stalledNodes, "stalledNodes");
   }
 
   public Daemon start(Duration statusEvery) {
@@ -108,7 +119,7 @@ public final class Daemon implements AutoCloseable {
       line.append(node.getKey())
           .append(' ')
           .append(state.state())
-          .append(' ')
+          .append(stalled.test(node.getKey()) ? " STALLED " : " ")
           .append(state.software())
           .append(' ')
           .append(Math.round((spots - previous) / minutes))

@@ -9,6 +9,7 @@ import org.dxscraper.scraper.enrich.Dxcc;
 import org.dxscraper.scraper.enrich.ModeClassifier;
 import org.dxscraper.scraper.enrich.ModeGuess;
 import org.dxscraper.scraper.parse.Spot;
+import org.dxscraper.scraper.parse.SpotFormat;
 import org.dxscraper.scraper.store.PendingRow.SpotRow;
 
 /**
@@ -54,7 +55,8 @@ public final class Enricher {
         dx == null ? null : dx.cqZone(),
         spotter == null ? null : spotter.entity(),
         spotter == null ? null : spotter.continent(),
-        spotter == null ? null : spotter.cqZone());
+        spotter == null ? null : spotter.cqZone(),
+        spot.format() == SpotFormat.SHOW_DX);
   }
 
   private Dxcc lookup(String call) {

@@ -12,6 +12,7 @@ import org.dxscraper.scraper.parse.ClusterMessage;
 import org.dxscraper.scraper.parse.LineParser;
 import org.dxscraper.scraper.parse.SolarReport;
 import org.dxscraper.scraper.parse.Spot;
+import org.dxscraper.scraper.parse.SpotFormat;
 import org.dxscraper.scraper.parse.Unparsed;
 import org.dxscraper.scraper.store.PendingRow.AnnouncementRow;
 import org.dxscraper.scraper.store.PendingRow.SolarRow;
@@ -58,7 +59,12 @@ public final class IngestPipeline implements LineSink {
     switch (message) {
       case Spot spot -> {
         stats.spots.increment();
-        stats.lastSpotAt = receivedAt;
+        if (spot.format() == SpotFormat.SHOW_DX) {
+          // History asked for after a gap: not a sign that the node is alive now.
+          stats.backfillSpots.increment();
+        } else {
+          stats.lastSpotAt = receivedAt;
+        }
         SpotRow row = enricher.row(node, spot, receivedAt);
         listener.spotReceived(row);
         writer.submit(row);

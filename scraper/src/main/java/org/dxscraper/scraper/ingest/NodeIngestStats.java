@@ -13,6 +13,7 @@ public final class NodeIngestStats {
   final LongAdder lines = new LongAdder();
   final LongAdder spots = new LongAdder();
   final LongAdder wwvReports = new LongAdder();
+  final LongAdder backfillSpots = new LongAdder();
   volatile Instant lastSpotAt;
   private final Map<String, LongAdder> unparsed = new ConcurrentHashMap<>();
 
@@ -25,9 +26,14 @@ public final class NodeIngestStats {
     return lines.sum();
   }
 
-  /** Lines that parsed as spots (each is handed to the writer). */
+  /** Lines that parsed as spots (each is handed to the writer), live and backfilled. */
   public long spots() {
     return spots.sum();
+  }
+
+  /** Spots from history lines ({@code sh/dx}) asked for after a gap; part of {@link #spots()}. */
+  public long backfillSpots() {
+    return backfillSpots.sum();
   }
 
   /** WWV reports received: the old scraper's dx_scraper_wwv_total. */
@@ -35,7 +41,9 @@ public final class NodeIngestStats {
     return wwvReports.sum();
   }
 
-  /** When the last spot line arrived, or null before the first. */
+  /**
+   * When the last live spot line arrived (history lines do not count), or null before the first.
+   */
   public Instant lastSpotAt() {
     return lastSpotAt;
   }

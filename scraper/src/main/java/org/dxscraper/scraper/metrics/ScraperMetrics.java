@@ -43,6 +43,8 @@ public final class ScraperMetrics {
   // band -> mode -> counter: two lookups and no allocation per spot once both are known.
   private final Map<String, Map<String, Counter>> received = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Counter>> stored = new ConcurrentHashMap<>();
+  // node -> counter, registered at bind for every configured node.
+  private final Map<String, Counter> backfillStored = new ConcurrentHashMap<>();
   private final Timer insertTimer;
   private final DistributionSummary batchSize;
 
@@ -82,8 +84,14 @@ public final class ScraperMetrics {
   public SpotWriter.Listener writerListener() {
     return new SpotWriter.Listener() {
       @Override
-      public void spotStored(String band, String mode) {
+      public void spotStored(String node, String band, String mode, boolean backfilled) {
         counter(stored, "dx_scraper_spots_stored", band, mode).increment();
+        if (backfilled) {
+          Counter counter = backfillStored.get(node);
+          if (counter != null) {
+            counter.increment();
+          }
+        }
       }
 
       @Override
@@ -201,7 +209,9 @@ public final class ScraperMetrics {
         .strongReference(true)
         .register(registry);
     Gauge.builder("dx_scraper_stalled", watchdog, w -> w.nodeStalled(node) ? 1 : 0)
-        .description("1 while the node is logged in but has sent no spot for its stall timeout")
+        .description(
+            "1 from the node's stall (logged in, no live spot for its stall timeout) to its next"
+                + " live spot")
         .tag("node", node)
         .strongReference(true)
         .register(registry);
@@ -224,6 +234,29 @@ public final class ScraperMetrics {
         .description("Lines over the length limit, dropped")
         .tag("node", node)
         .register(registry);
+    FunctionCounter.builder("dx_scraper_takeovers", status.counters(), NodeCounters::takeovers)
+        .description("Sessions lost because another client logged in with the same callsign")
+        .tag("node", node)
+        .register(registry);
+    FunctionCounter.builder("dx_scraper_keepalive_probes", status.counters(), NodeCounters::probes)
+        .description("Empty lines sent to a silent connection to see whether it is alive")
+        .tag("node", node)
+        .register(registry);
+    FunctionCounter.builder(
+            "dx_scraper_backfill_requests", status.counters(), NodeCounters::backfillRequests)
+        .description("sh/dx requests sent after a gap to recover the spots missed")
+        .tag("node", node)
+        .register(registry);
+    FunctionCounter.builder("dx_scraper_backfill_spots", stats, NodeIngestStats::backfillSpots)
+        .description("Spots received in history answers to those requests, new or not")
+        .tag("node", node)
+        .register(registry);
+    backfillStored.put(
+        node,
+        Counter.builder("dx_scraper_backfill_stored")
+            .description("Spots recovered by backfill: history spots that were new rows")
+            .tag("node", node)
+            .register(registry));
   }
 
   private <T> void functionCounter(

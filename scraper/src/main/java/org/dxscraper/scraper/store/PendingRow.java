@@ -16,6 +16,7 @@ public sealed interface PendingRow {
    *
    * @param frequencyHz exact; stored as kHz with three decimals
    * @param modeSource "stated" or "inferred" where {@code mode} is set, else null
+   * @param backfilled recovered from the node's history ({@code sh/dx}) after a gap, not live
    */
   record SpotRow(
       Instant spottedAt,
@@ -39,7 +40,8 @@ public sealed interface PendingRow {
       Integer dxCqZone,
       String spotterEntity,
       String spotterContinent,
-      Integer spotterCqZone)
+      Integer spotterCqZone,
+      boolean backfilled)
       implements PendingRow {
     public SpotRow {
       Objects.requireNonNull(spottedAt, "spottedAt");

@@ -28,7 +28,7 @@ import org.dxscraper.scraper.store.PendingRow.SpotRow;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.InsertValuesStepN;
-import org.jooq.Record2;
+import org.jooq.Record4;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +78,8 @@ public final class SpotWriter implements AutoCloseable {
           SPOT.DX_CQ_ZONE,
           SPOT.SPOTTER_ENTITY,
           SPOT.SPOTTER_CONTINENT,
-          SPOT.SPOTTER_CQ_ZONE);
+          SPOT.SPOTTER_CQ_ZONE,
+          SPOT.BACKFILLED);
 
   /** Called by the writer to slow the nodes down; both methods must return quickly. */
   public interface Backpressure {
@@ -95,8 +96,11 @@ public final class SpotWriter implements AutoCloseable {
     /** A spot of the committed batch, stored or duplicate, and its time from arrival to commit. */
     default void spotCommitted(Duration sinceReceived) {}
 
-    /** A spot row was inserted (not a duplicate); band and mode may be null. */
-    default void spotStored(String band, String mode) {}
+    /**
+     * A spot row from {@code node} was inserted (not a duplicate); band and mode may be null;
+     * {@code backfilled} when it came from the node's history after a gap.
+     */
+    default void spotStored(String node, String band, String mode, boolean backfilled) {}
 
     /**
      * A transaction of {@code rows} rows (spots, reports, announcements) committed after {@code
@@ -340,7 +344,7 @@ public final class SpotWriter implements AutoCloseable {
   private void commit(
       List<SpotRow> spots, List<SolarRow> solar, List<AnnouncementRow> announcements) {
     int[] inserted = new int[2];
-    List<Record2<String, String>> storedSpots = new ArrayList<>();
+    List<Record4<String, String, String, Boolean>> storedSpots = new ArrayList<>();
     long started = System.nanoTime();
     dsl.transaction(
         configuration -> {
@@ -367,7 +371,7 @@ public final class SpotWriter implements AutoCloseable {
   /** Called after a commit: only now do the rows count as stored and their keys as seen. */
   private void committed(
       List<SpotRow> spots,
-      List<Record2<String, String>> storedSpots,
+      List<Record4<String, String, String, Boolean>> storedSpots,
       int solarRows,
       int announcementRows) {
     Instant now = clock.instant();
@@ -380,8 +384,8 @@ public final class SpotWriter implements AutoCloseable {
       dedup.remember(spot);
       listener.spotCommitted(Duration.between(spot.receivedAt(), now));
     }
-    for (Record2<String, String> stored : storedSpots) {
-      listener.spotStored(stored.value1(), stored.value2());
+    for (Record4<String, String, String, Boolean> stored : storedSpots) {
+      listener.spotStored(stored.value1(), stored.value2(), stored.value3(), stored.value4());
     }
   }
 
@@ -423,8 +427,9 @@ public final class SpotWriter implements AutoCloseable {
     }
   }
 
-  private static List<Record2<String, String>> insertSpots(DSLContext tx, List<SpotRow> spots) {
-    List<Record2<String, String>> stored = new ArrayList<>();
+  private static List<Record4<String, String, String, Boolean>> insertSpots(
+      DSLContext tx, List<SpotRow> spots) {
+    List<Record4<String, String, String, Boolean>> stored = new ArrayList<>();
     for (int from = 0; from < spots.size(); from += ROWS_PER_STATEMENT) {
       InsertValuesStepN<SpotRecord> insert = tx.insertInto(SPOT, SPOT_COLUMNS);
       for (SpotRow s : spots.subList(from, Math.min(spots.size(), from + ROWS_PER_STATEMENT))) {
@@ -451,11 +456,16 @@ public final class SpotWriter implements AutoCloseable {
                 shortOrNull(s.dxCqZone()),
                 s.spotterEntity(),
                 s.spotterContinent(),
-                shortOrNull(s.spotterCqZone()));
+                shortOrNull(s.spotterCqZone()),
+                s.backfilled());
       }
       // RETURNING gives exactly the rows inserted, so metrics count stored spots by band and
       // mode without guessing which of the batch were duplicates.
-      stored.addAll(insert.onConflictDoNothing().returningResult(SPOT.BAND, SPOT.MODE).fetch());
+      stored.addAll(
+          insert
+              .onConflictDoNothing()
+              .returningResult(SPOT.NODE, SPOT.BAND, SPOT.MODE, SPOT.BACKFILLED)
+              .fetch());
     }
     return stored;
   }

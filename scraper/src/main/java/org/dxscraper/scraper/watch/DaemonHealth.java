@@ -1,6 +1,8 @@
 package org.dxscraper.scraper.watch;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.DoubleSupplier;
@@ -8,13 +10,16 @@ import java.util.function.Supplier;
 import org.dxscraper.instrumentation.http.HealthReport;
 import org.dxscraper.instrumentation.http.Json;
 import org.dxscraper.scraper.cluster.NodeStatus;
+import org.dxscraper.scraper.cluster.SessionState;
 import org.dxscraper.scraper.ingest.Daemon;
 import org.dxscraper.scraper.ingest.NodeIngestStats;
 
 /**
- * The daemon's {@code /health}: healthy while at least one node is logged in, no node and not the
- * writer is stalled, and the database answered its last sample. The body says which part is not,
- * per node: state, software, whether stalled, the last spot's time.
+ * The daemon's {@code /health}: healthy while at least one node is logged in, no node is stalled or
+ * taken over by another client with our callsign, the writer is not stalled, and the database
+ * answered its last sample. The body says which part is not: per node state, software, address,
+ * whether stalled, the last spot's time and when the next connection attempt is due; then {@code
+ * problems}, one sentence each.
  */
 public final class DaemonHealth implements Supplier<HealthReport> {
   private final Daemon daemon;
@@ -33,23 +38,34 @@ public final class DaemonHealth implements Supplier<HealthReport> {
   @Override
   public HealthReport get() {
     StringBuilder json = new StringBuilder("{\"nodes\":{");
+    List<String> problems = new ArrayList<>();
     boolean anyLoggedIn = false;
-    boolean anyStalled = false;
     String separator = "";
     for (Map.Entry<String, NodeIngestStats> node : daemon.pipeline().nodes().entrySet()) {
       NodeStatus status = daemon.clusterClient().status(node.getKey());
       boolean stalled = watchdog.nodeStalled(node.getKey());
       anyLoggedIn |= status.isLoggedIn();
-      anyStalled |= stalled;
+      if (stalled) {
+        problems.add(node.getKey() + ": stalled, no live spot for its stall timeout");
+      }
+      if (status.state() == SessionState.TAKEN_OVER) {
+        problems.add(
+            node.getKey()
+                + ": another client logged in with our callsign; give each program its own SSID");
+      }
       json.append(separator);
       Json.quote(json, node.getKey());
       json.append(":{\"state\":");
       Json.quote(json, status.state().name());
       json.append(",\"software\":");
       Json.quote(json, status.software().name());
+      json.append(",\"address\":");
+      Json.quote(json, status.address().map(Object::toString).orElse(""));
       json.append(",\"stalled\":").append(stalled);
       json.append(",\"lastSpotAt\":");
       instant(json, node.getValue().lastSpotAt());
+      json.append(",\"retryAt\":");
+      instant(json, status.retryAt().orElse(null));
       json.append('}');
       separator = ",";
     }
@@ -61,7 +77,24 @@ public final class DaemonHealth implements Supplier<HealthReport> {
     json.append(",\"lastCommitAt\":");
     instant(json, daemon.writer().stats().lastCommitAt());
     json.append("},\"database\":{\"up\":").append(databaseOk).append('}');
-    boolean healthy = anyLoggedIn && !anyStalled && !writerStalled && databaseOk;
+    if (!anyLoggedIn) {
+      problems.add("no node logged in");
+    }
+    if (writerStalled) {
+      problems.add("writer stalled: rows wait and nothing commits");
+    }
+    if (!databaseOk) {
+      problems.add("database not answering");
+    }
+    json.append(",\"problems\":[");
+    for (int i = 0; i < problems.size(); i++) {
+      if (i > 0) {
+        json.append(',');
+      }
+      Json.quote(json, problems.get(i));
+    }
+    json.append(']');
+    boolean healthy = problems.isEmpty();
     json.append(",\"status\":").append(healthy ? "\"UP\"" : "\"DOWN\"").append('}');
     return new HealthReport(healthy, json.toString());
   }

@@ -18,6 +18,7 @@ class DurationConverterTest {
     assertThat(converter.convert("2h")).isEqualTo(Duration.ofHours(2));
     assertThat(converter.convert("PT15M")).isEqualTo(Duration.ofMinutes(15));
     assertThat(converter.convert(" 2M ")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(converter.convert("0")).isEqualTo(Duration.ZERO);
   }
 
   @Test

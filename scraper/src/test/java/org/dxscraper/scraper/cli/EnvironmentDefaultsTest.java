@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.dxscraper.scraper.cluster.NodeConfig;
 import org.dxscraper.scraper.store.DatabaseConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,9 +72,14 @@ class EnvironmentDefaultsTest {
 
   @Test
   void repeatableOptionTakesCommaSeparatedValuesFromEnvironment() {
-    RunCommand run = parse(Map.of("DX_SCRAPER_NODE", "a=127.0.0.1:7300,b=127.0.0.1:7301"), "run");
+    RunCommand run =
+        parse(
+            Map.of(
+                "DX_SCRAPER_NODE", "a=127.0.0.1:7300,b=127.0.0.1:7301",
+                "DX_SCRAPER_CALLSIGN", "N0CALL"),
+            "run");
 
-    assertThat(run.nodes).containsExactly("a=127.0.0.1:7300", "b=127.0.0.1:7301");
+    assertThat(run.nodeConfigs()).extracting(NodeConfig::name).containsExactly("a", "b");
   }
 
   @Test

@@ -3,8 +3,11 @@ package org.dxscraper.scraper.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.dxscraper.scraper.cluster.ConnectionPolicy;
+import org.dxscraper.scraper.cluster.NodeAddress;
 import org.dxscraper.scraper.cluster.NodeConfig;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -90,5 +93,64 @@ class RunCommandTest {
     assertThatThrownBy(run::nodeConfigs)
         .isInstanceOf(ParameterException.class)
         .hasMessageStartingWith("--node nonsense: ");
+  }
+
+  @Test
+  void groupsFallbackAddressesWithTheNodeBeforeThem() {
+    RunCommand run =
+        parse(
+            Map.of("DX_SCRAPER_NODE", "a=10.0.0.1:7300,10.0.0.2:7300,b=10.0.0.3:23"),
+            "run",
+            "--callsign",
+            "N0CALL",
+            "--node-backfill",
+            "b=0",
+            "--backfill",
+            "50",
+            "--login-timeout",
+            "20s");
+
+    List<NodeConfig> nodes = run.nodeConfigs();
+
+    assertThat(nodes).extracting(NodeConfig::name).containsExactly("a", "b");
+    assertThat(nodes.get(0).addresses())
+        .containsExactly(new NodeAddress("10.0.0.1", 7300), new NodeAddress("10.0.0.2", 7300));
+    assertThat(nodes.get(1).addresses()).containsExactly(new NodeAddress("10.0.0.3", 23));
+    assertThat(nodes).extracting(NodeConfig::backfillMax).containsExactly(50, 0);
+    assertThat(nodes).extracting(NodeConfig::loginTimeout).containsOnly(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void refusesNodeBackfillForANodeThatIsNotConfigured() {
+    RunCommand run =
+        parse(
+            "run", "--callsign", "N0CALL", "--node", "a=127.0.0.1:7300", "--node-backfill", "b=5");
+
+    assertThatThrownBy(run::nodeConfigs)
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--node-backfill names no configured --node: [b]");
+  }
+
+  @Test
+  void buildsTheConnectionPolicyFromItsOptions() {
+    RunCommand run =
+        parse(
+            "run",
+            "--callsign",
+            "N0CALL",
+            "--node",
+            "a=127.0.0.1:7300",
+            "--keepalive-after",
+            "0",
+            "--takeover-wait",
+            "3h",
+            "--backfill-at-start");
+
+    ConnectionPolicy policy = run.connectionPolicy();
+
+    assertThat(policy.probes()).isFalse();
+    assertThat(policy.takeoverWait()).isEqualTo(Duration.ofHours(3));
+    assertThat(policy.maxTakeoverWait()).isEqualTo(Duration.ofHours(3));
+    assertThat(policy.backfillAtStart()).isTrue();
   }
 }

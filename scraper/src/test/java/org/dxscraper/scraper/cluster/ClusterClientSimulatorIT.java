@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.dxscraper.scraper.parse.LineParser;
@@ -26,21 +27,29 @@ import org.junit.jupiter.api.Test;
 class ClusterClientSimulatorIT {
 
   private static final Duration DEADLINE = Duration.ofSeconds(15);
-  private static final ReconnectBackoff FAST =
-      new ReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(200));
-  private static final ReconnectBackoff SLOW =
-      new ReconnectBackoff(Duration.ofSeconds(30), Duration.ofSeconds(30));
+  private static final ConnectionPolicy FAST =
+      ConnectionPolicy.DEFAULT.withBackoff(
+          new Backoff(Duration.ofMillis(100), Duration.ofMillis(200)),
+          new Backoff(Duration.ofMillis(100), Duration.ofMillis(200)));
+  private static final ConnectionPolicy SLOW =
+      ConnectionPolicy.DEFAULT.withBackoff(
+          new Backoff(Duration.ofSeconds(30), Duration.ofSeconds(30)),
+          new Backoff(Duration.ofSeconds(30), Duration.ofSeconds(30)));
 
   private final Queue<String> received = new ConcurrentLinkedQueue<>();
   private SimulatorServer server;
   private ClusterClient client;
 
-  private NodeStatus connect(SimulatorOptions options, String callsign, ReconnectBackoff backoff) {
+  private NodeStatus connect(SimulatorOptions options, String callsign, ConnectionPolicy policy) {
     server = new SimulatorServer(options, InstantSource.system()).start();
     NodeConfig node = NodeConfig.of("sim", "127.0.0.1", server.port(), callsign);
     client =
         new ClusterClient(
-            List.of(node), (name, line, at) -> received.add(line), InstantSource.system(), backoff);
+            List.of(node),
+            (name, line, at) -> received.add(line),
+            InstantSource.system(),
+            policy,
+            new Random(1));
     client.start();
     return client.status("sim");
   }

@@ -6,13 +6,14 @@ import static org.dxscraper.scraper.cluster.Wire.text;
 import static org.dxscraper.scraper.cluster.Wire.written;
 
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.dxscraper.scraper.parse.NodeSoftware;
+import org.dxscraper.scraper.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 /** The whole client pipeline (telnet filter, framer, session) on an embedded channel. */
@@ -24,6 +25,9 @@ class ClusterSessionHandlerTest {
   private record Received(String node, String line, Instant at) {}
 
   private final List<Received> sink = new ArrayList<>();
+  private final MutableClock clock = new MutableClock(NOW);
+  private ConnectionPolicy policy = ConnectionPolicy.DEFAULT;
+  private BackfillPlanner backfill = new BackfillPlanner(0, false);
   private NodeStatus status;
   private EmbeddedChannel channel;
 
@@ -33,10 +37,20 @@ class ClusterSessionHandlerTest {
 
   private void connect(NodeConfig config, LineSink lineSink) {
     status = new NodeStatus(config.name());
+    openChannel(config, lineSink);
+  }
+
+  /** A new connection for the same node: status and backfill planner carry over. */
+  private void reconnect(NodeConfig config) {
+    openChannel(config, (node, line, at) -> sink.add(new Received(node, line, at)));
+  }
+
+  private void openChannel(NodeConfig config, LineSink lineSink) {
     channel = new EmbeddedChannel();
     channel.freezeTime();
     channel
         .pipeline()
+        .addLast(new IdleStateHandler(policy.probeAfter().toNanos(), 0, 0, TimeUnit.NANOSECONDS))
         .addLast(new TelnetFilterDecoder(config.name(), status.counters()))
         .addLast(
             new LineFrameDecoder(
@@ -44,7 +58,8 @@ class ClusterSessionHandlerTest {
                 status.counters(),
                 config.maxLineLength(),
                 LineFrameDecoder.DEFAULT_QUIET_TIME))
-        .addLast(new ClusterSessionHandler(config, status, lineSink, InstantSource.fixed(NOW)));
+        .addLast(
+            new ClusterSessionHandler(config, status, lineSink, clock, policy, backfill, () -> {}));
   }
 
   private static NodeConfig node() {
@@ -52,8 +67,15 @@ class ClusterSessionHandlerTest {
   }
 
   private void advance(Duration duration) {
+    clock.advance(duration);
     channel.advanceTimeBy(duration.toMillis(), TimeUnit.MILLISECONDS);
     channel.runScheduledPendingTasks();
+  }
+
+  private void logIn() {
+    channel.writeInbound(text("login: "));
+    channel.writeInbound(text(DXSPIDER_PROMPT + "\r\n"));
+    written(channel);
   }
 
   private List<String> lines() {
@@ -399,5 +421,158 @@ class ClusterSessionHandlerTest {
     assertThat(delivered).containsExactly("login: Hello N0CALL", DXSPIDER_PROMPT, "after");
     assertThat(status.counters().sinkFailures()).isEqualTo(1);
     assertThat(channel.isOpen()).isTrue();
+  }
+
+  @Test
+  void probesASilentSessionWithAnEmptyLineAndKeepsItWhenThePromptComesBack() {
+    connect(node());
+    logIn();
+
+    advance(Duration.ofSeconds(44));
+    assertThat(written(channel)).isEmpty();
+    advance(Duration.ofSeconds(1));
+    assertThat(written(channel)).isEqualTo("\r\n");
+    assertThat(status.counters().probes()).isEqualTo(1);
+
+    advance(Duration.ofSeconds(5));
+    channel.writeInbound(text(DXSPIDER_PROMPT + "\r\n"));
+    advance(Duration.ofSeconds(30));
+
+    assertThat(channel.isActive()).isTrue();
+    assertThat(status.isLoggedIn()).isTrue();
+  }
+
+  @Test
+  void closesADeadConnectionWhenTheProbeIsNotAnsweredAsIdle() {
+    connect(node());
+    logIn();
+
+    advance(Duration.ofSeconds(45));
+    assertThat(written(channel)).isEqualTo("\r\n");
+    advance(Duration.ofSeconds(14));
+    assertThat(channel.isActive()).isTrue();
+    advance(Duration.ofSeconds(1));
+
+    assertThat(channel.isActive()).isFalse();
+    assertThat(status.takeCloseReason()).isEqualTo(ReconnectReason.IDLE);
+  }
+
+  @Test
+  void neverProbesANodeThatKeepsTalking() {
+    connect(node());
+    logIn();
+
+    for (int i = 0; i < 20; i++) {
+      advance(Duration.ofSeconds(30));
+      channel.writeInbound(
+          text("DX de N1SPOT:    14025.0  K1ABC        cw                    1200Z\r\n"));
+    }
+
+    assertThat(written(channel)).isEmpty();
+    assertThat(status.counters().probes()).isZero();
+    assertThat(channel.isActive()).isTrue();
+  }
+
+  @Test
+  void doesNotProbeWhileReadingIsPausedForBackPressure() {
+    connect(node());
+    logIn();
+    status.readingPaused(true);
+
+    advance(Duration.ofMinutes(5));
+
+    assertThat(written(channel)).isEmpty();
+    assertThat(channel.isActive()).isTrue();
+  }
+
+  @Test
+  void loginTimeoutAloneWatchesASilentConnectionBeforeLogin() {
+    connect(node().withLoginTimeout(Duration.ofSeconds(90)));
+
+    advance(Duration.ofSeconds(89));
+    assertThat(written(channel)).isEmpty();
+    assertThat(channel.isActive()).isTrue();
+    advance(Duration.ofSeconds(1));
+
+    assertThat(channel.isActive()).isFalse();
+    assertThat(status.counters().loginFailures()).isEqualTo(1);
+  }
+
+  @Test
+  void marksTheSessionTakenOverWhenDxSpiderSaysReconnectedAs() {
+    connect(node());
+    logIn();
+
+    channel.writeInbound(text("Reconnected as N0CALL, this instance is disconnected\r\n"));
+
+    assertThat(status.takeCloseReason()).isEqualTo(ReconnectReason.TAKEN_OVER);
+  }
+
+  @Test
+  void takesARefusedSecondLoginForATakeover() {
+    connect(node());
+    channel.writeInbound(text("login: "));
+    written(channel);
+
+    channel.writeInbound(text("N0CALL is already connected\r\n"));
+
+    assertThat(channel.isActive()).isFalse();
+    assertThat(status.takeCloseReason()).isEqualTo(ReconnectReason.TAKEN_OVER);
+  }
+
+  @Test
+  void asksForTheSpotsOfAGapSizedFromTheNodesRate() {
+    backfill = new BackfillPlanner(100, false);
+    connect(node());
+    logIn();
+    assertThat(status.counters().backfillRequests()).isZero(); // no gap yet at the first login
+    // Two minutes at 12 spots a minute, then the connection drops.
+    for (int i = 0; i < 24; i++) {
+      advance(Duration.ofSeconds(5));
+      channel.writeInbound(
+          text("DX de N1SPOT:    14025.0  K1ABC        cw                    1200Z\r\n"));
+    }
+    channel.close();
+    clock.advance(Duration.ofSeconds(30));
+
+    reconnect(node());
+    logIn();
+
+    // 30 s at 0.2 spots/s is 6 spots; with the margin 9, and never fewer than 10.
+    assertThat(status.counters().backfillRequests()).isEqualTo(1);
+    channel.close();
+    clock.advance(Duration.ofMinutes(5));
+    reconnect(node());
+    channel.writeInbound(text("login: "));
+    written(channel);
+    channel.writeInbound(text(DXSPIDER_PROMPT + "\r\n"));
+
+    // Five minutes and a half since the last spot at 0.2/s: 66, with the margin 99.
+    assertThat(written(channel)).isEqualTo("set/page 0\r\nsh/dx 99\r\n");
+  }
+
+  @Test
+  void asksForTheMostAtTheFirstLoginOnlyWhenTold() {
+    backfill = new BackfillPlanner(40, true);
+    connect(node());
+    channel.writeInbound(text("login: "));
+    written(channel);
+
+    channel.writeInbound(text(DXSPIDER_PROMPT + "\r\n"));
+
+    assertThat(written(channel)).isEqualTo("set/page 0\r\nsh/dx 40\r\n");
+  }
+
+  @Test
+  void neverAsksRbnForHistory() {
+    backfill = new BackfillPlanner(100, true);
+    connect(node());
+    channel.writeInbound(text("Welcome to the Reverse Beacon Network\r\nPlease enter your call: "));
+    written(channel);
+
+    channel.writeInbound(text("N0CALL de RELAY 03-Mar-2027 1200Z >\r\n"));
+
+    assertThat(status.software()).isEqualTo(NodeSoftware.RBN);
+    assertThat(written(channel)).doesNotContain("sh/dx");
   }
 }

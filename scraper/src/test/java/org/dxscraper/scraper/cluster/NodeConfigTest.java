@@ -15,20 +15,42 @@ class NodeConfigTest {
     NodeConfig config = NodeConfig.parse("local=127.0.0.1:7300", "n0call-2");
 
     assertThat(config.name()).isEqualTo("local");
-    assertThat(config.host()).isEqualTo("127.0.0.1");
-    assertThat(config.port()).isEqualTo(7300);
+    assertThat(config.addresses()).containsExactly(new NodeAddress("127.0.0.1", 7300));
     assertThat(config.callsign()).isEqualTo("N0CALL-2");
     assertThat(config.password()).isEmpty();
     assertThat(config.initCommands()).containsExactly("set/page 0");
     assertThat(config.loginTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.maxLineLength()).isEqualTo(2048);
+    assertThat(config.backfillMax()).isEqualTo(100);
+  }
+
+  @Test
+  void parsesFallbackAddressesAndCyclesThroughThem() {
+    NodeConfig config =
+        NodeConfig.parse("spider=dx.example.org:8000,[::1]:7300,10.0.0.2:23", "N0CALL");
+
+    assertThat(config.addresses())
+        .containsExactly(
+            new NodeAddress("dx.example.org", 8000),
+            new NodeAddress("::1", 7300),
+            new NodeAddress("10.0.0.2", 23));
+    assertThat(config.address(0).port()).isEqualTo(8000);
+    assertThat(config.address(4).port()).isEqualTo(7300);
+    assertThat(config.address(1).toString()).isEqualTo("[::1]:7300");
+  }
+
+  @Test
+  void rejectsABackfillOutOfRange() {
+    assertThatThrownBy(
+            () -> NodeConfig.of("local", "127.0.0.1", 7300, "N0CALL").withBackfillMax(-1))
+        .hasMessageContaining("backfill must be 0..1000 spots (0 = off), got -1");
   }
 
   @Test
   void parsesHostNamesAndBracketedIpv6() {
-    assertThat(NodeConfig.parse("spider=dx.example.org:8000", "N0CALL").host())
+    assertThat(NodeConfig.parse("spider=dx.example.org:8000", "N0CALL").address(0).host())
         .isEqualTo("dx.example.org");
-    assertThat(NodeConfig.parse("v6=[::1]:7300", "N0CALL").host()).isEqualTo("::1");
+    assertThat(NodeConfig.parse("v6=[::1]:7300", "N0CALL").address(0).host()).isEqualTo("::1");
   }
 
   @Test

@@ -13,11 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.dxscraper.db.jooq.tables.records.SpotRecord;
+import org.dxscraper.scraper.cluster.Backoff;
+import org.dxscraper.scraper.cluster.ConnectionPolicy;
 import org.dxscraper.scraper.cluster.NodeConfig;
-import org.dxscraper.scraper.cluster.ReconnectBackoff;
 import org.dxscraper.scraper.enrich.BandPlan;
 import org.dxscraper.scraper.simulate.SentLine;
 import org.dxscraper.scraper.simulate.SimulatedSpot;
@@ -37,8 +39,10 @@ import org.junit.jupiter.api.Test;
 /** Simulator nodes to the daemon to a real PostgreSQL: what is sent is what is stored. */
 class IngestIT {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
-  private static final ReconnectBackoff FAST =
-      new ReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
+  private static final ConnectionPolicy FAST =
+      ConnectionPolicy.DEFAULT.withBackoff(
+          new Backoff(Duration.ofMillis(100), Duration.ofMillis(500)),
+          new Backoff(Duration.ofMillis(100), Duration.ofMillis(500)));
   // One minute for every simulator, so that two of them make the very same spots; the current
   // one, because the daemon dates HHMMZ by its own clock.
   private static final InstantSource FIXED_CLOCK =
@@ -83,6 +87,7 @@ class IngestIT {
                 SpotWriter.Settings.DEFAULTS,
                 InstantSource.system(),
                 FAST,
+                new Random(1),
                 new SpotWriter.Listener() {})
             .start(Duration.ofMinutes(1));
     return daemon;

@@ -7,8 +7,9 @@ import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
+import org.dxscraper.scraper.cluster.ConnectionPolicy;
 import org.dxscraper.scraper.cluster.NodeConfig;
-import org.dxscraper.scraper.cluster.ReconnectBackoff;
 import org.dxscraper.scraper.simulate.SimulatorOptions;
 import org.dxscraper.scraper.simulate.SimulatorServer;
 import org.dxscraper.scraper.store.Database;
@@ -49,7 +50,8 @@ public final class IngestLatencyHarness {
                   null,
                   SpotWriter.Settings.DEFAULTS,
                   InstantSource.system(),
-                  ReconnectBackoff.DEFAULT,
+                  ConnectionPolicy.DEFAULT,
+                  RandomGenerator.getDefault(),
                   new SpotWriter.Listener() {
                     @Override
                     public void spotCommitted(Duration latency) {

@@ -11,9 +11,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Random;
 import org.dxscraper.instrumentation.probe.ProbeTarget;
+import org.dxscraper.scraper.cluster.Backoff;
+import org.dxscraper.scraper.cluster.ConnectionPolicy;
 import org.dxscraper.scraper.cluster.NodeConfig;
-import org.dxscraper.scraper.cluster.ReconnectBackoff;
 import org.dxscraper.scraper.ingest.Daemon;
 import org.dxscraper.scraper.simulate.SimulatorOptions;
 import org.dxscraper.scraper.simulate.SimulatorServer;
@@ -29,14 +31,20 @@ import org.dxscraper.scraper.watch.IngestWatchdog;
  * never answers, a fresh test database, and /metrics and /health on a free loopback port.
  */
 final class DaemonFixture implements AutoCloseable {
-  private static final ReconnectBackoff FAST =
-      new ReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
+  private static final ConnectionPolicy FAST =
+      ConnectionPolicy.DEFAULT.withBackoff(
+          new Backoff(Duration.ofMillis(100), Duration.ofMillis(500)),
+          new Backoff(Duration.ofMillis(100), Duration.ofMillis(500)));
 
   final TestDatabase testDatabase;
   final Database database;
   final SimulatorServer node;
   final Daemon daemon;
   final Instrumentation instrumentation;
+
+  /** Not started: tests call {@link IngestWatchdog#check()} after moving their clock. */
+  final IngestWatchdog watchdog;
+
   // HTTP/1.1: the default HTTP/2 client first offers an h2c upgrade, which costs it ~40 ms a call
   // here, more than the scrape itself; Prometheus speaks HTTP/1.1 too.
   private final HttpClient http =
@@ -61,9 +69,10 @@ final class DaemonFixture implements AutoCloseable {
             SpotWriter.Settings.DEFAULTS,
             clock,
             FAST,
+            new Random(1),
             metrics.writerListener());
     daemon.pipeline().setSpotListener(metrics.spotListener());
-    IngestWatchdog watchdog = new IngestWatchdog(daemon, stallTimeout, clock);
+    watchdog = new IngestWatchdog(daemon, stallTimeout, clock);
     metrics.bind(daemon, watchdog);
     instrumentation =
         Instrumentation.start(

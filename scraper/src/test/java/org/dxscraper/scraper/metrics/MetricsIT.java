@@ -110,8 +110,9 @@ class MetricsIT {
   }
 
   @Test
-  void healthTurns503WhenTheNodeGoesSilentAndBack200WhenSpotsFlowAgain() throws IOException {
+  void watchdogReconnectsASilentNodeAndHealthRecoversWithItsNextLiveSpot() throws IOException {
     MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    // Every session gets 50 spots and then nothing, with the socket left open: a stuck node.
     start(
         SimulatorOptions.defaults().withRate(500).withSilentAfter(50).withSeed(4),
         clock,
@@ -120,21 +121,28 @@ class MetricsIT {
         () -> "the first spots, then silence",
         () -> daemon.pipeline().nodes().get("sim").spots() == 50,
         DEADLINE);
+    fixture.watchdog.check();
     assertThat(get("/health").statusCode()).isEqualTo(200);
 
     clock.advance(Duration.ofMinutes(3));
+    fixture.watchdog.check();
     HttpResponse<String> stalled = get("/health");
 
     assertThat(stalled.statusCode()).isEqualTo(503);
-    assertThat(stalled.body()).contains("\"stalled\":true", "\"status\":\"DOWN\"");
+    assertThat(stalled.body()).contains("\"stalled\":true", "\"status\":\"DOWN\"", "sim: stalled");
     assertThat(value(get("/metrics").body(), "dx_scraper_stalled{node=\"sim\"}")).isEqualTo(1);
-
-    // What the watchdog's healing will do: a new session, and the node speaks again.
-    daemon.clusterClient().disconnect("sim", "test: silent node");
+    // The watchdog heals: a new session, counted under its reason, and the node speaks again.
     Await.until(
-        () -> "spots after the reconnect",
+        () -> "a reconnect for the stall and spots from the new session",
         () -> daemon.pipeline().nodes().get("sim").spots() >= 100,
         DEADLINE);
+    assertThat(
+            value(
+                get("/metrics").body(),
+                "dx_scraper_reconnects_total{node=\"sim\",reason=\"stalled\"}"))
+        .isEqualTo(1);
+
+    fixture.watchdog.check();
     HttpResponse<String> healed = get("/health");
 
     assertThat(healed.statusCode()).as(healed.body()).isEqualTo(200);
