@@ -222,6 +222,10 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     List<NodeConfig> nodeConfigs = nodeConfigs();
     ConnectionPolicy policy = connectionPolicy();
+    if (stallTimeout != null && (stallTimeout.isZero() || stallTimeout.isNegative())) {
+      throw new ParameterException(
+          spec.commandLine(), "--stall-timeout must be positive, got " + stallTimeout);
+    }
     SpotWriter.Settings settings = writerSettings();
     CtyDat ctyDat = loadCty();
     Instrumentation.Settings instrumentationSettings = instrumentationSettings();

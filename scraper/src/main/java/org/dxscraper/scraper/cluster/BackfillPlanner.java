@@ -6,10 +6,10 @@ import org.dxscraper.scraper.parse.NodeSoftware;
 
 /**
  * Decides how many spots to ask a node for ({@code sh/dx N}) when a session logs in after a gap:
- * the node's recent spot rate times the gap, with a margin, between {@link #MIN_SPOTS} and the
- * node's {@link NodeConfig#backfillMax()}. The history lines carry full dates and the spot's
- * identity key makes the overlap with what is already stored free, so erring high costs only a few
- * lines.
+ * the node's recent spot rate times the gap, with a margin, at least {@link #MIN_SPOTS} and at most
+ * the node's {@link NodeConfig#backfillMax()}, which wins. The history lines carry full dates and
+ * the spot's identity key makes the overlap with what is already stored free, so erring high costs
+ * only a few lines.
  *
  * <p>One per node, kept across its sessions; used only on the node's event loop.
  */
@@ -63,7 +63,7 @@ final class BackfillPlanner {
     }
     double gapSeconds = Math.max(0, Duration.between(gapStart, now).toMillis() / 1000.0);
     long wanted = (long) Math.ceil(spotsPerSecond * gapSeconds * MARGIN);
-    return (int) Math.max(MIN_SPOTS, Math.min(max, wanted));
+    return (int) Math.min(max, Math.max(MIN_SPOTS, wanted));
   }
 
   /** A live spot ({@code DX de} after login) arrived at {@code at}. */

@@ -10,6 +10,7 @@ import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -175,14 +176,15 @@ public final class ClusterClient implements AutoCloseable {
   }
 
   /**
-   * Closes the node's connection so that it reconnects, e.g. when a watchdog finds it silent;
-   * {@code reason} is what the reconnect is counted under.
+   * Closes the node's session that logged in at {@code session} so that it reconnects, e.g. when a
+   * watchdog finds it silent; {@code reason} is what the reconnect is counted under. A session that
+   * has ended meanwhile is left alone, and so is the one that replaced it.
    *
    * @throws IllegalArgumentException for a name that was not configured
    */
-  public void disconnect(String node, ReconnectReason reason, String why) {
+  public void disconnect(String node, ReconnectReason reason, String why, Instant session) {
     status(node);
-    connectors.get(node).disconnect(reason, why);
+    connectors.get(node).disconnect(reason, why, session);
   }
 
   /**

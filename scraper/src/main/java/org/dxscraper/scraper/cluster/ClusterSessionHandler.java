@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Ticker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +48,9 @@ final class ClusterSessionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ClusterSessionHandler.class);
   private static final int MAX_QUOTED_TEXT = 80;
 
+  /** A close this soon after the node's takeover notice is the takeover. */
+  static final Duration TAKEOVER_CLOSE_WINDOW = Duration.ofSeconds(10);
+
   private final NodeConfig config;
   private final NodeStatus status;
   private final LineSink sink;
@@ -68,6 +72,8 @@ final class ClusterSessionHandler extends ChannelInboundHandlerAdapter {
   private Future<?> loginTimer;
   private Future<?> promptGraceTimer;
   private Future<?> probeDeadline;
+  private long takeoverNoticeNanos = Long.MIN_VALUE;
+  private Ticker channelTicker = Ticker.systemTicker();
 
   ClusterSessionHandler(
       NodeConfig config,
@@ -113,7 +119,8 @@ final class ClusterSessionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     started = true;
-    connectedAtNanos = ctx.executor().ticker().nanoTime();
+    channelTicker = ctx.executor().ticker();
+    connectedAtNanos = channelTicker.nanoTime();
     status.connected(true);
     transition(SessionState.AWAITING_LOGIN_PROMPT);
     loginTimer =
@@ -154,16 +161,21 @@ final class ClusterSessionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void afterLogin(String line, Instant receivedAt) {
-    if (line.startsWith("DX de ")) {
+    if (line.startsWith("DX de ") || line.startsWith("CC11^")) {
       backfill.spotReceived(receivedAt);
       status.delivered(true);
     } else if (!status.delivered() && LoginPatterns.isBroadcast(line)) {
       status.delivered(true);
     } else if (LoginPatterns.isTakeover(line)) {
-      // DXSpider: a second login with our callsign-SSID takes over; the node closes us next.
-      status.closeReason(ReconnectReason.TAKEN_OVER);
+      // DXSpider: a second login with our callsign-SSID takes over; the node closes us next. It
+      // counts only if that close follows soon (channelInactive), not at some later close.
+      takeoverNoticeNanos = ticker();
       log.debug("{}: takeover notice: {}", node, quote(line));
     }
+  }
+
+  private long ticker() {
+    return channelTicker.nanoTime();
   }
 
   private void deliver(String line, Instant receivedAt) {
@@ -383,6 +395,10 @@ final class ClusterSessionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     cancelTimers();
+    if (takeoverNoticeNanos != Long.MIN_VALUE
+        && ticker() - takeoverNoticeNanos <= TAKEOVER_CLOSE_WINDOW.toNanos()) {
+      status.closeReason(ReconnectReason.TAKEN_OVER);
+    }
     status.connected(false);
     status.counters().disconnected();
     if (state == SessionState.LOGGED_IN) {

@@ -44,7 +44,8 @@ final class LoginPatterns {
    * Reconnected as N0CALL ..., this instance is disconnected}, then closes it.
    */
   static boolean isTakeover(String line) {
-    return line.startsWith("Reconnected as") || line.contains("this instance is disconnected");
+    // Only at the start of a line: an announcement or talk quoting the text starts otherwise.
+    return line.startsWith("Reconnected as ");
   }
 
   /**

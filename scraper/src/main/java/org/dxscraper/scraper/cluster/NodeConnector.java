@@ -18,12 +18,15 @@ import org.slf4j.LoggerFactory;
  * a wait chosen by the {@link ConnectionPolicy} from what ended the last attempt:
  *
  * <ul>
- *   <li>a session that logged in and received a broadcast resets the count, and the next attempt
- *       comes within {@link ConnectionPolicy#connectBackoff()}'s first wait (a second or so);
+ *   <li>a session that logged in and received a broadcast (or lasted {@link #HEALTHY_SESSION})
+ *       resets the counts, and the next attempt comes within {@link
+ *       ConnectionPolicy#connectBackoff()}'s first wait (a second or so);
  *   <li>failed connects back off up to that backoff's cap (a few seconds), so a restarted node is
  *       logged in again soon after it listens;
  *   <li>failed logins, and sessions that ended before any broadcast, back off up to {@link
- *       ConnectionPolicy#loginBackoff()}'s cap (minutes): the node is up but does not want us;
+ *       ConnectionPolicy#loginBackoff()}'s cap (minutes): the node is up but does not want us. The
+ *       two kinds are counted apart, so minutes of refused connects during a node's restart do not
+ *       make its first short session wait minutes;
  *   <li>a takeover (another client logged in with our callsign) waits {@link
  *       ConnectionPolicy#takeoverWait(int)}, logged at ERROR once per takeover.
  * </ul>
@@ -40,6 +43,15 @@ final class NodeConnector {
   /** Failed connects in a row between two INFO lines saying the node is still unreachable. */
   static final int REPORT_EVERY = 30;
 
+  /** A logged-in session this long counts as healthy even if the node sent no broadcast. */
+  static final Duration HEALTHY_SESSION = Duration.ofMinutes(1);
+
+  /**
+   * How long a node may still hold our previous session after we lost it: a refused second login
+   * within this time is not taken for another client.
+   */
+  static final Duration OWN_SESSION_LINGERS = Duration.ofMinutes(5);
+
   private final NodeConfig config;
   private final NodeStatus status;
   private final EventLoop loop;
@@ -51,9 +63,11 @@ final class NodeConnector {
   private boolean stopped;
   private boolean connectedBefore;
   private long attempts;
-  private int failuresInARow;
+  private int connectFailures;
+  private int refusals;
   private int takeoversInARow;
   private Instant failingSince;
+  private Instant lastSessionEndedAt;
   private Channel channel;
   private Future<?> reconnectTimer;
   private long loginsBeforeAttempt;
@@ -83,11 +97,17 @@ final class NodeConnector {
     loop.execute(this::connect);
   }
 
-  /** Closes the current connection, if any, for {@code reason}; the usual reconnect follows. */
-  void disconnect(ReconnectReason reason, String why) {
+  /**
+   * Closes the session that logged in at {@code session} for {@code reason}; the usual reconnect
+   * follows. Does nothing when that session has already ended, so that a decision taken on another
+   * thread never closes the session that replaced it.
+   */
+  void disconnect(ReconnectReason reason, String why, Instant session) {
     loop.execute(
         () -> {
-          if (channel != null) {
+          boolean same =
+              status.isLoggedIn() && status.loggedInAt().map(session::equals).orElse(false);
+          if (channel != null && same) {
             log.info("{}: disconnecting ({}): {}", config.name(), reason.label(), why);
             status.closeReason(reason);
             channel.close();
@@ -105,6 +125,9 @@ final class NodeConnector {
     }
     loop.execute(
         () -> {
+          if (reading && status.readingPaused()) {
+            status.readingResumedAt(clock.instant());
+          }
           status.readingPaused(!reading);
           // Only a logged-in session pauses: one still logging in must read its prompts or its
           // login timer would fail it; it pauses when it has logged in (ClusterSessionHandler).
@@ -156,17 +179,18 @@ final class NodeConnector {
       if (failingSince == null) {
         failingSince = clock.instant();
       }
-      if (failuresInARow == 0 || (failuresInARow + 1) % REPORT_EVERY == 0) {
+      if (connectFailures == 0 || (connectFailures + 1) % REPORT_EVERY == 0) {
         log.warn(
-            "{}: {} ({} failed attempt(s) since {})",
+            "{}: {} ({} failed connect(s) in a row since {})",
             config.name(),
             reason,
-            failuresInARow + 1,
+            connectFailures + 1,
             failingSince);
       } else {
         log.debug("{}: {}", config.name(), reason);
       }
       attempts++;
+      connectFailures++;
       scheduleReconnect(ReconnectReason.CONNECT_FAILED, Duration.ZERO);
       return;
     }
@@ -185,25 +209,42 @@ final class NodeConnector {
     channel = null;
     Instant now = clock.instant();
     boolean loggedIn = status.counters().logins() > loginsBeforeAttempt;
-    boolean delivered = loggedIn && status.delivered();
     Duration session =
         loggedIn ? Duration.between(status.loggedInAt().orElse(now), now) : Duration.ZERO;
+    boolean delivered = loggedIn && (status.delivered() || session.compareTo(HEALTHY_SESSION) >= 0);
     ReconnectReason purpose = status.takeCloseReason();
     ReconnectReason reason =
         purpose != null
             ? purpose
             : loggedIn ? ReconnectReason.CLOSED : ReconnectReason.LOGIN_FAILED;
+    if (reason == ReconnectReason.TAKEN_OVER && !loggedIn && endedRecently(now)) {
+      // "Already connected" right after our own session died (idle, stalled, closed): the node
+      // may still hold that session. A failed login, not another client.
+      log.info(
+          "{}: node refused a second login {} s after our last session ended; it may still hold"
+              + " that session, retrying as after a failed login",
+          config.name(),
+          Duration.between(lastSessionEndedAt, now).toSeconds());
+      reason = ReconnectReason.LOGIN_FAILED;
+    }
+    if (loggedIn && reason != ReconnectReason.TAKEN_OVER) {
+      lastSessionEndedAt = now;
+    }
     if (reason != ReconnectReason.STALLED) {
       status.counters().connectionError();
     }
     if (delivered) {
-      failuresInARow = 0; // a session that worked ended: come back quickly
+      connectFailures = 0; // a session that worked ended: come back quickly
+      refusals = 0;
       failingSince = null;
     } else {
       attempts++; // try the next address, if there is one
-    }
-    if (failingSince == null && !delivered) {
-      failingSince = now;
+      if (failingSince == null) {
+        failingSince = now;
+      }
+      if (reason != ReconnectReason.TAKEN_OVER) {
+        refusals++;
+      }
     }
     scheduleReconnect(reason, session);
   }
@@ -229,11 +270,12 @@ final class NodeConnector {
           baseCall());
     } else if (reason != ReconnectReason.CONNECT_FAILED) {
       log.info(
-          "{}: reconnecting in {} ms ({}, failure {} in a row, next address {}; last failure: {})",
+          "{}: reconnecting in {} ms ({}, {} refusal(s) in a row, next address {}; last failure:"
+              + " {})",
           config.name(),
           delay.toMillis(),
           reason.label(),
-          failuresInARow,
+          refusals,
           config.address(attempts),
           status.lastFailure().orElse("none"));
     }
@@ -248,12 +290,18 @@ final class NodeConnector {
       return policy.takeoverWait(takeoversInARow);
     }
     takeoversInARow = 0;
-    failuresInARow++;
-    boolean nodeRefusedUs =
-        reason == ReconnectReason.LOGIN_FAILED
-            || (reason != ReconnectReason.CONNECT_FAILED && failuresInARow > 1);
-    Backoff backoff = nodeRefusedUs ? policy.loginBackoff() : policy.connectBackoff();
-    return backoff.delay(failuresInARow, random);
+    if (reason == ReconnectReason.CONNECT_FAILED) {
+      return policy.connectBackoff().delay(connectFailures, random);
+    }
+    if (refusals == 0) {
+      return policy.connectBackoff().delay(1, random); // a session that worked: come back soon
+    }
+    return policy.loginBackoff().delay(refusals, random);
+  }
+
+  private boolean endedRecently(Instant now) {
+    return lastSessionEndedAt != null
+        && Duration.between(lastSessionEndedAt, now).compareTo(OWN_SESSION_LINGERS) < 0;
   }
 
   private String baseCall() {

@@ -23,6 +23,7 @@ public final class NodeStatus {
   private volatile boolean readingPaused;
   private volatile NodeAddress address;
   private volatile Instant retryAt;
+  private volatile Instant readingResumedAt;
   // Written and read on the event loop only: how the current session is to end, if on purpose.
   private ReconnectReason closeReason;
   // Event loop only: whether the current session received a broadcast after login.
@@ -84,6 +85,18 @@ public final class NodeStatus {
   /** The address of the current or the last connection attempt. */
   public Optional<NodeAddress> address() {
     return Optional.ofNullable(address);
+  }
+
+  /**
+   * When reading last resumed after a back-pressure pause: buffered lines are read from then on, so
+   * a watchdog measures silence from no earlier than this.
+   */
+  public Optional<Instant> readingResumedAt() {
+    return Optional.ofNullable(readingResumedAt);
+  }
+
+  void readingResumedAt(Instant at) {
+    readingResumedAt = at;
   }
 
   /** When the next connection attempt is due, while one is scheduled. */

@@ -135,6 +135,8 @@ final class SimulatorBroadcaster {
    * at once.
    */
   void register(SimulatorSessionHandler session) {
+    // Counted first: a client that sees the takeover notice may ask how many logins there were.
+    logins++; // volatile for readers elsewhere; only this event loop writes it
     for (SimulatorSessionHandler other : List.copyOf(sessions)) {
       if (other.call().equals(session.call())) {
         sessions.remove(other);
@@ -143,7 +145,6 @@ final class SimulatorBroadcaster {
     }
     sessions.add(session);
     loggedIn = sessions.size();
-    logins++; // volatile for readers elsewhere; only this event loop writes it
     startTicking();
   }
 

@@ -173,10 +173,20 @@ public final class SimulatorServer implements AutoCloseable {
    * reads commands (see {@link #commandsReceived()}) but sends nothing more, no broadcasts, no
    * replies, no prompts. Silent sessions stay logged in, so the stream goes on. Sessions that log
    * in afterwards are normal.
+   *
+   * @return the broadcast lines sent before the silence, oldest first (taken in the same step, so
+   *     that a test knows exactly what a silenced client can have received)
    */
-  public void silenceClients() {
-    runOnLoop("silence the clients", broadcaster::silenceAll);
+  public List<SentLine> silenceClients() {
+    List<SentLine> sent =
+        onLoop(
+            "silence the clients",
+            () -> {
+              broadcaster.silenceAll();
+              return broadcaster.sentLog();
+            });
     log.info("simulator: {} silenced every logged-in client", options.nodeCall());
+    return sent;
   }
 
   /**

@@ -132,6 +132,8 @@ public final class IngestWatchdog implements AutoCloseable {
     NodeIngestStats stats = daemon.pipeline().nodes().get(node);
     Instant lastSpot = stats.lastSpotAt();
     Instant loggedInAt = status.loggedInAt().orElse(null);
+    // Silence counts from the login, or from the end of a back-pressure pause if later.
+    Instant activeSince = later(loggedInAt, status.readingResumedAt().orElse(null));
     Duration timeout = timeoutFor(status.software());
     // A stall means the last spot was more than the timeout before stalledSince, so any spot
     // stamped stalledSince or later arrived after it.
@@ -147,7 +149,7 @@ public final class IngestWatchdog implements AutoCloseable {
         new StallDetector(timeout)
             .stalled(
                 // Paused for back-pressure, the silence is ours: the writer's watchdog tells it.
-                status.isLoggedIn() && !status.readingPaused(), lastSpot, loggedInAt, now);
+                status.isLoggedIn() && !status.readingPaused(), lastSpot, activeSince, now);
     if (!silent || Objects.equals(watch.sessionActedOn, loggedInAt)) {
       return; // nothing new, or this session has been acted on already
     }
@@ -168,7 +170,14 @@ public final class IngestWatchdog implements AutoCloseable {
     } else {
       log.info("{}: still stalled after reconnecting: {}; reconnecting again", node, why);
     }
-    daemon.clusterClient().disconnect(node, ReconnectReason.STALLED, why);
+    daemon.clusterClient().disconnect(node, ReconnectReason.STALLED, why, loggedInAt);
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    if (a == null || b == null) {
+      return a == null ? b : a;
+    }
+    return a.isAfter(b) ? a : b;
   }
 
   private void checkWriter(Instant now) {

@@ -504,8 +504,46 @@ class ClusterSessionHandlerTest {
     logIn();
 
     channel.writeInbound(text("Reconnected as N0CALL, this instance is disconnected\r\n"));
+    advance(Duration.ofSeconds(1));
+    channel.close();
 
     assertThat(status.takeCloseReason()).isEqualTo(ReconnectReason.TAKEN_OVER);
+  }
+
+  @Test
+  void aCloseLongAfterATakeoverNoticeIsAnOrdinaryClose() {
+    connect(node());
+    logIn();
+
+    channel.writeInbound(text("Reconnected as N0CALL, this instance is disconnected\r\n"));
+    advance(Duration.ofSeconds(30));
+    channel.close();
+
+    assertThat(status.takeCloseReason()).isNull();
+  }
+
+  @Test
+  void anAnnouncementQuotingTheTakeoverTextIsNotATakeover() {
+    connect(node());
+    logIn();
+
+    channel.writeInbound(
+        text("To ALL de W1XYZ: Reconnected as W1XYZ, this instance is disconnected, oops\r\n"));
+    channel.close();
+
+    assertThat(status.takeCloseReason()).isNull();
+  }
+
+  @Test
+  void neverAsksForMoreThanItsMaximumEvenBelowTheMinimum() {
+    backfill = new BackfillPlanner(5, true);
+    connect(node());
+    channel.writeInbound(text("login: "));
+    written(channel);
+
+    channel.writeInbound(text(DXSPIDER_PROMPT + "\r\n"));
+
+    assertThat(written(channel)).isEqualTo("set/page 0\r\nsh/dx 5\r\n");
   }
 
   @Test
@@ -536,9 +574,12 @@ class ClusterSessionHandlerTest {
     clock.advance(Duration.ofSeconds(30));
 
     reconnect(node());
-    logIn();
+    channel.writeInbound(text("login: "));
+    written(channel);
+    channel.writeInbound(text(DXSPIDER_PROMPT + "\r\n"));
 
     // 30 s at 0.2 spots/s is 6 spots; with the margin 9, and never fewer than 10.
+    assertThat(written(channel)).isEqualTo("set/page 0\r\nsh/dx 10\r\n");
     assertThat(status.counters().backfillRequests()).isEqualTo(1);
     channel.close();
     clock.advance(Duration.ofMinutes(5));

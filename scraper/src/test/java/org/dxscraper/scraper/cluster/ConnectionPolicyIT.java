@@ -14,6 +14,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.random.RandomGenerator;
 import org.dxscraper.scraper.simulate.SimulatorOptions;
 import org.dxscraper.scraper.simulate.SimulatorServer;
 import org.dxscraper.scraper.testing.Await;
@@ -128,11 +129,20 @@ class ConnectionPolicyIT {
                 // the test is over
               }
             });
-    NodeStatus status =
-        client(
-            NodeConfig.of("node", "127.0.0.1", mute.getLocalPort(), "N0CALL")
-                .withLoginTimeout(Duration.ofMillis(300)),
-            ConnectionPolicy.DEFAULT);
+    NodeConfig node =
+        NodeConfig.of("node", "127.0.0.1", mute.getLocalPort(), "N0CALL")
+            .withLoginTimeout(Duration.ofMillis(300));
+    // Every wait drawn at its ceiling: 5 s after a failed login, where a failed connect gets 1 s.
+    ClusterClient client =
+        new ClusterClient(
+            List.of(node),
+            (name, line, at) -> {},
+            InstantSource.system(),
+            ConnectionPolicy.DEFAULT,
+            new AlwaysHighest());
+    closeAtEnd.add(client);
+    client.start();
+    NodeStatus status = client.status("node");
 
     Await.until(
         () -> "a login timeout",
@@ -143,8 +153,8 @@ class ConnectionPolicyIT {
         .hasValueSatisfying(f -> assertThat(f).contains("login timed out after PT0.3S"));
     // A node that takes connects but no logins is asked again only after the login backoff.
     assertThat(status.retryAt().get())
-        .isAfter(Instant.now().plus(Duration.ofMillis(50)))
-        .isBefore(Instant.now().plus(ConnectionPolicy.DEFAULT.loginBackoff().initial()));
+        .isAfter(Instant.now().plus(Duration.ofSeconds(3)))
+        .isBefore(Instant.now().plus(Duration.ofSeconds(6)));
   }
 
   @Test
@@ -170,6 +180,67 @@ class ConnectionPolicyIT {
     }
   }
 
+  @Test
+  void aRefusedReloginRightAfterItsOwnDeadSessionIsNoTakeover() throws IOException {
+    // A node that keeps our half-open session and refuses a second login while it does.
+    ServerSocket node = new ServerSocket(0);
+    closeAtEnd.add(node);
+    List<Socket> held = new ArrayList<>();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                for (int connection = 0; ; connection++) {
+                  Socket socket = node.accept();
+                  held.add(socket);
+                  OutputStream out = socket.getOutputStream();
+                  out.write("login: ".getBytes(StandardCharsets.ISO_8859_1));
+                  readLine(socket.getInputStream());
+                  String answer =
+                      connection == 0
+                          ? "N0CALL de FAKE-1 03-Mar-2027 1200Z dxspider >\r\n" // then silence
+                          : "Sorry, N0CALL is already connected\r\n";
+                  out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                  out.flush();
+                  if (connection > 0) {
+                    socket.close();
+                  }
+                }
+              } catch (IOException closed) {
+                // the test is over
+              }
+            });
+    NodeStatus status =
+        client(
+            node.getLocalPort(),
+            ConnectionPolicy.DEFAULT.withProbe(Duration.ofMillis(200), Duration.ofMillis(300)));
+
+    Await.until(
+        () -> "the refused second login",
+        () ->
+            status.counters().reconnects(ReconnectReason.IDLE) == 1
+                && status.counters().loginFailures() == 1
+                && status.retryAt().isPresent(),
+        DEADLINE);
+
+    assertThat(status.state()).isNotEqualTo(SessionState.TAKEN_OVER);
+    assertThat(status.counters().takeovers()).isZero();
+    // The login backoff's second ceiling (10 s), not the takeover wait (10 minutes).
+    assertThat(status.retryAt().get()).isBefore(Instant.now().plus(Duration.ofSeconds(11)));
+    assertThat(status.counters().reconnects(ReconnectReason.LOGIN_FAILED)).isZero(); // not yet
+    for (Socket socket : held) {
+      socket.close();
+    }
+  }
+
+  private static void readLine(InputStream in) throws IOException {
+    for (int b = in.read(); b != '\n'; b = in.read()) {
+      if (b < 0) {
+        throw new IOException("closed before a line end");
+      }
+    }
+  }
+
   private static void logIn(Socket socket, String call) throws IOException {
     InputStream in = socket.getInputStream();
     byte[] prompt = "login: ".getBytes(StandardCharsets.ISO_8859_1);
@@ -183,5 +254,18 @@ class ConnectionPolicyIT {
     OutputStream out = socket.getOutputStream();
     out.write((call + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
+  }
+
+  /** Draws every bounded value at its top: backoff waits at their ceiling. */
+  private static final class AlwaysHighest implements RandomGenerator {
+    @Override
+    public long nextLong() {
+      return Long.MAX_VALUE;
+    }
+
+    @Override
+    public long nextLong(long bound) {
+      return bound - 1;
+    }
   }
 }

@@ -212,8 +212,7 @@ class SimulatorServerIT {
         spots += line.startsWith("DX de ") ? 1 : 0;
       }
 
-      server.silenceClients();
-      List<SentLine> sentBeforeSilence = server.sentLines();
+      List<SentLine> sentBeforeSilence = server.silenceClients();
       long spotsAtSilence = server.spotsSent();
       send(silenced, "sh/dx 3");
       send(silenced, "");
