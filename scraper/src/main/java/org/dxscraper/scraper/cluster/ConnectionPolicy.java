@@ -2,6 +2,7 @@ package org.dxscraper.scraper.cluster;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.dxscraper.scraper.retry.Backoff;
 
 /**
  * How every node connection is kept alive and brought back; one policy for all nodes.

@@ -164,6 +164,11 @@ public final class ScraperMetrics {
         .description("When the writer last committed, Unix time")
         .strongReference(true)
         .register(registry);
+    Gauge.builder(
+            "dx_scraper_writer_failing", daemon.writer(), w -> w.failingSince() != null ? 1 : 0)
+        .description("1 from a failed database write until the next commit")
+        .strongReference(true)
+        .register(registry);
     Gauge.builder("dx_scraper_writer_stalled", watchdog, w -> w.writerStalled() ? 1 : 0)
         .description("1 while rows wait and nothing has committed for the stall timeout")
         .strongReference(true)

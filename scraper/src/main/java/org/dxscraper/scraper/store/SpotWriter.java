@@ -5,6 +5,7 @@ import static org.dxscraper.db.jooq.Tables.SOLAR_REPORT;
 import static org.dxscraper.db.jooq.Tables.SPOT;
 
 import java.math.BigDecimal;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -19,9 +20,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
 import org.dxscraper.db.jooq.tables.records.SpotRecord;
 import org.dxscraper.scraper.parse.Announcement;
 import org.dxscraper.scraper.parse.SolarReport;
+import org.dxscraper.scraper.retry.Backoff;
 import org.dxscraper.scraper.store.PendingRow.AnnouncementRow;
 import org.dxscraper.scraper.store.PendingRow.SolarRow;
 import org.dxscraper.scraper.store.PendingRow.SpotRow;
@@ -51,8 +54,18 @@ public final class SpotWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SpotWriter.class);
   // PgJDBC binds at most 32,767 parameters per statement; 22 columns x 1,000 rows stays below.
   private static final int ROWS_PER_STATEMENT = 1000;
-  private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
-  private static final Duration LAST_RETRY = Duration.ofSeconds(30);
+
+  /** Waits between attempts while the database fails: full jitter up to 1 s, doubling to 30 s. */
+  static final Backoff RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+  /**
+   * Longest error text in a log line or /health: a whole INSERT statement is 2 KB and says less.
+   */
+  static final int MAX_ERROR_TEXT = 200;
+
+  /** A write under way longer than this makes {@link #problem()} say the database hangs. */
+  public static final Duration SLOW_WRITE = Duration.ofSeconds(3);
+
   private static final Duration IDLE_POLL = Duration.ofMillis(100);
 
   private static final List<Field<?>> SPOT_COLUMNS =
@@ -154,6 +167,11 @@ public final class SpotWriter implements AutoCloseable {
   private volatile Instant inFlightSince;
   private volatile int inFlightRows;
   private volatile long stopDeadlineNanos;
+  // Set at the first failed attempt of an outage, cleared by the next commit.
+  private volatile Instant failingSince;
+  private volatile String lastError;
+  private volatile Instant writeStartedAt;
+  private final RandomGenerator random = RandomGenerator.getDefault();
 
   public SpotWriter(
       DSLContext dsl,
@@ -208,6 +226,36 @@ public final class SpotWriter implements AutoCloseable {
 
   public WriterStats stats() {
     return stats;
+  }
+
+  /** When the database began refusing or failing writes; null while writes succeed. */
+  public Instant failingSince() {
+    return failingSince;
+  }
+
+  /** The last write failure, one short line without SQL text; null while writes succeed. */
+  public String lastError() {
+    return failingSince == null ? null : lastError;
+  }
+
+  /**
+   * What is wrong with writing, in one sentence, or null: writes failing, or a write under way for
+   * longer than {@link #SLOW_WRITE} (a hung server or network fails nothing for minutes, and a pool
+   * waits its connect timeout before it says so; a commit normally takes milliseconds).
+   */
+  public String problem() {
+    Instant failing = failingSince;
+    if (failing != null) {
+      return "database writes failing since " + failing + ": " + lastError;
+    }
+    Instant started = writeStartedAt;
+    if (started != null) {
+      Duration writing = Duration.between(started, clock.instant());
+      if (writing.compareTo(SLOW_WRITE) > 0) {
+        return "database not answering: a write has been under way for " + writing;
+      }
+    }
+    return null;
   }
 
   private void run() {
@@ -292,18 +340,20 @@ public final class SpotWriter implements AutoCloseable {
       }
     }
     boolean oneByOne = false;
-    Duration pause = FIRST_RETRY;
+    int attempt = 0;
     while (true) {
       try {
+        writeStartedAt = clock.instant();
         if (oneByOne) {
           commitOneByOne(spots, solar, announcements);
         } else {
           commit(spots, solar, announcements);
         }
+        recovered();
         return;
       } catch (DataAccessException e) {
         if (!oneByOne && isDataError(e)) {
-          log.warn("writer: a row was refused ({}); storing the batch row by row", e.sqlState());
+          log.warn("writer: a row was refused ({}); storing the batch row by row", describe(e));
           oneByOne = true;
           continue;
         }
@@ -317,21 +367,64 @@ public final class SpotWriter implements AutoCloseable {
               spots.size(),
               solar.size(),
               announcements.size(),
-              Database.firstLine(e));
+              describe(e));
           return;
         }
-        log.warn(
-            "writer: storing {} rows failed ({}), trying again in {} s: {}",
-            left,
-            e.sqlState(),
-            pause.toSeconds(),
-            Database.firstLine(e));
+        Duration pause = RETRY.delay(++attempt, random);
+        failed(e, left, pause);
         // Waits the pause, or less when close() is called: shutdown must not wait 30 s for it.
         stopSignal.await(pause.toMillis(), TimeUnit.MILLISECONDS);
-        pause =
-            pause.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : pause.multipliedBy(2);
+      } finally {
+        writeStartedAt = null;
       }
     }
+  }
+
+  /** Logs an outage once when it starts; the retries that follow only at DEBUG. */
+  private void failed(DataAccessException e, int rows, Duration pause) {
+    String error = describe(e);
+    lastError = error;
+    if (failingSince == null) {
+      failingSince = clock.instant();
+      log.warn(
+          "writer: database writes fail: {}; keeping {} rows (backlog {}) and retrying with"
+              + " backoff up to {}",
+          error,
+          rows,
+          backlog(),
+          RETRY.cap());
+    } else {
+      log.debug("writer: still failing, next try in {} ms: {}", pause.toMillis(), error);
+    }
+  }
+
+  private void recovered() {
+    Instant since = failingSince;
+    if (since != null) {
+      failingSince = null;
+      log.info(
+          "writer: database writes work again after {} s and {} failed attempts in all; backlog {}",
+          Duration.between(since, clock.instant()).toSeconds(),
+          stats.failedAttempts(),
+          backlog());
+    }
+  }
+
+  /**
+   * The driver's own message (its first line, cut to {@link #MAX_ERROR_TEXT}) with its SQL state:
+   * jOOQ's message starts with the whole statement, which says nothing an operator can act on.
+   */
+  static String describe(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && !(cause instanceof SQLException)) {
+      cause = cause.getCause();
+    }
+    String text = Database.firstLine(cause);
+    if (text.length() > MAX_ERROR_TEXT) {
+      text = text.substring(0, MAX_ERROR_TEXT) + "...";
+    }
+    String state = cause instanceof SQLException sql ? sql.getSQLState() : null;
+    return state == null ? text : text + " (SQL state " + state + ")";
   }
 
   private static boolean isDataError(DataAccessException e) {
@@ -423,7 +516,7 @@ public final class SpotWriter implements AutoCloseable {
         throw e; // connection trouble: the retry loop takes it from this row on
       }
       stats.rejected.increment();
-      log.warn("writer: refused and skipped {}: {}", row, Database.firstLine(e));
+      log.warn("writer: refused and skipped {}: {}", row, describe(e));
     }
   }
 

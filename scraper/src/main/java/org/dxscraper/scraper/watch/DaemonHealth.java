@@ -83,6 +83,10 @@ public final class DaemonHealth implements Supplier<HealthReport> {
     if (writerStalled) {
       problems.add("writer stalled: rows wait and nothing commits");
     }
+    String writerProblem = daemon.writer().problem();
+    if (writerProblem != null) {
+      problems.add(writerProblem);
+    }
     if (!databaseOk) {
       problems.add("database not answering");
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.dxscraper.scraper.parse.LineParser;
 import org.dxscraper.scraper.parse.NodeSoftware;
 import org.dxscraper.scraper.parse.Spot;
+import org.dxscraper.scraper.retry.Backoff;
 import org.dxscraper.scraper.simulate.SentLine;
 import org.dxscraper.scraper.simulate.SimulatedSpot;
 import org.dxscraper.scraper.simulate.SimulatorOptions;

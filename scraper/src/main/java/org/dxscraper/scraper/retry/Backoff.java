@@ -1,4 +1,4 @@
-package org.dxscraper.scraper.cluster;
+package org.dxscraper.scraper.retry;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package org.dxscraper.scraper.cluster;
+package org.dxscraper.scraper.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
