@@ -121,6 +121,11 @@ class MetricsIT {
         () -> "the first spots, then silence",
         () -> daemon.pipeline().nodes().get("sim").spots() == 50,
         DEADLINE);
+    // Stored before the clock jumps: rows still waiting then would make the writer stalled too.
+    Await.until(
+        () -> "the 50 spots stored",
+        () -> daemon.writer().backlog() == 0 && daemon.writer().stats().spotsStored() == 50,
+        DEADLINE);
     fixture.watchdog.check();
     assertThat(get("/health").statusCode()).isEqualTo(200);
 
