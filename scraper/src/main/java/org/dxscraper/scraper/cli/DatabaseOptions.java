@@ -3,6 +3,7 @@ package org.dxscraper.scraper.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.dxscraper.scraper.store.DatabaseConfig;
+import org.dxscraper.scraper.store.JdbcUrls;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -70,6 +71,13 @@ final class DatabaseOptions {
       throw new ParameterException(
           spec.commandLine(), "give --db-password or --db-password-file, not both");
     }
+    if (url != null && !url.startsWith("jdbc:postgresql:")) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--db-url must be a PostgreSQL JDBC URL, jdbc:postgresql://HOST[:PORT]/DATABASE, got '"
+              + JdbcUrls.redact(url)
+              + "'");
+    }
     String secret =
         passwordFile == null
             ? password
@@ -77,7 +85,10 @@ final class DatabaseOptions {
     try {
       return new DatabaseConfig(url, user, secret, dataDir, embeddedPort, connectTimeout);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      // picocli's five-argument constructor insists on an ArgSpec or a value: this one has neither.
+      ParameterException usage = new ParameterException(spec.commandLine(), e.getMessage());
+      usage.initCause(e);
+      throw usage;
     }
   }
 }

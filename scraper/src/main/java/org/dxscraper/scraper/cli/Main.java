@@ -55,11 +55,12 @@ public final class Main implements Callable<Integer> {
       paramLabel = "LEVEL",
       scope = ScopeType.INHERIT,
       defaultValue = "INFO",
-      description = "ERROR, WARN, INFO, DEBUG or TRACE (default: ${DEFAULT-VALUE}).")
-  void setLogLevel(String level) {
+      converter = LogLevelConverter.class,
+      description = "ERROR, WARN, INFO, DEBUG or TRACE, any case (default: ${DEFAULT-VALUE}).")
+  void setLogLevel(Level level) {
     ch.qos.logback.classic.Logger root =
         (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.toLevel(level, Level.INFO));
+    root.setLevel(level);
   }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -82,7 +83,9 @@ public final class Main implements Callable<Integer> {
 
   private static int reportFailure(Exception e, CommandLine commandLine, ParseResult parsed) {
     PrintWriter err = commandLine.getErr();
-    if (e instanceof DatabaseUnavailableException || e instanceof MigrationException) {
+    if (e instanceof DatabaseUnavailableException
+        || e instanceof MigrationException
+        || e instanceof StartupException) {
       // The message already says which database, what failed and what to try.
       log.debug("Failure detail", e);
       err.println("dx-scraper: " + e.getMessage());

@@ -3,15 +3,18 @@ package org.dxscraper.scraper.cli;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.random.RandomGenerator;
@@ -237,12 +240,36 @@ final class RunCommand implements Callable<Integer> {
         settings.batchAge().toMillis(),
         statusEvery);
     Database db = Database.open(database.toConfig());
+    // From here on the embedded PostgreSQL must not outlive this process: a signal during start-up
+    // stops it through the hook, a failure through the catch below (an orphaned postmaster would
+    // hold --data-dir until the next start cleared it).
+    Stopper stopper = new Stopper(db);
+    Thread hook = new Thread(stopper::stopOnSignal, "shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     try {
-      log.info("{}: {}", db, Migrations.migrate(db.dataSource()).summary());
-    } catch (RuntimeException e) {
-      db.close();
+      start(db, stopper, nodeConfigs, policy, settings, ctyDat, instrumentationSettings);
+    } catch (RuntimeException | Error e) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        throw e; // a signal came in: the hook is stopping everything
+      }
+      stopper.stopAfterFailedStart();
       throw e;
     }
+    new CountDownLatch(1).await();
+    return 0;
+  }
+
+  private void start(
+      Database db,
+      Stopper stopper,
+      List<NodeConfig> nodeConfigs,
+      ConnectionPolicy policy,
+      SpotWriter.Settings settings,
+      CtyDat ctyDat,
+      Instrumentation.Settings instrumentationSettings) {
+    log.info("{}: {}", db, Migrations.migrate(db.dataSource()).summary());
     InstantSource clock = InstantSource.system();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ScraperMetrics metrics = new ScraperMetrics(registry, clock);
@@ -259,43 +286,90 @@ final class RunCommand implements Callable<Integer> {
     daemon.pipeline().setSpotListener(metrics.spotListener());
     IngestWatchdog watchdog = new IngestWatchdog(daemon, stallTimeout, clock);
     metrics.bind(daemon, watchdog);
-    Instrumentation instrumentation;
     try {
-      instrumentation =
+      stopper.instrumentation =
           Instrumentation.start(registry, daemon, db, watchdog, instrumentationSettings);
     } catch (IOException e) {
-      db.close();
-      throw new ParameterException(spec.commandLine(), "--metrics-listen: " + e.getMessage());
+      throw new StartupException(metricsListenFailure(e), e);
     }
-    daemon.start(statusEvery);
+    stopper.daemon = daemon.start(statusEvery);
     watchdog.start();
-    // SIGTERM and SIGINT run shutdown hooks; this one stops reading, stores what was received
-    // and ends the process with 0, which service managers take as a clean stop (the JVM's own
-    // exit status after a signal would be 143).
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  int status = 0;
-                  try {
-                    log.info("signal received: stopping");
-                    watchdog.close();
-                    daemon.close();
-                    instrumentation.close();
-                    db.close();
-                  } catch (RuntimeException | Error e) {
-                    log.error("shutdown failed", e);
-                    status = 1;
-                  }
-                  if (daemon.rowsNotStored() > 0) {
-                    status = 1; // rows were lost: a service manager should see a failed stop
-                  }
-                  System.err.flush();
-                  Runtime.getRuntime().halt(status);
-                },
-                "shutdown"));
-    new CountDownLatch(1).await();
-    return 0;
+    stopper.watchdog = watchdog;
+  }
+
+  /** One line: an address in use is the usual case, and the fix is on this machine. */
+  private String metricsListenFailure(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException) {
+        return "--metrics-listen "
+            + metricsListen
+            + ": address already in use; stop what listens there, or choose another HOST:PORT"
+            + " (port 0 picks a free one)";
+      }
+    }
+    return "--metrics-listen " + metricsListen + ": " + e.getMessage();
+  }
+
+  /**
+   * Stops what {@link #call()} started, in reverse order. Fields are set as each part starts; the
+   * shutdown hook reads them from another thread.
+   */
+  private static final class Stopper {
+    private final Database db;
+    volatile Instrumentation instrumentation;
+    volatile Daemon daemon;
+    volatile IngestWatchdog watchdog;
+
+    Stopper(Database db) {
+      this.db = db;
+    }
+
+    /**
+     * The shutdown hook (SIGTERM, SIGINT): stops reading, stores what was received and ends the
+     * process with 0, which service managers take as a clean stop (the JVM's own exit status after
+     * a signal would be 143).
+     */
+    void stopOnSignal() {
+      int status = 0;
+      Daemon running = daemon;
+      try {
+        log.info("signal received: stopping");
+        stopAll();
+      } catch (RuntimeException | Error e) {
+        log.error("shutdown failed", e);
+        status = 1;
+      }
+      if (running != null && running.rowsNotStored() > 0) {
+        status = 1; // rows were lost: a service manager should see a failed stop
+      }
+      System.err.flush();
+      Runtime.getRuntime().halt(status);
+    }
+
+    /** After a start-up failure: best effort, so that the failure itself is what is reported. */
+    void stopAfterFailedStart() {
+      try {
+        stopAll();
+      } catch (RuntimeException e) {
+        log.warn("stopping after the failed start failed too: {}", e.toString());
+      }
+    }
+
+    private void stopAll() {
+      IngestWatchdog w = watchdog;
+      if (w != null) {
+        w.close();
+      }
+      Daemon d = daemon;
+      if (d != null) {
+        d.close();
+      }
+      Instrumentation i = instrumentation;
+      if (i != null) {
+        i.close();
+      }
+      db.close();
+    }
   }
 
   List<NodeConfig> nodeConfigs() {
@@ -331,6 +405,16 @@ final class RunCommand implements Callable<Integer> {
         configs.add(config);
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), "--node " + node + ": " + e.getMessage());
+      }
+    }
+    Set<String> names = new HashSet<>();
+    for (NodeConfig config : configs) {
+      if (!names.add(config.name())) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--node names must be unique, got '"
+                + config.name()
+                + "' twice: give each node its own NAME=");
       }
     }
     if (!perNode.isEmpty()) {

@@ -7,6 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +19,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -29,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * The PostgreSQL the daemon writes to: a server named by URL, or an embedded one whose data lives
  * under a directory and survives restarts. Opening checks that a connection can be made, so that a
  * wrong URL fails at start-up with one clear line instead of at the first batch.
+ *
+ * <p>An embedded server left running by a run that ended without closing it ({@code kill -9}) is
+ * stopped before the new one starts: see {@link OrphanedPostmaster}.
  *
  * <p>Thread-safe once open. {@link #close()} closes the pool and stops the embedded server.
  */
@@ -46,6 +54,7 @@ public final class Database implements AutoCloseable {
   private final EmbeddedPostgres embedded;
   private final HikariDataSource pool;
   private final String description;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Database(EmbeddedPostgres embedded, HikariDataSource pool, String description) {
     this.embedded = embedded;
@@ -74,7 +83,13 @@ public final class Database implements AutoCloseable {
     Path dir = config.dataDir().toAbsolutePath().normalize();
     boolean fresh = !Files.exists(dir.resolve("PG_VERSION"));
     requireUsableDataDir(dir, fresh);
+    if (!fresh) {
+      OrphanedPostmaster.stopBeforeStart(dir);
+    }
+    requireFreePort(config.embeddedPort());
     long started = System.nanoTime();
+    // Wall-clock, as the kernel's process start times are: tells our postmaster from older ones.
+    Instant attemptStarted = Instant.now();
     EmbeddedPostgres server;
     try {
       server =
@@ -93,6 +108,11 @@ public final class Database implements AutoCloseable {
               .setServerConfig("max_connections", "40")
               .start();
     } catch (IOException | RuntimeException e) {
+      // The library gives up waiting but leaves a postmaster that came up late running. Unless
+      // its lock failed: then the postmaster belongs to the dx-scraper that holds the lock.
+      if (!String.valueOf(e.getMessage()).startsWith("could not lock")) {
+        OrphanedPostmaster.stopIfStartedSince(dir, attemptStarted);
+      }
       throw new DatabaseUnavailableException(
           "cannot start the embedded PostgreSQL under "
               + dir
@@ -136,6 +156,29 @@ public final class Database implements AutoCloseable {
     } catch (IOException e) {
       throw new DatabaseUnavailableException(
           "cannot read --data-dir " + dir + ": " + firstLine(e), e);
+    }
+  }
+
+  /**
+   * A pinned port that is taken would make the library wait its whole start-up time for a server
+   * that cannot listen; say so at once instead.
+   */
+  private static void requireFreePort(int port) {
+    if (port == 0) {
+      return;
+    }
+    try (ServerSocket socket = new ServerSocket()) {
+      // PostgreSQL sets SO_REUSEADDR too, so a port in TIME_WAIT is no obstacle to either.
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    } catch (IOException e) {
+      throw new DatabaseUnavailableException(
+          "--embedded-db-port "
+              + port
+              + " on 127.0.0.1 is in use ("
+              + firstLine(e)
+              + "): choose another port, or 0 for a free one",
+          e);
     }
   }
 
@@ -269,8 +312,12 @@ public final class Database implements AutoCloseable {
     return description;
   }
 
+  /** Idempotent: a start-up failure and a shutdown hook may both close. */
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     pool.close();
     if (embedded != null) {
       closeQuietly(embedded);
