@@ -15,11 +15,31 @@ import org.slf4j.LoggerFactory;
  * telnet servers ask for terminal type or window size. We speak plain NVT: a {@code DO} is answered
  * with {@code WONT}, a {@code WILL} with {@code DONT}, and {@code WONT}/{@code DONT} need no answer
  * because they confirm what we already have. Each (verb, option) pair is answered once per
- * connection, so two peers that disagree cannot ping-pong (RFC 1143's loop concern). {@code IAC
- * IAC} is a literal 0xFF data byte; subnegotiations ({@code IAC SB ... IAC SE}) are dropped whole,
- * also when split across reads, but never past an LF or {@value #MAX_SUBNEGOTIATION_BYTES} bytes,
- * so a stray 0xFF 0xFA costs at most the rest of its line. No command byte ever reaches the next
- * handler.
+ * connection, so two peers that disagree cannot ping-pong (RFC 1143's loop concern).
+ *
+ * <p>0xFF is telnet's IAC only where it is telnet: nodes relay comment bytes untouched, and a
+ * Latin-1 comment may hold 0xFF ('ÿ'), 0xFE ('þ') and 0xFD ('ý'). So no data byte is swallowed on a
+ * guess:
+ *
+ * <ul>
+ *   <li>{@code IAC IAC} is one literal 0xFF data byte (RFC 854).
+ *   <li>{@code IAC} followed by a byte that is no telnet command is not telnet: both bytes pass as
+ *       data. Only the commands of RFC 854 ({@code NOP} to {@code DONT}, and {@code SE} inside a
+ *       subnegotiation) are taken; options are refused, so the commands of options (EOR, the
+ *       LINEMODE ones) never legitimately arrive.
+ *   <li>{@code IAC WILL/WONT/DO/DONT} followed by a byte that is no registered telnet option is not
+ *       telnet either: all three bytes pass as data.
+ *   <li>0xFD and 0xFE are {@code DO} and {@code DONT} only right after an {@code IAC}; anywhere
+ *       else they are data.
+ *   <li>A subnegotiation ({@code IAC SB ... IAC SE}) is dropped whole, also when split across
+ *       reads; but one that meets an LF or grows past {@value #MAX_SUBNEGOTIATION_BYTES} bytes was
+ *       a 0xFF 0xFA in a comment, not telnet, and all of its bytes pass as data after all.
+ * </ul>
+ *
+ * No command byte ever reaches the next handler. The ambiguity that remains is inherent: a Latin-1
+ * comment holding 0xFF followed by 0xF1 to 0xFA ("ÿñ" to "ÿú"), or by 0xFB to 0xFE and a byte that
+ * is an option number (a digit, a space), reads as telnet. UTF-8 text never contains 0xFF (nor 0xF5
+ * to 0xFE), so UTF-8 comments always pass whole.
  *
  * <p>Not sharable: holds the parser state of one connection. Runs on the channel's event loop.
  */
@@ -35,7 +55,7 @@ final class TelnetFilterDecoder extends ChannelInboundHandlerAdapter {
 
   /**
    * Option subnegotiations are a few bytes (terminal type, window size). Past this we assume the
-   * "SB" was line noise and resume reading data rather than swallow the stream.
+   * "SB" was a 0xFF 0xFA in the data and pass it on rather than swallow the stream.
    */
   static final int MAX_SUBNEGOTIATION_BYTES = 256;
 
@@ -57,7 +77,14 @@ final class TelnetFilterDecoder extends ChannelInboundHandlerAdapter {
 
   private State state = State.DATA;
   private int verb;
-  private int subnegotiationBytes;
+
+  /**
+   * The bytes after {@code IAC SB} so far, kept so that a subnegotiation that turns out to be data
+   * can be passed on; allocated at the first one.
+   */
+  private byte[] subnegotiation;
+
+  private int subnegotiationLength;
 
   TelnetFilterDecoder(String node, NodeCounters counters) {
     this.node = node;
@@ -107,69 +134,119 @@ final class TelnetFilterDecoder extends ChannelInboundHandlerAdapter {
         }
         case COMMAND -> onCommand(b, data);
         case OPTION -> {
-          wroteReply |= onOption(ctx, verb, b);
           state = State.DATA;
-        }
-        case SUBNEGOTIATION -> {
-          if (b == '\n') {
-            // Servers send short parameter-less subnegotiations (TTYPE SEND) without LF; an LF
-            // here means the "IAC SB" was a 0xFF 0xFA in a comment or line noise. End it, and the
-            // line, rather than swallow the next lines.
-            state = State.DATA;
-            data.writeByte(b);
+          if (isOption(b)) {
+            wroteReply |= onOption(ctx, verb, b);
           } else {
-            onSubnegotiation(b);
+            // No telnet option has this number: "ÿþý" (FF FE FD) in a Latin-1 comment.
+            data.writeByte(IAC).writeByte(verb).writeByte(b);
           }
         }
-        case SUBNEGOTIATION_COMMAND -> {
-          if (b == SE) {
-            state = State.DATA;
-          } else if (b == IAC) {
-            state = State.SUBNEGOTIATION; // an escaped 0xFF inside the parameters
-          } else {
-            // IAC <anything else> inside SB is a protocol error: treat it as the end of the
-            // subnegotiation and the start of a new command, which is what it most likely is.
-            state = State.COMMAND;
-            onCommand(b, data);
-          }
-        }
+        case SUBNEGOTIATION -> onSubnegotiation(b, data);
+        case SUBNEGOTIATION_COMMAND -> onSubnegotiationCommand(b, data);
       }
     }
     in.skipBytes(in.readableBytes());
     return wroteReply;
   }
 
+  /**
+   * RFC 854's commands NOP (0xF1) to DONT (0xFE), and IAC itself (the escaped 0xFF). SE (0xF0) ends
+   * a subnegotiation and means nothing elsewhere.
+   */
+  private static boolean isCommand(int b) {
+    return b > SE;
+  }
+
+  /**
+   * The options in IANA's telnet option registry: 0 to 49, 138 to 140 and 255 (EXOPL); any other
+   * byte after WILL, WONT, DO or DONT is data. The unregistered options of MUD servers (MCCP, GMCP)
+   * are no DX cluster's business: offered, they would show as text and simply not be accepted.
+   */
+  private static boolean isOption(int b) {
+    return b <= 49 || (b >= 138 && b <= 140) || b == 255;
+  }
+
   private void onCommand(int b, ByteBuf data) {
+    state = State.DATA;
     switch (b) {
-      case IAC -> {
-        data.writeByte(IAC);
-        state = State.DATA;
-      }
+      case IAC -> data.writeByte(IAC);
       case WILL, WONT, DO, DONT -> {
         verb = b;
         state = State.OPTION;
       }
       case SB -> {
-        subnegotiationBytes = 0;
+        if (subnegotiation == null) {
+          subnegotiation = new byte[MAX_SUBNEGOTIATION_BYTES];
+        }
+        subnegotiationLength = 0;
         state = State.SUBNEGOTIATION;
       }
-      // NOP, GA, AYT, DM and friends carry no data and need nothing from a line reader.
-      default -> state = State.DATA;
+      default -> {
+        if (!isCommand(b)) {
+          // Not telnet: a 0xFF in a comment ("ÿ" in Latin-1) followed by ordinary text.
+          data.writeByte(IAC).writeByte(b);
+        }
+        // NOP, GA, AYT, DM and friends carry no data and need nothing from a line reader.
+      }
     }
   }
 
-  private void onSubnegotiation(int b) {
-    if (b == IAC) {
-      state = State.SUBNEGOTIATION_COMMAND;
-      return;
+  private void onSubnegotiation(int b, ByteBuf data) {
+    if (b == '\n') {
+      // Servers send short parameter-less subnegotiations (TTYPE SEND) without LF; an LF here means
+      // the "IAC SB" was a 0xFF 0xFA in a comment or line noise.
+      notTelnet(b, data);
+    } else if (subnegotiationLength == MAX_SUBNEGOTIATION_BYTES) {
+      tooLong(b, data);
+    } else {
+      subnegotiation[subnegotiationLength++] = (byte) b;
+      if (b == IAC) {
+        state = State.SUBNEGOTIATION_COMMAND;
+      }
     }
-    if (++subnegotiationBytes > MAX_SUBNEGOTIATION_BYTES) {
-      log.warn(
-          "{}: telnet subnegotiation longer than {} bytes without IAC SE, reading data again",
-          node,
-          MAX_SUBNEGOTIATION_BYTES);
+  }
+
+  /** After an IAC inside a subnegotiation, which {@code subnegotiation} already holds. */
+  private void onSubnegotiationCommand(int b, ByteBuf data) {
+    if (b == SE) {
+      subnegotiationLength = 0; // a real subnegotiation, dropped: we negotiate nothing
       state = State.DATA;
+    } else if (b == IAC) {
+      // An escaped 0xFF inside the parameters.
+      if (subnegotiationLength == MAX_SUBNEGOTIATION_BYTES) {
+        tooLong(b, data);
+      } else {
+        subnegotiation[subnegotiationLength++] = (byte) b;
+        state = State.SUBNEGOTIATION;
+      }
+    } else if (isCommand(b)) {
+      // IAC <command> inside SB is a protocol error: treat it as the end of the subnegotiation
+      // and the start of a new command, which is what it most likely is.
+      subnegotiationLength = 0;
+      onCommand(b, data);
+    } else {
+      notTelnet(b, data);
     }
+  }
+
+  private void tooLong(int b, ByteBuf data) {
+    log.warn(
+        "{}: telnet subnegotiation longer than {} bytes without IAC SE, passing it on as data",
+        node,
+        MAX_SUBNEGOTIATION_BYTES);
+    notTelnet(b, data);
+  }
+
+  /**
+   * The "IAC SB" and the bytes after it were not telnet: hands them on as the data they are, then
+   * {@code b}, and reads data again.
+   */
+  private void notTelnet(int b, ByteBuf data) {
+    data.writeByte(IAC).writeByte(SB).writeBytes(subnegotiation, 0, subnegotiationLength);
+    data.writeByte(b);
+    subnegotiationLength = 0;
+    state = State.DATA;
   }
 
   private boolean onOption(ChannelHandlerContext ctx, int verb, int option) {

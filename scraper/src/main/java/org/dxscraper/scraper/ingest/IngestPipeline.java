@@ -78,9 +78,27 @@ public final class IngestPipeline implements LineSink {
       case Announcement announcement -> {
         writer.submit(new AnnouncementRow(node, receivedAt, announcement));
       }
-      case Unparsed unparsed -> stats.countUnparsed(unparsed.reason());
+      case Unparsed unparsed -> {
+        if (isNodeText(unparsed.reason(), line)) {
+          stats.nodeText.increment();
+        } else {
+          stats.countUnparsed(unparsed.reason());
+        }
+      }
       default -> {} // talk, WX, prompts: understood, not stored
     }
+  }
+
+  /**
+   * True for the node's own text: blank lines, and lines the parser knows no kind for that do not
+   * start like a broadcast ({@link LineParser#startsLikeBroadcast}). That is the banner and motd
+   * after every login (about 9 lines from DXSpider), replies to our commands ({@code Page Length is
+   * now 0 lines}) and page prompts: expected, not parse failures. A line that starts like a spot or
+   * report and still could not be read stays a failure.
+   */
+  static boolean isNodeText(String reason, String line) {
+    return reason.equals(Unparsed.EMPTY)
+        || (reason.equals(Unparsed.UNKNOWN_LINE) && !LineParser.startsLikeBroadcast(line));
   }
 
   /** Replaces the spot listener (metrics count spots by band and mode through it). */

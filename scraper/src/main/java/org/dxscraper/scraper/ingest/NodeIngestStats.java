@@ -1,19 +1,29 @@
 package org.dxscraper.scraper.ingest;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.dxscraper.scraper.parse.Unparsed;
 
 /**
  * What one node's lines became. Written on the event loop, read by anyone without locks; the
  * counters only grow.
  */
 public final class NodeIngestStats {
+  /**
+   * The reasons a line can count as a parse failure: every {@link Unparsed} reason but {@link
+   * Unparsed#EMPTY}, since blank lines are always the node's text ({@link #nodeText()}).
+   */
+  public static final List<String> FAILURE_REASONS =
+      Unparsed.REASONS.stream().filter(r -> !r.equals(Unparsed.EMPTY)).toList();
+
   final LongAdder lines = new LongAdder();
   final LongAdder spots = new LongAdder();
   final LongAdder wwvReports = new LongAdder();
   final LongAdder backfillSpots = new LongAdder();
+  final LongAdder nodeText = new LongAdder();
   volatile Instant lastSpotAt;
   private final Map<String, LongAdder> unparsed = new ConcurrentHashMap<>();
 
@@ -48,7 +58,18 @@ public final class NodeIngestStats {
     return lastSpotAt;
   }
 
-  /** Lines that parsed as nothing for {@code reason}; 0 for a reason not seen yet. */
+  /**
+   * Lines that were the node's own text rather than broadcasts: banner, motd, prompts, replies to
+   * commands, blank lines ({@link IngestPipeline#isNodeText}). Not parse failures.
+   */
+  public long nodeText() {
+    return nodeText.sum();
+  }
+
+  /**
+   * Parse failures: lines that parsed as nothing for {@code reason} and were not the node's text; 0
+   * for a reason not seen yet.
+   */
   public long unparsed(String reason) {
     LongAdder count = unparsed.get(reason);
     return count == null ? 0 : count.sum();

@@ -18,7 +18,6 @@ import org.dxscraper.scraper.cluster.ReconnectReason;
 import org.dxscraper.scraper.ingest.Daemon;
 import org.dxscraper.scraper.ingest.IngestPipeline;
 import org.dxscraper.scraper.ingest.NodeIngestStats;
-import org.dxscraper.scraper.parse.Unparsed;
 import org.dxscraper.scraper.store.PendingRow.SpotRow;
 import org.dxscraper.scraper.store.SpotWriter;
 import org.dxscraper.scraper.store.WriterStats;
@@ -227,13 +226,17 @@ public final class ScraperMetrics {
           .tag("reason", reason.label())
           .register(registry);
     }
-    for (String reason : Unparsed.REASONS) {
+    for (String reason : NodeIngestStats.FAILURE_REASONS) {
       FunctionCounter.builder("dx_scraper_parse_failures", stats, s -> s.unparsed(reason))
-          .description("Lines that parsed as no message, by reason (banners are unknown-line)")
+          .description("Lines that parsed as no message and are not the node's text, by reason")
           .tag("node", node)
           .tag("reason", reason)
           .register(registry);
     }
+    FunctionCounter.builder("dx_scraper_node_text_lines", stats, NodeIngestStats::nodeText)
+        .description("The node's own text: banner, motd, prompts, command replies, blank lines")
+        .tag("node", node)
+        .register(registry);
     FunctionCounter.builder(
             "dx_scraper_overlong_lines", status.counters(), NodeCounters::overlongLinesDiscarded)
         .description("Lines over the length limit, dropped")

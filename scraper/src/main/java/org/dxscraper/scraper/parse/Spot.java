@@ -7,9 +7,10 @@ import java.util.Objects;
  * A DX spot: someone (a human or a skimmer) heard {@code dxCall} on {@code frequencyHz}.
  *
  * <p>Calls are kept as the node wrote them, upper-cased; nothing is corrected. The skimmer fields
- * ({@code mode} to {@code spotType}, {@code dxGrid} on FT8 lines) are read from a comment shaped
- * like an RBN or CC Cluster skimmer comment ({@code CW 24 dB 22 WPM CQ}, {@code FT8 -12 dB FK68
- * CQ}, DXSpider's relayed {@code CW 23dB Q:9* Z:20}) and are null when the comment is not.
+ * ({@code mode} to {@code spotType}, {@code dxGrid} on FT8 lines) are read only on a skimmer's spot
+ * (spotter ending in {@code -#}) whose comment is shaped like an RBN or CC Cluster skimmer comment
+ * ({@code CW 24 dB 22 WPM CQ}, {@code FT8 -12 dB FK68 CQ}, DXSpider's relayed {@code CW 23dB Q:9*
+ * Z:20}); they are null otherwise, also when a person writes {@code CW -12dB}.
  *
  * @param format the line format the spot came from
  * @param spotter the spotter as given, upper-cased, without the trailing ':'; keeps the SSID and a
@@ -95,6 +96,10 @@ public record Spot(
 
   /** True for a skimmer's spot: RBN and CC Cluster mark skimmer spotters with a "-#" suffix. */
   public boolean skimmer() {
+    return isSkimmer(spotter);
+  }
+
+  static boolean isSkimmer(String spotter) {
     return spotter.endsWith("-#");
   }
 

@@ -44,7 +44,15 @@ final class SpotFactory {
     return i == to && hz > 0 ? hz : -1;
   }
 
-  /** Builds a spot, reading the skimmer fields from its comment. */
+  /**
+   * Builds a spot, reading the skimmer fields from its comment when the spotter is a skimmer
+   * ({@code -#}, {@link Spot#skimmer()}). People write skimmer-like comments too (DXSpider's own
+   * capture: {@code FT8 -12dB this comment is long} by N1SPOT): their "-12dB" is a report heard by
+   * ear or copied from a screen, not a measured SNR, so it fills no skimmer column; the mode word
+   * in such a comment is still found later, from the comment itself. Every skimmer-shaped comment
+   * in the public captures (RBN, CC Cluster, DXSpider relaying RBN) comes from a {@code -#}
+   * spotter.
+   */
   static Spot create(
       SpotFormat format,
       String spotter,
@@ -57,7 +65,10 @@ final class SpotFactory {
       String dxGrid,
       Integer spotterZone,
       Integer dxZone) {
-    SkimmerCommentParser.SkimmerFields skimmer = SkimmerCommentParser.parse(comment);
+    SkimmerCommentParser.SkimmerFields skimmer =
+        Spot.isSkimmer(spotter)
+            ? SkimmerCommentParser.parse(comment)
+            : SkimmerCommentParser.SkimmerFields.NONE;
     return new Spot(
         format,
         spotter,

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * A line the parser could not read as any message, with a short machine-friendly reason that is
  * stable across releases (metrics label their counters with it). Banners, command replies and the
- * like are {@link #UNKNOWN_LINE}: expected, not an error.
+ * like are {@link #UNKNOWN_LINE} (or {@link #EMPTY}): expected, not an error; the ingest pipeline
+ * counts them as the node's text rather than as parse failures.
  *
  * @param reason lower-case words joined by '-', one of the constants of this record
  */
@@ -38,8 +39,18 @@ public record Unparsed(String reason) implements ClusterMessage {
   /** An announcement to a scope other than ALL or LOCAL. */
   public static final String UNKNOWN_SCOPE = "unknown-scope";
 
-  /** None of the known line kinds: banners, command replies, page prompts, noise. */
+  /**
+   * None of the known line kinds: banners, command replies, page prompts, noise. {@link
+   * LineParser#startsLikeBroadcast} tells the node's own text from a broadcast that failed.
+   */
   public static final String UNKNOWN_LINE = "unknown-line";
+
+  /**
+   * The line holds a NUL char. Nodes never send one in a broadcast; a NUL is line noise or a broken
+   * client, and the parser would read it as a blank and shift the fields ("NU\01ABC" would be call
+   * NU and comment "1ABC"), so the whole line counts as bad instead of making a wrong row.
+   */
+  public static final String NUL = "nul";
 
   /** A reader failed on the line: a parser bug, never expected; the tests fuzz for it. */
   public static final String INTERNAL_ERROR = "internal-error";
@@ -57,6 +68,7 @@ public record Unparsed(String reason) implements ClusterMessage {
           BAD_HOUR,
           UNKNOWN_SCOPE,
           UNKNOWN_LINE,
+          NUL,
           INTERNAL_ERROR);
 
   public Unparsed {

@@ -112,19 +112,74 @@ class TelnetFilterDecoderTest {
   }
 
   @Test
-  void endsStraySubnegotiationAtLineEnd() {
-    // 0xFF 0xFA inside a Latin-1 comment, not a real subnegotiation: lose only that line's rest.
+  void passesStraySubnegotiationOnAsDataAtLineEnd() {
+    // 0xFF 0xFA inside a Latin-1 comment, not a real subnegotiation: the LF shows it was data.
     channel.writeInbound(text("DX de K1XX: comment \u00ff\u00fa tail\r\nnext line\r\n"));
 
-    assertThat(receivedBytes(channel)).isEqualTo("DX de K1XX: comment \nnext line\r\n");
+    assertThat(receivedBytes(channel))
+        .isEqualTo("DX de K1XX: comment \u00ff\u00fa tail\r\nnext line\r\n");
   }
 
   @Test
-  void givesUpOnSubnegotiationWithoutEnd() {
-    channel.writeInbound(bytes(IAC, SB, TERMINAL_TYPE));
-    channel.writeInbound(text("z".repeat(TelnetFilterDecoder.MAX_SUBNEGOTIATION_BYTES) + "data"));
+  void passesStraySubnegotiationSplitAcrossReadsOnAsData() {
+    channel.writeInbound(text("a \u00ff"));
+    channel.writeInbound(text("\u00fab"));
+    channel.writeInbound(text("c\r\n"));
 
-    assertThat(receivedBytes(channel)).isEqualTo("data");
+    assertThat(receivedBytes(channel)).isEqualTo("a \u00ff\u00fabc\r\n");
+  }
+
+  @Test
+  void passesSubnegotiationWithoutEndOnAsData() {
+    String noise = "z".repeat(TelnetFilterDecoder.MAX_SUBNEGOTIATION_BYTES);
+    channel.writeInbound(bytes(IAC, SB, TERMINAL_TYPE));
+    channel.writeInbound(text(noise + "data"));
+
+    assertThat(receivedBytes(channel)).isEqualTo("\u00ff\u00fa\u0018" + noise + "data");
+  }
+
+  @Test
+  void passesIacBeforeAByteThatIsNoCommandOnAsData() {
+    // Latin-1 "ÿ" before ordinary text, before the line end and at the end of a read.
+    channel.writeInbound(text("m\u00fcde \u00ffx \u00ff\r\n\u00ff"));
+    channel.writeInbound(text("z\r\n"));
+
+    assertThat(receivedBytes(channel)).isEqualTo("m\u00fcde \u00ffx \u00ff\r\n\u00ffz\r\n");
+    assertThat(written(channel)).isEmpty();
+  }
+
+  @Test
+  void passesFdAndFeOutsideCommandsOnAsData() {
+    channel.writeInbound(text("\u00fd\u00fe \u00fd\u00fd\u00fe\u00fe\r\n"));
+
+    assertThat(receivedBytes(channel)).isEqualTo("\u00fd\u00fe \u00fd\u00fd\u00fe\u00fe\r\n");
+  }
+
+  @Test
+  void passesNegotiationOfAnOptionThatDoesNotExistOnAsData() {
+    // "ÿþý" in a Latin-1 comment reads IAC DONT 0xFD; no telnet option is 0xFD.
+    channel.writeInbound(text("x \u00ff\u00fe\u00fd y\r\n"));
+    channel.writeInbound(bytes(IAC, DO, 'a', IAC, WILL, 0x80));
+
+    assertThat(receivedBytes(channel))
+        .isEqualTo("x \u00ff\u00fe\u00fd y\r\n\u00ff\u00fda\u00ff\u00fb\u0080");
+    assertThat(written(channel)).isEmpty();
+    assertThat(counters.negotiationsRefused()).isZero();
+  }
+
+  @Test
+  void passesSeOutsideASubnegotiationOnAsData() {
+    channel.writeInbound(bytes('a', IAC, SE, 'b'));
+
+    assertThat(receivedBytes(channel)).isEqualTo("a\u00ff\u00f0b");
+  }
+
+  @Test
+  void stillRefusesRealOptionsBetweenDataBytesAboveF0() {
+    channel.writeInbound(bytes(0xFD, IAC, DO, TERMINAL_TYPE, 0xFE, IAC, IAC, 0xFD));
+
+    assertThat(receivedBytes(channel)).isEqualTo("\u00fd\u00fe\u00ff\u00fd");
+    assertThat(written(channel)).isEqualTo(chars(IAC, WONT, TERMINAL_TYPE));
   }
 
   @Test

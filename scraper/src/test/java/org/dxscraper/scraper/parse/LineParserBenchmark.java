@@ -28,7 +28,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class LineParserBenchmark {
-  static final int LINES = 4096;
+  public static final int LINES = 4096;
   private static final String[] MODES = {"CW", "RTTY", "FT8", "FT4", "PSK31"};
   private static final String[] TYPES = {"CQ", "CQ", "CQ", "DX", "BEACON", "NCDXF B"};
   private static final String[] COMMENTS = {
@@ -48,7 +48,8 @@ public class LineParserBenchmark {
     }
   }
 
-  static String line(Random random, int i) {
+  /** Line {@code i} of the mix; also feeds {@code LineFrameDecoderBenchmark}. */
+  public static String line(Random random, int i) {
     int pick = random.nextInt(100);
     String time = String.format("%02d%02dZ", random.nextInt(24), random.nextInt(60));
     double khz = 7000 + random.nextInt(21000) + random.nextInt(10) / 10.0;
