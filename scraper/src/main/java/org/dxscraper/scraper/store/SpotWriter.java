@@ -1,16 +1,9 @@
 package org.dxscraper.scraper.store;
 
-import static org.dxscraper.db.jooq.Tables.ANNOUNCEMENT;
-import static org.dxscraper.db.jooq.Tables.SOLAR_REPORT;
-import static org.dxscraper.db.jooq.Tables.SPOT;
-
-import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,16 +14,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
-import org.dxscraper.db.jooq.tables.records.SpotRecord;
-import org.dxscraper.scraper.parse.Announcement;
-import org.dxscraper.scraper.parse.SolarReport;
 import org.dxscraper.scraper.retry.Backoff;
 import org.dxscraper.scraper.store.PendingRow.AnnouncementRow;
 import org.dxscraper.scraper.store.PendingRow.SolarRow;
 import org.dxscraper.scraper.store.PendingRow.SpotRow;
 import org.jooq.DSLContext;
-import org.jooq.Field;
-import org.jooq.InsertValuesStepN;
 import org.jooq.Record4;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
@@ -52,8 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SpotWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SpotWriter.class);
+
   // PgJDBC binds at most 32,767 parameters per statement; 22 columns x 1,000 rows stays below.
-  private static final int ROWS_PER_STATEMENT = 1000;
 
   /** Waits between attempts while the database fails: full jitter up to 1 s, doubling to 30 s. */
   static final Backoff RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
@@ -67,32 +55,6 @@ public final class SpotWriter implements AutoCloseable {
   public static final Duration SLOW_WRITE = Duration.ofSeconds(3);
 
   private static final Duration IDLE_POLL = Duration.ofMillis(100);
-
-  private static final List<Field<?>> SPOT_COLUMNS =
-      List.of(
-          SPOT.SPOTTED_AT,
-          SPOT.RECEIVED_AT,
-          SPOT.NODE,
-          SPOT.SPOTTER,
-          SPOT.FREQUENCY_KHZ,
-          SPOT.DX_CALL,
-          SPOT.COMMENT,
-          SPOT.BAND,
-          SPOT.MODE,
-          SPOT.MODE_SOURCE,
-          SPOT.SNR_DB,
-          SPOT.SPEED,
-          SPOT.SPEED_UNIT,
-          SPOT.SPOT_TYPE,
-          SPOT.DX_GRID,
-          SPOT.SPOTTER_GRID,
-          SPOT.DX_ENTITY,
-          SPOT.DX_CONTINENT,
-          SPOT.DX_CQ_ZONE,
-          SPOT.SPOTTER_ENTITY,
-          SPOT.SPOTTER_CONTINENT,
-          SPOT.SPOTTER_CQ_ZONE,
-          SPOT.BACKFILLED);
 
   /** Called by the writer to slow the nodes down; both methods must return quickly. */
   public interface Backpressure {
@@ -443,9 +405,9 @@ public final class SpotWriter implements AutoCloseable {
         configuration -> {
           DSLContext tx = configuration.dsl();
           storedSpots.clear(); // a retried transaction starts over
-          storedSpots.addAll(insertSpots(tx, spots));
-          inserted[0] = insertSolar(tx, solar);
-          inserted[1] = insertAnnouncements(tx, announcements);
+          storedSpots.addAll(RowInserts.spots(tx, spots));
+          inserted[0] = RowInserts.solar(tx, solar);
+          inserted[1] = RowInserts.announcements(tx, announcements);
         });
     listener.batchCommitted(
         Duration.ofNanos(System.nanoTime() - started),
@@ -491,19 +453,20 @@ public final class SpotWriter implements AutoCloseable {
       List<SpotRow> spots, List<SolarRow> solar, List<AnnouncementRow> announcements) {
     while (!spots.isEmpty()) {
       SpotRow spot = spots.get(0);
-      storeAlone(spot, () -> committed(List.of(spot), insertSpots(dsl, List.of(spot)), 0, 0));
+      storeAlone(spot, () -> committed(List.of(spot), RowInserts.spots(dsl, List.of(spot)), 0, 0));
       spots.remove(0);
     }
     while (!solar.isEmpty()) {
       SolarRow report = solar.get(0);
       storeAlone(
-          report, () -> committed(List.of(), List.of(), insertSolar(dsl, List.of(report)), 0));
+          report, () -> committed(List.of(), List.of(), RowInserts.solar(dsl, List.of(report)), 0));
       solar.remove(0);
     }
     while (!announcements.isEmpty()) {
       AnnouncementRow row = announcements.get(0);
       storeAlone(
-          row, () -> committed(List.of(), List.of(), 0, insertAnnouncements(dsl, List.of(row))));
+          row,
+          () -> committed(List.of(), List.of(), 0, RowInserts.announcements(dsl, List.of(row))));
       announcements.remove(0);
     }
   }
@@ -518,112 +481,6 @@ public final class SpotWriter implements AutoCloseable {
       stats.rejected.increment();
       log.warn("writer: refused and skipped {}: {}", row, describe(e));
     }
-  }
-
-  private static List<Record4<String, String, String, Boolean>> insertSpots(
-      DSLContext tx, List<SpotRow> spots) {
-    List<Record4<String, String, String, Boolean>> stored = new ArrayList<>();
-    for (int from = 0; from < spots.size(); from += ROWS_PER_STATEMENT) {
-      InsertValuesStepN<SpotRecord> insert = tx.insertInto(SPOT, SPOT_COLUMNS);
-      for (SpotRow s : spots.subList(from, Math.min(spots.size(), from + ROWS_PER_STATEMENT))) {
-        insert =
-            insert.values(
-                utc(s.spottedAt()),
-                utc(s.receivedAt()),
-                text(s.node()),
-                text(s.spotter()),
-                BigDecimal.valueOf(s.frequencyHz(), 3),
-                text(s.dxCall()),
-                text(s.comment()),
-                s.band(),
-                s.mode(),
-                s.modeSource(),
-                shortOrNull(s.snrDb()),
-                shortOrNull(s.speed()),
-                s.speedUnit(),
-                s.spotType(),
-                s.dxGrid(),
-                s.spotterGrid(),
-                s.dxEntity(),
-                s.dxContinent(),
-                shortOrNull(s.dxCqZone()),
-                s.spotterEntity(),
-                s.spotterContinent(),
-                shortOrNull(s.spotterCqZone()),
-                s.backfilled());
-      }
-      // RETURNING gives exactly the rows inserted, so metrics count stored spots by band and
-      // mode without guessing which of the batch were duplicates.
-      stored.addAll(
-          insert
-              .onConflictDoNothing()
-              .returningResult(SPOT.NODE, SPOT.BAND, SPOT.MODE, SPOT.BACKFILLED)
-              .fetch());
-    }
-    return stored;
-  }
-
-  private static int insertSolar(DSLContext tx, List<SolarRow> rows) {
-    int inserted = 0;
-    for (SolarRow row : rows) {
-      SolarReport r = row.report();
-      inserted +=
-          tx.insertInto(SOLAR_REPORT)
-              .set(SOLAR_REPORT.KIND, r.bulletin().name())
-              .set(SOLAR_REPORT.STATION, r.station())
-              .set(SOLAR_REPORT.REPORTED_AT, utc(r.reportedAt()))
-              .set(SOLAR_REPORT.HOUR, (short) r.hour())
-              .set(SOLAR_REPORT.SFI, shortOrNull(r.sfi()))
-              .set(SOLAR_REPORT.A_INDEX, shortOrNull(r.aIndex()))
-              .set(SOLAR_REPORT.K_INDEX, shortOrNull(r.kIndex()))
-              .set(SOLAR_REPORT.EXPECTED_K, shortOrNull(r.expectedK()))
-              .set(SOLAR_REPORT.R, shortOrNull(r.r()))
-              .set(SOLAR_REPORT.SSN, shortOrNull(r.ssn()))
-              .set(SOLAR_REPORT.SA, r.sa())
-              .set(SOLAR_REPORT.GMF, r.gmf())
-              .set(SOLAR_REPORT.AURORA, r.aurora())
-              .set(SOLAR_REPORT.FORECAST, text(r.forecast()))
-              .set(SOLAR_REPORT.NODE, row.node())
-              .set(SOLAR_REPORT.RECEIVED_AT, utc(row.receivedAt()))
-              .set(SOLAR_REPORT.RAW_TEXT, text(r.rawText()))
-              .onConflictDoNothing()
-              .execute();
-    }
-    return inserted;
-  }
-
-  private static int insertAnnouncements(DSLContext tx, List<AnnouncementRow> rows) {
-    int inserted = 0;
-    for (AnnouncementRow row : rows) {
-      Announcement a = row.announcement();
-      inserted +=
-          tx.insertInto(ANNOUNCEMENT)
-              .set(ANNOUNCEMENT.SCOPE, a.scope().name())
-              .set(ANNOUNCEMENT.SENDER, a.sender())
-              .set(ANNOUNCEMENT.TEXT, text(a.text()))
-              .set(ANNOUNCEMENT.ANNOUNCED_AT, utc(a.announcedAt()))
-              .set(ANNOUNCEMENT.NODE, row.node())
-              .set(ANNOUNCEMENT.RECEIVED_AT, utc(row.receivedAt()))
-              .onConflictDoNothing()
-              .execute();
-    }
-    return inserted;
-  }
-
-  /**
-   * PostgreSQL refuses NUL in text, and lines from the wire may carry one; it is the only character
-   * dropped. Returns its argument when there is none (the usual case).
-   */
-  static String text(String s) {
-    return s == null || s.indexOf('\u0000') < 0 ? s : s.replace("\u0000", "");
-  }
-
-  private static OffsetDateTime utc(Instant instant) {
-    return instant.atOffset(ZoneOffset.UTC);
-  }
-
-  private static Short shortOrNull(Integer value) {
-    return value == null ? null : value.shortValue();
   }
 
   /**
