@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,6 +15,7 @@ import java.util.function.Consumer;
 import org.dxscraper.scraper.parse.ClusterMessage;
 import org.dxscraper.scraper.parse.LineParser;
 import org.dxscraper.scraper.parse.Unparsed;
+import org.dxscraper.scraper.parse.WireText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -104,7 +104,10 @@ final class ParseCommand implements Callable<Integer> {
     return summary.toString();
   }
 
-  /** Splits on LF, CRLF or a lone CR, and decodes each line as ISO-8859-1. */
+  /**
+   * Splits on LF, CRLF or a lone CR, and decodes each line as the daemon does ({@link
+   * WireText#decode}: UTF-8 when it is well-formed UTF-8, else ISO-8859-1).
+   */
   static void forEachLine(InputStream in, Consumer<String> action) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream(256);
     boolean afterCr = false;
@@ -115,14 +118,19 @@ final class ParseCommand implements Callable<Integer> {
       }
       afterCr = b == '\r';
       if (b == '\n' || b == '\r') {
-        action.accept(line.toString(StandardCharsets.ISO_8859_1));
+        action.accept(decode(line));
         line.reset();
       } else {
         line.write(b);
       }
     }
     if (line.size() > 0) {
-      action.accept(line.toString(StandardCharsets.ISO_8859_1));
+      action.accept(decode(line));
     }
+  }
+
+  private static String decode(ByteArrayOutputStream line) {
+    byte[] bytes = line.toByteArray();
+    return WireText.decode(bytes, 0, bytes.length);
   }
 }

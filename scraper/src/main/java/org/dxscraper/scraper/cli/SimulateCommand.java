@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -37,6 +38,9 @@ import picocli.CommandLine.Spec;
           + " Every line it broadcasts is printed to stdout. Stop it with Ctrl-C."
     })
 final class SimulateCommand implements Callable<Integer> {
+  /** How long a stop waits for the lines already sent to be printed. */
+  private static final Duration PRINT_DRAIN = Duration.ofSeconds(2);
+
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
@@ -119,6 +123,7 @@ final class SimulateCommand implements Callable<Integer> {
     // The listener runs on the simulator's event loop: it only queues, this thread prints.
     BlockingQueue<SentLine> printQueue = new LinkedBlockingQueue<>();
     CountDownLatch stopped = new CountDownLatch(1);
+    CountDownLatch printed = new CountDownLatch(1);
     try (SimulatorServer server = new SimulatorServer(options, InstantSource.system())) {
       server.addListener(printQueue::add);
       server.start();
@@ -126,9 +131,25 @@ final class SimulateCommand implements Callable<Integer> {
           .getErr()
           .printf("simulate: listening on %s:%d%n", options.host(), server.port());
       spec.commandLine().getErr().flush();
-      Thread hook = new Thread(stopped::countDown, "simulate-stop");
+      // The JVM ends when the hooks return: wait for the printer to write out what was sent, so
+      // that a Ctrl-C does not lose the last lines still in its buffer.
+      Thread hook =
+          new Thread(
+              () -> {
+                stopped.countDown();
+                try {
+                  printed.await(PRINT_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "simulate-stop");
       Runtime.getRuntime().addShutdownHook(hook);
-      print(printQueue, stopped);
+      try {
+        print(printQueue, stopped);
+      } finally {
+        printed.countDown();
+      }
     }
     return 0;
   }
@@ -145,6 +166,10 @@ final class SimulateCommand implements Callable<Integer> {
           out.flush();
           continue;
         }
+        out.write(line.text());
+        out.write('\n');
+      }
+      for (SentLine line = queue.poll(); line != null; line = queue.poll()) {
         out.write(line.text());
         out.write('\n');
       }

@@ -4,12 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.Future;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.dxscraper.scraper.parse.WireText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +48,6 @@ final class LineFrameDecoder extends ChannelInboundHandlerAdapter {
   private static final byte LF = '\n';
   private static final byte CR = '\r';
   private static final byte BEL = 0x07;
-  private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final String node;
   private final NodeCounters counters;
@@ -189,97 +183,14 @@ final class LineFrameDecoder extends ChannelInboundHandlerAdapter {
     }
     int n = end - from;
     if (buf.hasArray()) {
-      return decode(buf.array(), buf.arrayOffset() + from, n);
+      return WireText.decode(buf.array(), buf.arrayOffset() + from, n);
     }
     // A socket read lands in a direct buffer: one copy, as ByteBuf.toString makes too.
     if (scratch == null || scratch.length < n) {
       scratch = new byte[Math.max(n, 256)];
     }
     buf.getBytes(from, scratch, 0, n);
-    return decode(scratch, 0, n);
-  }
-
-  /**
-   * {@code bytes[offset, offset + length)} as UTF-8 when they are well-formed UTF-8 with a byte
-   * above 0x7F, else as ISO-8859-1 (for ASCII both give the same string; Latin-1 is the cheaper).
-   */
-  static String decode(byte[] bytes, int offset, int length) {
-    // LineFrameDecoderBenchmark: 15.2 M lines/s (median) both with this check and with the plain
-    // Latin-1 decoding it replaced; the 8-byte scan is lost in the copy every decoding makes.
-    if (isAscii(bytes, offset, length) || !isUtf8(bytes, offset, length)) {
-      return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
-    }
-    return new String(bytes, offset, length, StandardCharsets.UTF_8);
-  }
-
-  /** True when no byte in the range is above 0x7F; reads 8 bytes at a time. */
-  static boolean isAscii(byte[] bytes, int offset, int length) {
-    int end = offset + length;
-    int i = offset;
-    for (; i + Long.BYTES <= end; i += Long.BYTES) {
-      if (((long) LONGS.get(bytes, i) & HIGH_BITS) != 0) {
-        return false;
-      }
-    }
-    for (; i < end; i++) {
-      if (bytes[i] < 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * True when the range is well-formed UTF-8 as the Unicode standard defines it (table 3-7): no
-   * overlong forms, no surrogates, nothing above U+10FFFF, no cut sequence. Exactly the input that
-   * {@code new String(bytes, UTF_8)} decodes without a replacement char.
-   */
-  static boolean isUtf8(byte[] bytes, int offset, int length) {
-    int end = offset + length;
-    int i = offset;
-    while (i < end) {
-      int b0 = bytes[i] & 0xFF;
-      if (b0 < 0x80) {
-        i++;
-        continue;
-      }
-      int continuation;
-      int min = 0x80;
-      int max = 0xBF;
-      if (b0 >= 0xC2 && b0 <= 0xDF) {
-        continuation = 1;
-      } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-        continuation = 2;
-        if (b0 == 0xE0) {
-          min = 0xA0; // below: overlong
-        } else if (b0 == 0xED) {
-          max = 0x9F; // above: UTF-16 surrogates
-        }
-      } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        continuation = 3;
-        if (b0 == 0xF0) {
-          min = 0x90; // below: overlong
-        } else if (b0 == 0xF4) {
-          max = 0x8F; // above: beyond U+10FFFF
-        }
-      } else {
-        return false; // a continuation byte first, C0/C1 (overlong) or F5..FF (never UTF-8)
-      }
-      if (i + continuation >= end) {
-        return false;
-      }
-      int b1 = bytes[i + 1] & 0xFF;
-      if (b1 < min || b1 > max) {
-        return false;
-      }
-      for (int k = 2; k <= continuation; k++) {
-        if ((bytes[i + k] & 0xC0) != 0x80) {
-          return false;
-        }
-      }
-      i += continuation + 1;
-    }
-    return true;
+    return WireText.decode(scratch, 0, n);
   }
 
   private int pendingLength() {

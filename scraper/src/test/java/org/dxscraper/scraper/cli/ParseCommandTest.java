@@ -64,6 +64,18 @@ class ParseCommandTest {
   }
 
   @Test
+  void decodesEachLineAsTheDaemonDoesUtf8WhereValidElseLatin1() throws IOException {
+    List<String> lines = new ArrayList<>();
+    java.io.ByteArrayOutputStream input = new java.io.ByteArrayOutputStream();
+    input.writeBytes("Gr\u00fc\u00dfe caf\u00e9\n".getBytes(StandardCharsets.UTF_8));
+    input.writeBytes("Gr\u00fc\u00dfe aus K\u00f6ln\n".getBytes(StandardCharsets.ISO_8859_1));
+
+    ParseCommand.forEachLine(new ByteArrayInputStream(input.toByteArray()), lines::add);
+
+    assertThat(lines).containsExactly("Gr\u00fc\u00dfe caf\u00e9", "Gr\u00fc\u00dfe aus K\u00f6ln");
+  }
+
+  @Test
   void splitsOnEveryLineEnding() throws IOException {
     List<String> lines = new ArrayList<>();
     byte[] input = "a\r\nb\nc\rd".getBytes(StandardCharsets.ISO_8859_1);

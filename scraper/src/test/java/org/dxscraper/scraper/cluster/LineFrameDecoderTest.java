@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.dxscraper.scraper.parse.WireText;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -142,11 +143,11 @@ class LineFrameDecoderTest {
       Arrays.fill(ascii, (byte) 'a');
       ascii[0] = (byte) 0xFF; // outside the range: must not count
       ascii[length + 1] = (byte) 0xFF;
-      assertThat(LineFrameDecoder.isAscii(ascii, 1, length)).isTrue();
+      assertThat(WireText.isAscii(ascii, 1, length)).isTrue();
       for (int at = 1; at <= length; at++) {
         ascii[at] = (byte) 0x80;
-        assertThat(LineFrameDecoder.isAscii(ascii, 1, length)).as(length + " " + at).isFalse();
-        assertThat(LineFrameDecoder.isAscii(ascii, at + 1, length - at)).isTrue();
+        assertThat(WireText.isAscii(ascii, 1, length)).as(length + " " + at).isFalse();
+        assertThat(WireText.isAscii(ascii, at + 1, length - at)).isTrue();
         ascii[at] = 'a';
       }
     }
@@ -163,7 +164,7 @@ class LineFrameDecoderTest {
         bytes[j] = (byte) (random.nextBoolean() ? 0x80 + random.nextInt(0x80) : random.nextInt());
       }
       boolean jdk = jdkDecodesStrictly(bytes);
-      assertThat(LineFrameDecoder.isUtf8(bytes, 0, bytes.length))
+      assertThat(WireText.isUtf8(bytes, 0, bytes.length))
           .as(HexFormat.of().formatHex(bytes))
           .isEqualTo(jdk);
       valid += jdk ? 1 : 0;
