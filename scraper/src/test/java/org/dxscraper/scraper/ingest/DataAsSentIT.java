@@ -29,11 +29,10 @@ import org.dxscraper.scraper.cluster.NodeConfig;
 import org.dxscraper.scraper.parse.Unparsed;
 import org.dxscraper.scraper.retry.Backoff;
 import org.dxscraper.scraper.store.Database;
-import org.dxscraper.scraper.store.Migrations;
 import org.dxscraper.scraper.store.SpotWriter;
 import org.dxscraper.scraper.testing.Await;
 import org.dxscraper.scraper.testing.TestPostgres;
-import org.dxscraper.scraper.testing.TestPostgres.TestDatabase;
+import org.dxscraper.scraper.testing.TestPostgres.MigratedDatabase;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,7 +64,7 @@ class DataAsSentIT {
           "Please enter your name, set/name <your name>",
           "");
 
-  private TestDatabase testDatabase;
+  private MigratedDatabase migrated;
   private Database database;
   private DSLContext dsl;
   private Daemon daemon;
@@ -73,9 +72,8 @@ class DataAsSentIT {
 
   @BeforeEach
   void openDatabase() {
-    testDatabase = TestPostgres.createDatabase();
-    database = Database.open(testDatabase.config());
-    Migrations.migrate(database.dataSource());
+    migrated = TestPostgres.migratedDatabase();
+    database = migrated.database();
     dsl = database.dsl();
   }
 
@@ -87,8 +85,7 @@ class DataAsSentIT {
     if (node != null) {
       node.close();
     }
-    database.close();
-    testDatabase.close();
+    migrated.close();
   }
 
   @Test

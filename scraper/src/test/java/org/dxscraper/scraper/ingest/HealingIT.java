@@ -20,11 +20,10 @@ import org.dxscraper.scraper.simulate.SimulatedSpot;
 import org.dxscraper.scraper.simulate.SimulatorOptions;
 import org.dxscraper.scraper.simulate.SimulatorServer;
 import org.dxscraper.scraper.store.Database;
-import org.dxscraper.scraper.store.Migrations;
 import org.dxscraper.scraper.store.SpotWriter;
 import org.dxscraper.scraper.testing.Await;
 import org.dxscraper.scraper.testing.TestPostgres;
-import org.dxscraper.scraper.testing.TestPostgres.TestDatabase;
+import org.dxscraper.scraper.testing.TestPostgres.MigratedDatabase;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class HealingIT {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 
-  private TestDatabase testDatabase;
+  private MigratedDatabase migrated;
   private Database database;
   private DSLContext dsl;
   private SimulatorServer node;
@@ -46,9 +45,8 @@ class HealingIT {
 
   @BeforeEach
   void openDatabase() {
-    testDatabase = TestPostgres.createDatabase();
-    database = Database.open(testDatabase.config());
-    Migrations.migrate(database.dataSource());
+    migrated = TestPostgres.migratedDatabase();
+    database = migrated.database();
     dsl = database.dsl();
   }
 
@@ -60,8 +58,7 @@ class HealingIT {
     if (node != null) {
       node.close();
     }
-    database.close();
-    testDatabase.close();
+    migrated.close();
   }
 
   private NodeStatus startDaemon(ConnectionPolicy policy) {

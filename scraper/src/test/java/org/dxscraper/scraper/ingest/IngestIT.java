@@ -26,11 +26,10 @@ import org.dxscraper.scraper.simulate.SimulatedSpot;
 import org.dxscraper.scraper.simulate.SimulatorOptions;
 import org.dxscraper.scraper.simulate.SimulatorServer;
 import org.dxscraper.scraper.store.Database;
-import org.dxscraper.scraper.store.Migrations;
 import org.dxscraper.scraper.store.SpotWriter;
 import org.dxscraper.scraper.testing.Await;
 import org.dxscraper.scraper.testing.TestPostgres;
-import org.dxscraper.scraper.testing.TestPostgres.TestDatabase;
+import org.dxscraper.scraper.testing.TestPostgres.MigratedDatabase;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,16 +48,15 @@ class IngestIT {
       InstantSource.fixed(Instant.now().truncatedTo(ChronoUnit.MINUTES));
 
   private final List<SimulatorServer> simulators = new ArrayList<>();
-  private TestDatabase testDatabase;
+  private MigratedDatabase migrated;
   private Database database;
   private DSLContext dsl;
   private Daemon daemon;
 
   @BeforeEach
   void openDatabase() {
-    testDatabase = TestPostgres.createDatabase();
-    database = Database.open(testDatabase.config());
-    Migrations.migrate(database.dataSource());
+    migrated = TestPostgres.migratedDatabase();
+    database = migrated.database();
     dsl = database.dsl();
   }
 
@@ -68,8 +66,7 @@ class IngestIT {
       daemon.close();
     }
     simulators.forEach(SimulatorServer::close);
-    database.close();
-    testDatabase.close();
+    migrated.close();
   }
 
   private SimulatorServer simulator(SimulatorOptions options) {

@@ -12,7 +12,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
+import org.dxscraper.scraper.store.Database;
 import org.dxscraper.scraper.store.DatabaseConfig;
+import org.dxscraper.scraper.store.Migrations;
 
 /**
  * Real PostgreSQL for tests: the server named by {@code DX_SCRAPER_TEST_DB_URL} (with {@code
@@ -147,6 +149,36 @@ public final class TestPostgres {
     @Override
     public String toString() {
       return url();
+    }
+  }
+
+  /**
+   * A fresh database with the schema migrated and the daemon's {@link Database} open on it; {@link
+   * #close()} closes the pool and drops the database. For tests that run the pipeline against it.
+   */
+  public static MigratedDatabase migratedDatabase() {
+    return new MigratedDatabase(createDatabase());
+  }
+
+  /** A test's database, migrated and open. */
+  public static final class MigratedDatabase implements AutoCloseable {
+    private final TestDatabase testDatabase;
+    private final Database database;
+
+    private MigratedDatabase(TestDatabase testDatabase) {
+      this.testDatabase = testDatabase;
+      this.database = Database.open(testDatabase.config());
+      Migrations.migrate(database.dataSource());
+    }
+
+    public Database database() {
+      return database;
+    }
+
+    @Override
+    public void close() {
+      database.close();
+      testDatabase.close();
     }
   }
 }
