@@ -355,20 +355,30 @@ final class RunCommand implements Callable<Integer> {
       }
     }
 
+    /** Each part in its own finally: a part that fails to close never keeps the database up. */
     private void stopAll() {
-      IngestWatchdog w = watchdog;
-      if (w != null) {
-        w.close();
+      try {
+        IngestWatchdog w = watchdog;
+        if (w != null) {
+          w.close();
+        }
+      } finally {
+        try {
+          Daemon d = daemon;
+          if (d != null) {
+            d.close();
+          }
+        } finally {
+          try {
+            Instrumentation i = instrumentation;
+            if (i != null) {
+              i.close();
+            }
+          } finally {
+            db.close();
+          }
+        }
       }
-      Daemon d = daemon;
-      if (d != null) {
-        d.close();
-      }
-      Instrumentation i = instrumentation;
-      if (i != null) {
-        i.close();
-      }
-      db.close();
     }
   }
 

@@ -164,7 +164,9 @@ final class TelnetFilterDecoder extends ChannelInboundHandlerAdapter {
    * are no DX cluster's business: offered, they would show as text and simply not be accepted.
    */
   private static boolean isOption(int b) {
-    return b <= 49 || (b >= 138 && b <= 140) || b == 255;
+    // BEL, LF and CR are registered options (7, 10, 13) no node negotiates, and taking them as
+    // options would swallow a line end after "ÿý" in a comment and merge two lines.
+    return (b <= 49 && b != 7 && b != 10 && b != 13) || (b >= 138 && b <= 140) || b == 255;
   }
 
   private void onCommand(int b, ByteBuf data) {

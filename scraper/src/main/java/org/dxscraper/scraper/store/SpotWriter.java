@@ -473,6 +473,8 @@ public final class SpotWriter implements AutoCloseable {
 
   private void storeAlone(PendingRow row, Runnable insert) {
     try {
+      // Each single-row transaction is timed on its own: a long pass of them is not a hang.
+      writeStartedAt = clock.instant();
       insert.run();
     } catch (DataAccessException e) {
       if (!isDataError(e)) {

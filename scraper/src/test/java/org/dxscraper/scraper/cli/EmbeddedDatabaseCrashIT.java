@@ -48,6 +48,12 @@ class EmbeddedDatabaseCrashIT {
   @AfterEach
   void killWhatIsLeft() {
     started.forEach(Process::destroyForcibly);
+    // A failed assertion after the SIGKILL would leave the orphan (or the second run's server)
+    // on this shared machine: end every process that still serves this test's directory.
+    String directory = temp.toString();
+    ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains(directory)).orElse(false))
+        .forEach(ProcessHandle::destroyForcibly);
   }
 
   @Test

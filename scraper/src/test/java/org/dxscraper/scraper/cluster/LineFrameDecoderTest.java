@@ -79,14 +79,18 @@ class LineFrameDecoderTest {
 
   @Test
   void decodesEachLineOnItsOwn() {
-    // A Latin-1 byte anywhere makes its whole line Latin-1, and only that line.
+    // Each line on its own. In the second, the Latin-1 "ä" (E4) before a blank looks like a UTF-8
+    // char cut after its first byte, as a node's comment cut leaves one, and the line also holds a
+    // whole UTF-8 "ä": whole chars as UTF-8, the cut byte as Latin-1 (see WireText).
     channel.writeInbound(
         bytes(
             'a', 0xC3, 0xA4, '\n', // UTF-8 "ä"
             'b', 0xE4, ' ', 0xC3, 0xA4, '\n', // Latin-1 "ä", then the same UTF-8 bytes
-            'c', '\n'));
+            'c', 0xFC, 0xC3, 0xA4, '\n', // Latin-1 "ü" (no UTF-8 lead byte): all Latin-1
+            'd', '\n'));
 
-    assertThat(received(channel)).containsExactly("a\u00e4", "b\u00e4 \u00c3\u00a4", "c");
+    assertThat(received(channel))
+        .containsExactly("a\u00e4", "b\u00e4 \u00e4", "c\u00fc\u00c3\u00a4", "d");
   }
 
   @Test

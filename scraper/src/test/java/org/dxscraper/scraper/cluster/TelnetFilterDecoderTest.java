@@ -85,6 +85,15 @@ class TelnetFilterDecoderTest {
   }
 
   @Test
+  void keepsALineEndThatFollowsIacAndAVerbInAComment() {
+    // "ÿý" ends a Latin-1 comment on a node that ends lines with LF alone.
+    channel.writeInbound(bytes('x', ' ', IAC, DO, '\n', 'n', 'e', 'x', 't', '\n'));
+
+    assertThat(receivedBytes(channel)).isEqualTo("x \u00ff\u00fd\nnext\n");
+    assertThat(written(channel)).isEmpty();
+  }
+
+  @Test
   void turnsDoubledIacIntoOneDataByte() {
     channel.writeInbound(bytes('a', IAC, IAC, 'b'));
 
