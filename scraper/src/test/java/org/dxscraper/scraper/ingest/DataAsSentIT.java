@@ -157,6 +157,10 @@ class DataAsSentIT {
 
     assertThat(dsl.select(SOLAR_REPORT.SFI).from(SOLAR_REPORT).fetch(SOLAR_REPORT.SFI))
         .containsExactlyInAnyOrder((short) 70, (short) 72);
+    // The old scraper's view shows one row per station and hour: the latest correction stored.
+    // (A correction back to an earlier value is the earlier row again, so 72 stays the latest.)
+    assertThat(dsl.fetch("select solar_flux from wwv_announcements").getValues(0, Integer.class))
+        .containsExactly(72);
 
     assertThat(stats.nodeText()).isEqualTo(BANNER.size());
     for (String reason : NodeIngestStats.FAILURE_REASONS) {

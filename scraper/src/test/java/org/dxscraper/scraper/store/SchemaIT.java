@@ -53,11 +53,11 @@ class SchemaIT {
     Migrations.Result second = Migrations.migrate(database.dataSource());
 
     assertThat(first.fromVersion()).isNull();
-    assertThat(first.applied()).isEqualTo(6);
-    assertThat(first.toVersion()).isEqualTo("6");
+    assertThat(first.applied()).isEqualTo(7);
+    assertThat(first.toVersion()).isEqualTo("7");
     assertThat(second.applied()).isZero();
-    assertThat(second.toVersion()).isEqualTo("6");
-    assertThat(second.summary()).isEqualTo("schema is up to date at version 6");
+    assertThat(second.toVersion()).isEqualTo("7");
+    assertThat(second.summary()).isEqualTo("schema is up to date at version 7");
     assertThat(schema()).isEqualTo(schemaAfterFirst).contains("spot.frequency_khz numeric");
   }
 
