@@ -152,8 +152,9 @@ final class RowInserts {
   }
 
   /**
-   * PostgreSQL refuses NUL in text, and lines from the wire may carry one; it is the only character
-   * dropped. Returns its argument when there is none (the usual case).
+   * PostgreSQL refuses NUL in text, which would fail the whole batch. The parser already turns a
+   * line holding a NUL into {@code Unparsed(nul)}, so no row from the wire carries one; this stays
+   * as the last guard for rows made any other way. Returns its argument when there is none.
    */
   static String text(String s) {
     return s == null || s.indexOf('\u0000') < 0 ? s : s.replace("\u0000", "");

@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.temporal.ChronoUnit;
+import org.dxscraper.scraper.ingest.Enricher;
+import org.dxscraper.scraper.parse.LineParser;
+import org.dxscraper.scraper.parse.Spot;
 import org.dxscraper.scraper.store.PendingRow.SpotRow;
 import org.dxscraper.scraper.testing.Await;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 class DatabaseOutageIT {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
+  private static final LineParser PARSER = new LineParser();
+  private static final Enricher ENRICHER = new Enricher(null);
 
   @TempDir Path dataDir;
 
@@ -83,32 +87,12 @@ class DatabaseOutageIT {
     server.close();
   }
 
+  /** A spot as the pipeline makes it: a DX line through the real parser and enricher. */
   private static SpotRow spot(int i) {
-    Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES);
-    return new SpotRow(
-        minute,
-        Instant.now(),
-        "sim",
-        "N1SPOT",
-        14_000_000L + i * 100L,
-        "K" + i + "ABC",
-        "test " + i,
-        "20m",
-        "CW",
-        "inferred",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        false);
+    Instant now = Instant.now();
+    String khz = (140_000 + i) / 10 + "." + i % 10;
+    String line = "DX de N1SPOT:    " + khz + "  K" + i + "ABC   test " + i + " 1200Z";
+    return ENRICHER.row("sim", (Spot) PARSER.parse(line, now), now);
   }
 
   private long warnings() {
