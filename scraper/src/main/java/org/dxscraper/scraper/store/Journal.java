@@ -1,0 +1,814 @@
+package org.dxscraper.scraper.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable journal: every line a node sends is appended here before anything else happens to it,
+ * and replayed from here after a crash or while the database is behind (docs/JOURNAL.md).
+ *
+ * <p>Threads and ownership:
+ *
+ * <ul>
+ *   <li>The Netty event loop (one thread) appends ({@link #append}), writes ({@link #flush}) and
+ *       reads ({@link #reader}). A flush is one {@code write()} into the page cache, never an
+ *       fsync, so a SIGKILL loses nothing that was flushed and the event loop never waits for the
+ *       disk.
+ *   <li>The {@code journal-sync} thread fsyncs the current segment every {@link
+ *       Settings#syncEvery()} when something was written, and closes rotated segments: a power loss
+ *       risks that interval plus one fsync.
+ *   <li>The writer thread moves the checkpoint ({@link #checkpoint}) and deletes the segments it
+ *       covers.
+ * </ul>
+ *
+ * <p>Faults are states: a failed write keeps its lines for the next flush and says so in {@link
+ * #problem()}; a journal at {@link Settings#maxBytes()} or a disk under {@link
+ * Settings#minFreeBytes()} asks its {@link Listener} to stop reading from the nodes.
+ */
+public final class Journal implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Journal.class);
+
+  /** Bytes gathered for one {@code write()}: one socket read's lines fit many times over. */
+  private static final int STAGING_BYTES = 256 * 1024;
+
+  private static final int READ_BUFFER_BYTES = 64 * 1024;
+
+  /**
+   * @param dir where the segments and the checkpoint live; created when missing
+   * @param segmentBytes a segment is closed and a new one started past this size
+   * @param maxBytes at this size reading from the nodes pauses, and resumes two segments below it
+   * @param syncEvery fsync interval of the current segment
+   * @param minFreeBytes below this much free space on the file system reading pauses too
+   */
+  public record Settings(
+      Path dir, long segmentBytes, long maxBytes, Duration syncEvery, long minFreeBytes) {
+    public static final long DEFAULT_SEGMENT_BYTES = 16L << 20;
+    public static final long DEFAULT_MAX_BYTES = 1L << 30;
+    public static final Duration DEFAULT_SYNC_EVERY = Duration.ofMillis(100);
+    public static final long DEFAULT_MIN_FREE_BYTES = 64L << 20;
+
+    public Settings {
+      Objects.requireNonNull(dir, "dir");
+      Objects.requireNonNull(syncEvery, "syncEvery");
+      if (segmentBytes < 64 * 1024) {
+        throw new IllegalArgumentException(
+            "journal segment size must be at least 64 KiB, got " + segmentBytes);
+      }
+      if (maxBytes < 4 * segmentBytes) {
+        throw new IllegalArgumentException(
+            "journal maximum size must be at least 4 segments ("
+                + 4 * segmentBytes
+                + " bytes), got "
+                + maxBytes);
+      }
+      if (syncEvery.isNegative() || syncEvery.isZero()) {
+        throw new IllegalArgumentException(
+            "journal sync interval must be positive, got " + syncEvery);
+      }
+      if (minFreeBytes < 0) {
+        throw new IllegalArgumentException(
+            "journal free-space reserve must be >= 0, got " + minFreeBytes);
+      }
+    }
+
+    public static Settings defaults(Path dir) {
+      return new Settings(
+          dir,
+          DEFAULT_SEGMENT_BYTES,
+          DEFAULT_MAX_BYTES,
+          DEFAULT_SYNC_EVERY,
+          DEFAULT_MIN_FREE_BYTES);
+    }
+  }
+
+  /**
+   * Told when reading from the nodes must stop and may start again, for a reason ({@link
+   * #MAX_SIZE}, {@link #DISK_FREE}, {@link #WRITE_FAILED}). Called on the event loop, the writer
+   * thread or the sync thread; must return quickly and never throw.
+   */
+  public interface Listener {
+    void pause(String reason);
+
+    void resume(String reason);
+  }
+
+  public static final String MAX_SIZE = "max-size";
+  public static final String DISK_FREE = "disk-free";
+  public static final String WRITE_FAILED = "write-failed";
+
+  private final Settings settings;
+  private final InstantSource clock;
+  private final Listener listener;
+  private final FileStore store;
+  private final CopyOnWriteArrayList<JournalSegment> segments;
+  private final ConcurrentLinkedQueue<FileChannel> toClose = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean directoryDirty = new AtomicBoolean();
+  private final AtomicBoolean pausedForSize = new AtomicBoolean();
+  private final AtomicBoolean pausedForDisk = new AtomicBoolean();
+  private final AtomicLong bytes = new AtomicLong();
+  private final long firstSeqOfRun;
+  private final long tornBytesAtOpen;
+  private final Thread syncer;
+  private final Object syncerSignal = new Object();
+  private volatile boolean closed;
+
+  // Event loop only.
+  private final List<JournalRecord> pending = new ArrayList<>();
+  private ByteBuffer staging =
+      ByteBuffer.allocateDirect(STAGING_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+  private long nextSeq;
+
+  private volatile JournalSegment current;
+  private volatile long writtenSeq;
+  private volatile long checkpointSeq;
+  private volatile long checkpointedAtMillis;
+  private volatile String writeProblem;
+  private volatile String syncProblem;
+
+  final LongAdder appended = new LongAdder();
+  final LongAdder writeErrorsNoSpace = new LongAdder();
+  final LongAdder writeErrorsOther = new LongAdder();
+  final LongAdder syncErrors = new LongAdder();
+  final LongAdder syncs = new LongAdder();
+  final AtomicLong syncNanosMax = new AtomicLong();
+
+  private Journal(
+      Settings settings,
+      InstantSource clock,
+      Listener listener,
+      FileStore store,
+      List<JournalSegment> found,
+      long checkpointSeq,
+      long tornBytes)
+      throws IOException {
+    this.settings = settings;
+    this.clock = clock;
+    this.listener = listener;
+    this.store = store;
+    this.segments = new CopyOnWriteArrayList<>(found);
+    this.checkpointSeq = checkpointSeq;
+    this.tornBytesAtOpen = tornBytes;
+    long last = checkpointSeq;
+    long number = 0;
+    for (JournalSegment segment : found) {
+      last = Math.max(last, segment.lastSeq);
+      number = Math.max(number, segment.number);
+      bytes.addAndGet(Files.size(segment.path));
+    }
+    this.firstSeqOfRun = last + 1;
+    this.nextSeq = firstSeqOfRun;
+    this.writtenSeq = last;
+    // Every start writes to a new segment: a torn tail is never written over.
+    JournalSegment fresh =
+        JournalSegment.create(settings.dir(), number + 1, firstSeqOfRun, clock.instant());
+    segments.add(fresh);
+    bytes.addAndGet(fresh.size);
+    current = fresh;
+    JournalCheckpoint.forceDirectory(settings.dir());
+    this.syncer = new Thread(this::syncLoop, "journal-sync");
+    this.syncer.setDaemon(true);
+  }
+
+  /**
+   * Opens the journal under {@code settings.dir()}: reads the checkpoint, checks every segment
+   * (counting and logging a damaged tail), deletes what the checkpoint covers and starts a new
+   * segment and the sync thread. What lies after the checkpoint is left for {@link #reader}.
+   */
+  public static Journal open(Settings settings, InstantSource clock, Listener listener)
+      throws IOException {
+    Path dir = settings.dir();
+    Files.createDirectories(dir);
+    Files.deleteIfExists(dir.resolve(JournalCheckpoint.TEMP));
+    long checkpoint;
+    try {
+      checkpoint = JournalCheckpoint.read(dir);
+    } catch (JournalCheckpoint.UnreadableException e) {
+      log.warn("journal: {}; replaying every segment (inserts are idempotent)", e.getMessage());
+      checkpoint = JournalCheckpoint.NONE;
+    }
+    List<Path> files;
+    try (Stream<Path> list = Files.list(dir)) {
+      files =
+          list.filter(p -> JournalSegment.numberOf(p) >= 0)
+              .sorted(
+                  (a, b) -> Long.compare(JournalSegment.numberOf(a), JournalSegment.numberOf(b)))
+              .toList();
+    }
+    List<JournalSegment> found = new ArrayList<>();
+    long torn = 0;
+    for (int i = 0; i < files.size(); i++) {
+      Scan scan = scan(files.get(i));
+      long damaged = scan.fileBytes - scan.segment.size;
+      if (damaged > 0) {
+        torn += damaged;
+        String where = scan.segment.path + " at byte " + scan.segment.size;
+        if (i == files.size() - 1) {
+          log.warn(
+              "journal: {} bytes at the end of {} are not whole records (a write cut short by a"
+                  + " crash or power loss); replaying the {} records before them",
+              damaged,
+              where,
+              scan.records);
+        } else {
+          log.error(
+              "journal: {} bytes of {} are damaged (not at the newest segment's end); replaying"
+                  + " the {} records before them",
+              damaged,
+              where,
+              scan.records);
+        }
+      }
+      found.add(scan.segment);
+    }
+    Journal journal =
+        new Journal(settings, clock, listener, Files.getFileStore(dir), found, checkpoint, torn);
+    journal.deleteCovered(checkpoint);
+    journal.syncer.start();
+    long after = journal.writtenSeq - checkpoint;
+    if (after > 0) {
+      log.info(
+          "journal: {} lines after the checkpoint in {} (sequences {}..{}): replaying them",
+          after,
+          dir,
+          checkpoint + 1,
+          journal.writtenSeq);
+    } else {
+      log.info("journal: {} is up to date (checkpoint {})", dir, checkpoint);
+    }
+    return journal;
+  }
+
+  private record Scan(JournalSegment segment, long fileBytes, long records) {}
+
+  /** Reads a segment through: where its readable part ends, and its last sequence. */
+  private static Scan scan(Path path) throws IOException {
+    long number = JournalSegment.numberOf(path);
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      long fileBytes = channel.size();
+      long first = JournalSegment.readHeader(channel);
+      if (first < 0) {
+        // Header-only or header damaged: nothing here is readable. Empty, so the checkpoint
+        // covers it and it is deleted.
+        return new Scan(new JournalSegment(number, path, 1, 0, 0), fileBytes, 0);
+      }
+      ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      buffer.flip();
+      long filePosition = JournalSegment.HEADER_BYTES;
+      long end = JournalSegment.HEADER_BYTES;
+      long last = first - 1;
+      long records = 0;
+      while (true) {
+        JournalRecord record = JournalSegment.decode(buffer);
+        if (record != null && record.seq() > last && record.seq() >= first) {
+          last = record.seq();
+          records++;
+          end = filePosition - buffer.remaining();
+          continue;
+        }
+        if (record != null || !JournalSegment.needsMore(buffer) || filePosition >= fileBytes) {
+          break; // damaged, out of order, or the file ends inside a frame
+        }
+        buffer.compact();
+        int read = channel.read(buffer, filePosition);
+        buffer.flip();
+        if (read <= 0) {
+          break;
+        }
+        filePosition += read;
+      }
+      return new Scan(new JournalSegment(number, path, first, last, end), fileBytes, records);
+    }
+  }
+
+  /** The sequence the first line appended by this run gets: lines below it are from before. */
+  public long firstSeqOfRun() {
+    return firstSeqOfRun;
+  }
+
+  /** Takes a line for the next {@link #flush}; returns its sequence. Event loop only; no I/O. */
+  public long append(String node, String line, Instant receivedAt) {
+    long seq = nextSeq++;
+    pending.add(new JournalRecord(seq, node, receivedAt, line));
+    return seq;
+  }
+
+  /** Lines appended and not yet written; event loop only. */
+  public int pendingLines() {
+    return pending.size();
+  }
+
+  /**
+   * Writes every appended line into the current segment with one {@code write()} (more when they
+   * fill the staging buffer or a segment), rotating segments as they fill, and returns the lines
+   * now in the kernel, in order. When a write fails the segment is cut back to its last whole
+   * frame, the lines not written stay appended for the next flush and {@link #problem()} says why.
+   * Event loop only.
+   */
+  public List<JournalRecord> flush() {
+    if (pending.isEmpty()) {
+      return List.of();
+    }
+    List<JournalRecord> written = new ArrayList<>(pending.size());
+    int index = 0;
+    try {
+      while (index < pending.size()) {
+        JournalSegment segment = current;
+        staging.clear();
+        int from = index;
+        boolean full = false;
+        while (index < pending.size()) {
+          JournalRecord record = pending.get(index);
+          byte[] node = record.node().getBytes(StandardCharsets.UTF_8);
+          byte[] line = record.line().getBytes(StandardCharsets.UTF_8);
+          int frame = JournalSegment.frameBytes(node, line);
+          if (frame > staging.capacity()) {
+            growStaging(frame);
+            break;
+          }
+          boolean segmentHasRoom =
+              segment.size + staging.position() + frame <= settings.segmentBytes()
+                  || (segment.isEmpty() && staging.position() == 0);
+          if (!segmentHasRoom) {
+            full = true;
+            break;
+          }
+          if (staging.remaining() < frame) {
+            break;
+          }
+          JournalSegment.encode(staging, record.seq(), record.receivedAt(), node, line);
+          index++;
+        }
+        if (index > from) {
+          writeStaging(segment, pending.get(index - 1).seq());
+          written.addAll(pending.subList(from, index));
+        }
+        if (full) {
+          rotate();
+        }
+      }
+      pending.clear();
+      writeSucceeded();
+    } catch (IOException e) {
+      pending.subList(0, written.size()).clear();
+      writeFailed(e);
+    }
+    if (!written.isEmpty()) {
+      appended.add(written.size());
+      checkSize();
+    }
+    return written;
+  }
+
+  private void growStaging(int frame) {
+    staging = ByteBuffer.allocateDirect(frame).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  private void writeStaging(JournalSegment segment, long lastSeq) throws IOException {
+    staging.flip();
+    int length = staging.remaining();
+    long at = segment.size;
+    try {
+      while (staging.hasRemaining()) {
+        at += segment.channel.write(staging, at);
+      }
+    } catch (IOException e) {
+      // A write cut short leaves part of a frame: cut the file back to the last whole one, so the
+      // retry appends where a reader expects the next frame.
+      try {
+        segment.channel.truncate(segment.size);
+      } catch (IOException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    }
+    segment.size += length;
+    segment.lastSeq = lastSeq;
+    bytes.addAndGet(length);
+    writtenSeq = lastSeq;
+  }
+
+  private void rotate() throws IOException {
+    JournalSegment old = current;
+    JournalSegment next =
+        JournalSegment.create(settings.dir(), old.number + 1, writtenSeq + 1, clock.instant());
+    segments.add(next);
+    bytes.addAndGet(next.size);
+    current = next;
+    toClose.add(old.channel);
+    old.channel = null;
+    directoryDirty.set(true);
+  }
+
+  private void writeSucceeded() {
+    if (writeProblem != null) {
+      log.info("journal: writing to {} works again", settings.dir());
+      writeProblem = null;
+      listener.resume(WRITE_FAILED);
+    }
+  }
+
+  private void writeFailed(IOException e) {
+    boolean noSpace = isNoSpace(e);
+    (noSpace ? writeErrorsNoSpace : writeErrorsOther).increment();
+    if (writeProblem == null) {
+      writeProblem =
+          "journal write failing since "
+              + clock.instant()
+              + ": "
+              + (noSpace ? "no space left on device" : e.toString())
+              + " ("
+              + settings.dir()
+              + ", "
+              + freeBytes()
+              + " bytes free)";
+      log.error(
+          "journal: cannot write to {}: {}; {} bytes free. Holding {} lines and pausing reading from"
+              + " the nodes until a write succeeds",
+          settings.dir(),
+          e.toString(),
+          freeBytes(),
+          pending.size());
+      listener.pause(WRITE_FAILED);
+    }
+  }
+
+  private static boolean isNoSpace(IOException e) {
+    String message = e.getMessage();
+    return message != null && message.contains("No space left");
+  }
+
+  private long freeBytes() {
+    try {
+      return store.getUsableSpace();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** True while the last write failed: lines are held and reading is paused. */
+  public boolean failing() {
+    return writeProblem != null;
+  }
+
+  private void checkSize() {
+    if (bytes.get() >= settings.maxBytes() && pausedForSize.compareAndSet(false, true)) {
+      log.warn(
+          "journal: {} bytes reached the maximum of {}: pausing reading from the nodes until the"
+              + " database catches up",
+          bytes.get(),
+          settings.maxBytes());
+      listener.pause(MAX_SIZE);
+    }
+  }
+
+  /**
+   * Records that every line up to {@code seq} is stored or needed nothing, and deletes the segments
+   * that holds only such lines. Writer thread; a value at or below the current checkpoint is
+   * ignored.
+   */
+  public void checkpoint(long seq) throws IOException {
+    if (seq <= checkpointSeq) {
+      return;
+    }
+    long bounded = Math.min(seq, writtenSeq);
+    JournalCheckpoint.write(settings.dir(), bounded);
+    checkpointSeq = bounded;
+    checkpointedAtMillis = clock.millis();
+    deleteCovered(bounded);
+  }
+
+  private void deleteCovered(long seq) throws IOException {
+    boolean deleted = false;
+    for (JournalSegment segment : segments) {
+      if (segment == current || segment.lastSeq > seq) {
+        continue;
+      }
+      long size = Files.exists(segment.path) ? Files.size(segment.path) : 0;
+      Files.deleteIfExists(segment.path);
+      segments.remove(segment);
+      bytes.addAndGet(-size);
+      deleted = true;
+    }
+    if (deleted) {
+      JournalCheckpoint.forceDirectory(settings.dir());
+      if (pausedForSize.get()
+          && bytes.get() <= settings.maxBytes() - 2 * settings.segmentBytes()
+          && pausedForSize.compareAndSet(true, false)) {
+        log.info("journal: down to {} bytes: reading from the nodes again", bytes.get());
+        listener.resume(MAX_SIZE);
+      }
+    }
+  }
+
+  /** Milliseconds since the epoch of the last checkpoint written by this run; 0 before. */
+  public long checkpointedAtMillis() {
+    return checkpointedAtMillis;
+  }
+
+  /**
+   * A reader of every record after {@code afterSeq}, in order, up to what has been written. Event
+   * loop only (or before the event loop starts).
+   */
+  public Reader reader(long afterSeq) {
+    return new Reader(afterSeq);
+  }
+
+  /** Reads records in sequence order across segments; see {@link #reader}. */
+  public final class Reader implements AutoCloseable {
+    private long afterSeq;
+    private JournalSegment segment;
+    private FileChannel channel;
+    private long filePosition;
+    private ByteBuffer buffer =
+        ByteBuffer.allocate(READ_BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN).flip();
+
+    private Reader(long afterSeq) {
+      this.afterSeq = afterSeq;
+    }
+
+    /** The next record, or null when every record written so far has been read. */
+    public JournalRecord next() throws IOException {
+      while (true) {
+        if (segment == null && !open(after(-1))) {
+          return null;
+        }
+        JournalRecord record = JournalSegment.decode(buffer);
+        if (record != null) {
+          if (record.seq() <= afterSeq) {
+            continue;
+          }
+          afterSeq = record.seq();
+          return record;
+        }
+        long end = segment.size;
+        if (filePosition < end) {
+          if (buffer.position() == 0 && buffer.limit() == buffer.capacity()) {
+            buffer =
+                ByteBuffer.allocate(buffer.capacity() * 2)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .put(buffer)
+                    .flip();
+          }
+          buffer.compact();
+          int limit = (int) Math.min(buffer.remaining(), end - filePosition);
+          ByteBuffer window = buffer.duplicate().limit(buffer.position() + limit);
+          int read = channel.read(window, filePosition);
+          if (read <= 0) {
+            throw new IOException(segment.path + ": ended at " + filePosition + " of " + end);
+          }
+          buffer.position(buffer.position() + read).flip();
+          filePosition += read;
+          continue;
+        }
+        if (segment == current) {
+          return null; // caught up with the writing side
+        }
+        JournalSegment next = after(segment.number);
+        closeChannel();
+        if (next == null || !open(next)) {
+          return null;
+        }
+      }
+    }
+
+    /** The segment after {@code number} that may hold records after {@link #afterSeq}. */
+    private JournalSegment after(long number) {
+      for (JournalSegment candidate : segments) {
+        if (candidate.number > number && (candidate.lastSeq > afterSeq || candidate == current)) {
+          return candidate;
+        }
+      }
+      return null;
+    }
+
+    private boolean open(JournalSegment next) throws IOException {
+      if (next == null) {
+        return false;
+      }
+      segment = next;
+      channel = FileChannel.open(next.path, StandardOpenOption.READ);
+      filePosition = JournalSegment.HEADER_BYTES;
+      buffer.clear().flip();
+      return true;
+    }
+
+    private void closeChannel() throws IOException {
+      if (channel != null) {
+        channel.close();
+        channel = null;
+      }
+      segment = null;
+    }
+
+    @Override
+    public void close() throws IOException {
+      closeChannel();
+    }
+  }
+
+  private void syncLoop() {
+    while (!closed) {
+      synchronized (syncerSignal) {
+        try {
+          syncerSignal.wait(Math.max(1, settings.syncEvery().toMillis()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      if (!closed) {
+        syncOnce();
+      }
+    }
+  }
+
+  /**
+   * One round of the sync thread: fsync and close rotated segments, fsync the current one when it
+   * grew, fsync the directory after a rotation, and watch the free space. Package-private so tests
+   * drive it without waiting.
+   */
+  void syncOnce() {
+    long started = System.nanoTime();
+    try {
+      for (FileChannel rotated = toClose.poll(); rotated != null; rotated = toClose.poll()) {
+        try (FileChannel old = rotated) {
+          old.force(false);
+        }
+      }
+      JournalSegment segment = current;
+      FileChannel channel = segment.channel;
+      if (channel != null && segment.size != segment.syncedSize) {
+        long size = segment.size;
+        channel.force(false);
+        segment.syncedSize = size;
+        syncs.increment();
+      }
+      if (directoryDirty.getAndSet(false)) {
+        JournalCheckpoint.forceDirectory(settings.dir());
+      }
+      if (syncProblem != null) {
+        log.info("journal: fsync works again");
+        syncProblem = null;
+      }
+    } catch (IOException | RuntimeException e) {
+      // The kernel may have dropped the pages it could not write (PostgreSQL's fsync lesson of
+      // 2018): the lines stay in the page cache for the writer, only a power loss could take them.
+      syncErrors.increment();
+      if (syncProblem == null) {
+        syncProblem = "journal fsync failing since " + clock.instant() + ": " + e;
+        log.error("journal: fsync of {} failed: {}", settings.dir(), e.toString());
+      }
+    }
+    syncNanosMax.accumulateAndGet(System.nanoTime() - started, Math::max);
+    checkFreeSpace();
+  }
+
+  private void checkFreeSpace() {
+    long free = freeBytes();
+    if (free < 0) {
+      return;
+    }
+    if (free < settings.minFreeBytes() && pausedForDisk.compareAndSet(false, true)) {
+      log.warn(
+          "journal: only {} bytes free on the file system of {} (reserve {}): pausing reading from"
+              + " the nodes",
+          free,
+          settings.dir(),
+          settings.minFreeBytes());
+      listener.pause(DISK_FREE);
+    } else if (free >= settings.minFreeBytes() + settings.segmentBytes()
+        && pausedForDisk.compareAndSet(true, false)) {
+      log.info("journal: {} bytes free again: reading from the nodes again", free);
+      listener.resume(DISK_FREE);
+    }
+  }
+
+  /** What is wrong with the journal, one sentence, or null. */
+  public String problem() {
+    String write = writeProblem;
+    if (write != null) {
+      return write;
+    }
+    if (pausedForSize.get()) {
+      return "journal full ("
+          + bytes.get()
+          + " of "
+          + settings.maxBytes()
+          + " bytes): reading paused until the database catches up";
+    }
+    if (pausedForDisk.get()) {
+      return "disk almost full under " + settings.dir() + ": reading paused";
+    }
+    return syncProblem;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** Bytes of segment files on disk. */
+  public long bytes() {
+    return bytes.get();
+  }
+
+  public int segments() {
+    return segments.size();
+  }
+
+  /** Lines written by this run. */
+  public long appended() {
+    return appended.sum();
+  }
+
+  /** Highest sequence written. */
+  public long writtenSeq() {
+    return writtenSeq;
+  }
+
+  public long checkpointSeq() {
+    return checkpointSeq;
+  }
+
+  /** Bytes found damaged at open (a torn tail, or corruption), not replayed. */
+  public long tornBytes() {
+    return tornBytesAtOpen;
+  }
+
+  public long writeErrors(boolean noSpace) {
+    return (noSpace ? writeErrorsNoSpace : writeErrorsOther).sum();
+  }
+
+  public long syncErrors() {
+    return syncErrors.sum();
+  }
+
+  public boolean paused(String reason) {
+    return switch (reason) {
+      case MAX_SIZE -> pausedForSize.get();
+      case DISK_FREE -> pausedForDisk.get();
+      case WRITE_FAILED -> writeProblem != null;
+      default -> false;
+    };
+  }
+
+  /**
+   * Stops the sync thread and fsyncs and closes the current segment. Call after the event loop has
+   * stopped; lines still appended and not flushed are tried once more.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    synchronized (syncerSignal) {
+      syncerSignal.notifyAll();
+    }
+    try {
+      syncer.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!pending.isEmpty()) {
+      flush();
+    }
+    syncOnce();
+    JournalSegment segment = current;
+    try {
+      if (segment.channel != null) {
+        segment.channel.close();
+      }
+    } catch (IOException e) {
+      log.warn("journal: closing {} failed: {}", segment.path, e.toString());
+    }
+    log.info(
+        "journal: closed at sequence {}, checkpoint {}, {} bytes in {} segment(s)",
+        writtenSeq,
+        checkpointSeq,
+        bytes.get(),
+        segments.size());
+  }
+
+  @Override
+  public String toString() {
+    return "journal " + settings.dir();
+  }
+}

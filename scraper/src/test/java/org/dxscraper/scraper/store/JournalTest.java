@@ -1,0 +1,382 @@
+package org.dxscraper.scraper.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalTest {
+  private static final Instant T0 = Instant.parse("2026-12-04T18:00:00.123456Z");
+  private static final long SEGMENT = 64 * 1024;
+
+  @TempDir Path dir;
+
+  private final List<String> events = new ArrayList<>();
+  private final List<Journal> opened = new ArrayList<>();
+
+  private final Journal.Listener listener =
+      new Journal.Listener() {
+        @Override
+        public void pause(String reason) {
+          events.add("pause " + reason);
+        }
+
+        @Override
+        public void resume(String reason) {
+          events.add("resume " + reason);
+        }
+      };
+
+  @AfterEach
+  void closeAll() {
+    opened.forEach(Journal::close);
+  }
+
+  private Journal open() throws IOException {
+    return open(new Journal.Settings(dir, SEGMENT, 8 * SEGMENT, Duration.ofSeconds(60), 0));
+  }
+
+  private Journal open(Journal.Settings settings) throws IOException {
+    Journal journal = Journal.open(settings, InstantSource.fixed(T0), listener);
+    opened.add(journal);
+    return journal;
+  }
+
+  private static List<JournalRecord> readAll(Journal journal, long after) throws IOException {
+    List<JournalRecord> records = new ArrayList<>();
+    try (Journal.Reader reader = journal.reader(after)) {
+      for (JournalRecord r; (r = reader.next()) != null; ) {
+        records.add(r);
+      }
+    }
+    return records;
+  }
+
+  private List<Path> segmentFiles() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
+    }
+  }
+
+  private static String line(int i) {
+    return "DX de K1ABC:     14025.0  DL" + i + "XYZ       CW 599                         1800Z";
+  }
+
+  @Test
+  void keepsNodeTimeAndTextExactly() throws IOException {
+    Journal journal = open();
+    String awkward = "Grüße café \u0000 \u00ff\u00fd end";
+    long first = journal.append("node-ä", awkward, T0);
+    long second = journal.append("rbn", "", T0.plusNanos(1_999));
+    assertThat(journal.flush()).hasSize(2);
+
+    assertThat(readAll(journal, 0))
+        .containsExactly(
+            new JournalRecord(first, "node-ä", T0, awkward),
+            // Microseconds are kept; the nanoseconds below them are not.
+            new JournalRecord(second, "rbn", T0.plusNanos(1_000), ""));
+    assertThat(first).isEqualTo(1);
+    assertThat(second).isEqualTo(2);
+  }
+
+  @Test
+  void writesNothingUntilFlushed() throws IOException {
+    Journal journal = open();
+    journal.append("n", line(1), T0);
+    assertThat(readAll(journal, 0)).isEmpty();
+    assertThat(journal.pendingLines()).isEqualTo(1);
+    journal.flush();
+    assertThat(readAll(journal, 0)).hasSize(1);
+    assertThat(journal.pendingLines()).isZero();
+  }
+
+  @Test
+  void rotatesSegmentsAndReadsAcrossThem() throws IOException {
+    Journal journal = open();
+    for (int i = 0; i < 3000; i++) {
+      journal.append("n", line(i), T0);
+      if (i % 16 == 15) {
+        journal.flush();
+      }
+    }
+    journal.flush();
+    journal.syncOnce(); // closes the rotated segments
+
+    assertThat(segmentFiles()).hasSizeGreaterThan(3);
+    for (Path file : segmentFiles()) {
+      assertThat(Files.size(file)).isLessThanOrEqualTo(SEGMENT);
+    }
+    List<JournalRecord> records = readAll(journal, 0);
+    assertThat(records).hasSize(3000);
+    assertThat(records.get(2999).line()).isEqualTo(line(2999));
+    assertThat(readAll(journal, 2990)).extracting(JournalRecord::seq).startsWith(2991L).hasSize(10);
+  }
+
+  @Test
+  void replaysAfterTheCheckpointAndNeverReusesSequences() throws IOException {
+    Journal first = open();
+    for (int i = 0; i < 100; i++) {
+      first.append("n", line(i), T0);
+    }
+    first.flush();
+    first.checkpoint(60);
+    first.close();
+    opened.remove(first);
+
+    Journal second = open();
+    assertThat(second.checkpointSeq()).isEqualTo(60);
+    assertThat(second.firstSeqOfRun()).isEqualTo(101);
+    List<JournalRecord> replay = readAll(second, second.checkpointSeq());
+    assertThat(replay).extracting(JournalRecord::seq).containsExactlyElementsOf(range(61, 100));
+    assertThat(second.append("n", "next", T0)).isEqualTo(101);
+  }
+
+  @Test
+  void sequencesStayAboveACheckpointWhoseSegmentsAreGone() throws IOException {
+    Journal first = open();
+    for (int i = 0; i < 10; i++) {
+      first.append("n", line(i), T0);
+    }
+    first.flush();
+    first.checkpoint(10);
+    first.close();
+    opened.remove(first);
+    // Every segment covered by the checkpoint was deleted; numbering still goes on from it.
+    Journal second = open();
+    assertThat(second.firstSeqOfRun()).isEqualTo(11);
+  }
+
+  @Test
+  void deletesASegmentOnlyOnceTheCheckpointCoversItsLastLine() throws IOException {
+    Journal journal = open();
+    for (int i = 0; i < 2000; i++) {
+      journal.append("n", line(i), T0);
+      journal.flush();
+    }
+    List<Path> before = segmentFiles();
+    assertThat(before).hasSizeGreaterThanOrEqualTo(3);
+    long lastOfFirst = lastSeqOf(journal, 0);
+
+    journal.checkpoint(lastOfFirst - 1);
+    assertThat(segmentFiles()).containsExactlyElementsOf(before);
+
+    journal.checkpoint(lastOfFirst);
+    assertThat(segmentFiles()).containsExactlyElementsOf(before.subList(1, before.size()));
+    assertThat(readAll(journal, lastOfFirst))
+        .first()
+        .extracting(JournalRecord::seq)
+        .isEqualTo(lastOfFirst + 1);
+  }
+
+  private long lastSeqOf(Journal journal, int segment) throws IOException {
+    // The first segment ends where the second begins.
+    List<JournalRecord> all = readAll(journal, 0);
+    long bytes = JournalSegment.HEADER_BYTES;
+    for (JournalRecord r : all) {
+      long frame =
+          JournalSegment.FRAME_OVERHEAD
+              + JournalSegment.BODY_FIXED
+              + r.node().length()
+              + r.line().length();
+      if (bytes + frame > SEGMENT) {
+        return r.seq() - 1;
+      }
+      bytes += frame;
+    }
+    throw new AssertionError("one segment only");
+  }
+
+  @Test
+  void neverCheckpointsPastWhatIsWritten() throws IOException {
+    Journal journal = open();
+    journal.append("n", line(1), T0);
+    journal.flush();
+    journal.append("n", line(2), T0); // appended, not written
+    journal.checkpoint(50);
+    assertThat(journal.checkpointSeq()).isEqualTo(1);
+    assertThat(JournalCheckpoint.read(dir)).isEqualTo(1);
+  }
+
+  @Test
+  void ignoresALeftoverTemporaryCheckpointAndReplaysAllAfterAnUnreadableOne() throws IOException {
+    Journal first = open();
+    for (int i = 0; i < 5; i++) {
+      first.append("n", line(i), T0);
+    }
+    first.flush();
+    first.checkpoint(3);
+    first.close();
+    opened.remove(first);
+    Files.writeString(dir.resolve(JournalCheckpoint.TEMP), "half-written");
+
+    Journal second = open();
+    assertThat(second.checkpointSeq()).isEqualTo(3);
+    assertThat(dir.resolve(JournalCheckpoint.TEMP)).doesNotExist();
+    second.close();
+    opened.remove(second);
+
+    Files.writeString(dir.resolve(JournalCheckpoint.FILE), "garbage");
+    Journal third = open();
+    assertThat(third.checkpointSeq()).isZero();
+    // Without a checkpoint to trust, everything still on disk replays (inserts are idempotent).
+    assertThat(readAll(third, 0))
+        .extracting(JournalRecord::seq)
+        .containsExactly(1L, 2L, 3L, 4L, 5L);
+  }
+
+  @Test
+  void pausesAtTheMaximumSizeAndResumesTwoSegmentsBelowIt() throws IOException {
+    Journal journal =
+        open(new Journal.Settings(dir, SEGMENT, 4 * SEGMENT, Duration.ofSeconds(60), 0));
+    int i = 0;
+    while (events.isEmpty()) {
+      journal.append("n", line(i++), T0);
+      journal.flush();
+      assertThat(i).as("lines before the pause").isLessThan(10_000);
+    }
+    assertThat(events).containsExactly("pause max-size");
+    assertThat(journal.bytes()).isGreaterThanOrEqualTo(4 * SEGMENT);
+    assertThat(journal.problem()).startsWith("journal full");
+
+    journal.checkpoint(journal.writtenSeq() - 1);
+    assertThat(events).containsExactly("pause max-size", "resume max-size");
+    assertThat(journal.problem()).isNull();
+  }
+
+  @Test
+  void pausesWhenTheDiskIsUnderItsReserve() throws IOException {
+    Journal journal =
+        open(
+            new Journal.Settings(
+                dir, SEGMENT, 8 * SEGMENT, Duration.ofSeconds(60), Long.MAX_VALUE));
+    journal.syncOnce();
+    assertThat(events).containsExactly("pause disk-free");
+    assertThat(journal.paused(Journal.DISK_FREE)).isTrue();
+  }
+
+  @Test
+  void rejectsSettingsThatCannotWork() {
+    assertThatThrownBy(
+            () -> new Journal.Settings(dir, SEGMENT, 2 * SEGMENT, Duration.ofMillis(100), 0))
+        .hasMessageContaining("at least 4 segments");
+    assertThatThrownBy(() -> new Journal.Settings(dir, 1000, 1 << 30, Duration.ofMillis(100), 0))
+        .hasMessageContaining("at least 64 KiB");
+    assertThatThrownBy(() -> new Journal.Settings(dir, SEGMENT, 8 * SEGMENT, Duration.ZERO, 0))
+        .hasMessageContaining("must be positive");
+  }
+
+  // --- torn and damaged segments ---
+
+  private Path writeAndClose(int lines) throws IOException {
+    Journal journal = open();
+    for (int i = 0; i < lines; i++) {
+      journal.append("n", line(i), T0);
+    }
+    journal.flush();
+    journal.close();
+    opened.remove(journal);
+    List<Path> files = segmentFiles();
+    return files.get(files.size() - 1);
+  }
+
+  @Test
+  void replaysTheGoodPartOfASegmentCutInsideAFrame() throws IOException {
+    Path segment = writeAndClose(100);
+    long size = Files.size(segment);
+    try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+      file.setLength(size - 30);
+    }
+    Journal journal = open();
+    assertThat(readAll(journal, 0))
+        .extracting(JournalRecord::seq)
+        .containsExactlyElementsOf(range(1, 99));
+    assertThat(journal.tornBytes()).isPositive().isLessThan(200);
+    // The next start writes to a new segment, after the last whole record.
+    assertThat(journal.firstSeqOfRun()).isEqualTo(100);
+  }
+
+  @Test
+  void replaysTheGoodPartOfASegmentWhoseEndIsZeros() throws IOException {
+    Path segment = writeAndClose(100);
+    long size = Files.size(segment);
+    try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+      file.seek(size - 40);
+      file.write(new byte[4096]); // the rest of the page, as a power loss can leave it
+    }
+    Journal journal = open();
+    assertThat(readAll(journal, 0))
+        .extracting(JournalRecord::seq)
+        .containsExactlyElementsOf(range(1, 99));
+    assertThat(journal.tornBytes()).isGreaterThan(4096);
+  }
+
+  @Test
+  void stopsAtGarbageAndCountsIt() throws IOException {
+    Path segment = writeAndClose(20);
+    Files.write(
+        segment,
+        "garbage that is not a frame at all".getBytes(),
+        java.nio.file.StandardOpenOption.APPEND);
+    Journal journal = open();
+    assertThat(readAll(journal, 0)).hasSize(20);
+    assertThat(journal.tornBytes()).isEqualTo(34);
+  }
+
+  @Test
+  void skipsAnEmptyOrHeaderlessSegment() throws IOException {
+    writeAndClose(5);
+    Files.write(dir.resolve(JournalSegment.fileName(900)), new byte[0]);
+    Files.write(dir.resolve(JournalSegment.fileName(901)), new byte[10]);
+    Journal journal = open();
+    assertThat(readAll(journal, 0)).hasSize(5);
+    assertThat(journal.tornBytes()).isEqualTo(10);
+    assertThat(journal.firstSeqOfRun()).isEqualTo(6);
+  }
+
+  @Test
+  void aBadChecksumInAnOlderSegmentEndsThatSegmentOnly() throws IOException {
+    Journal journal = open();
+    for (int i = 0; i < 1200; i++) {
+      journal.append("n", line(i), T0);
+      journal.flush();
+    }
+    journal.close();
+    opened.remove(journal);
+    Path firstSegment = segmentFiles().get(0);
+    long size = Files.size(firstSegment);
+    try (RandomAccessFile file = new RandomAccessFile(firstSegment.toFile(), "rw")) {
+      file.seek(size / 2);
+      int b = file.read();
+      file.seek(size / 2);
+      file.write(b ^ 0x55);
+    }
+    Journal reopened = open();
+    List<JournalRecord> records = readAll(reopened, 0);
+    assertThat(reopened.tornBytes()).isPositive();
+    // The records after the damage in the first segment are lost; the later segments are whole.
+    assertThat(records).hasSizeBetween(600, 1199);
+    assertThat(records.get(records.size() - 1).seq()).isEqualTo(1200);
+    // In order, no repeats.
+    assertThat(records).extracting(JournalRecord::seq).isSorted().doesNotHaveDuplicates();
+  }
+
+  private static List<Long> range(long from, long to) {
+    List<Long> values = new ArrayList<>();
+    for (long v = from; v <= to; v++) {
+      values.add(v);
+    }
+    return values;
+  }
+}
