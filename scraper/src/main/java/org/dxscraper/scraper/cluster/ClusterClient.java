@@ -188,6 +188,14 @@ public final class ClusterClient implements AutoCloseable {
   }
 
   /**
+   * The event loop every node channel runs on (one thread, DESIGN.md): work that shares state with
+   * the line sink runs there without locks.
+   */
+  public java.util.concurrent.ScheduledExecutorService eventLoop() {
+    return group.next();
+  }
+
+  /**
    * Stops ({@code false}) or resumes ({@code true}) reading from every node. While paused, lines
    * wait in the kernel's buffers and TCP slows the nodes down; nothing is dropped here.
    */

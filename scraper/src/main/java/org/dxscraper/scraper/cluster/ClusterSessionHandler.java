@@ -149,6 +149,17 @@ final class ClusterSessionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    try {
+      sink.endOfRead();
+    } catch (RuntimeException e) {
+      status.counters().sinkFailed();
+      log.warn("{}: line sink failed at the end of a read", node, e);
+    }
+    ctx.fireChannelReadComplete();
+  }
+
   private void onLine(ChannelHandlerContext ctx, String line) {
     Instant receivedAt = clock.instant();
     status.lineAt(receivedAt);

@@ -25,4 +25,10 @@ public interface LineSink {
    * @param receivedAt when the line was framed, from the client's injected clock
    */
   void onLine(String node, String line, Instant receivedAt);
+
+  /**
+   * The lines of one socket read have all been passed to {@link #onLine}: a journal writes them out
+   * together here. Same threading rules as {@link #onLine}.
+   */
+  default void endOfRead() {}
 }

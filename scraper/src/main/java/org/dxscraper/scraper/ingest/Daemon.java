@@ -1,5 +1,7 @@
 package org.dxscraper.scraper.ingest;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
@@ -17,6 +19,7 @@ import org.dxscraper.scraper.cluster.NodeConfig;
 import org.dxscraper.scraper.cluster.NodeStatus;
 import org.dxscraper.scraper.enrich.CtyDat;
 import org.dxscraper.scraper.store.Database;
+import org.dxscraper.scraper.store.Journal;
 import org.dxscraper.scraper.store.SpotWriter;
 import org.dxscraper.scraper.store.WriterStats;
 import org.slf4j.Logger;
@@ -32,6 +35,9 @@ public final class Daemon implements AutoCloseable {
 
   private final SpotWriter writer;
   private final IngestPipeline pipeline;
+  private final Journal journal;
+  private final JournaledSink journaled;
+  private final ReadingGate gate;
   private final ClusterClient client;
   private final ScheduledExecutorService status;
   private final Map<String, Long> spotsAtLastStatus = new HashMap<>();
@@ -43,6 +49,9 @@ public final class Daemon implements AutoCloseable {
    * @param policy keepalive, reconnect waits and backfill of the node connections
    * @param random jitter for the reconnect waits
    * @param listener hears what the writer commits (metrics, benchmarks)
+   * @param journalSettings where and how to journal every line before it is parsed; null runs
+   *     without a journal (what a crash or a long outage then loses is only what waits in memory)
+   * @throws UncheckedIOException when the journal cannot be opened
    */
   public Daemon(
       List<NodeConfig> nodes,
@@ -52,29 +61,51 @@ public final class Daemon implements AutoCloseable {
       InstantSource clock,
       ConnectionPolicy policy,
       RandomGenerator random,
-      SpotWriter.Listener listener) {
+      SpotWriter.Listener listener,
+      Journal.Settings journalSettings) {
     Objects.requireNonNull(database, "database");
+    this.gate = new ReadingGate(reading -> client().setReading(reading));
+    // With a journal, a writer that falls behind is met by keeping new lines in the journal only
+    // (JournaledSink), not by pausing the nodes: the outage is bounded by disk, not memory.
+    this.journal = journalSettings == null ? null : openJournal(journalSettings, clock, gate);
     this.writer =
         new SpotWriter(
             database.dsl(),
             settings,
             clock,
-            new SpotWriter.Backpressure() {
-              @Override
-              public void pause() {
-                client().setReading(false);
-              }
+            journal != null
+                ? new SpotWriter.Backpressure() {
+                  @Override
+                  public void pause() {}
 
-              @Override
-              public void resume() {
-                client().setReading(true);
-              }
-            },
+                  @Override
+                  public void resume() {}
+                }
+                : new SpotWriter.Backpressure() {
+                  @Override
+                  public void pause() {
+                    gate.pause(BACKLOG);
+                  }
+
+                  @Override
+                  public void resume() {
+                    gate.resume(BACKLOG);
+                  }
+                },
             listener);
     this.pipeline =
         new IngestPipeline(
             nodes.stream().map(NodeConfig::name).toList(), new Enricher(cty), writer);
-    this.client = new ClusterClient(nodes, pipeline, clock, policy, random);
+    if (journal != null) {
+      writer.checkpointTo(journal);
+      this.journaled =
+          new JournaledSink(
+              journal, pipeline, writer, settings.highWater(), settings.lowWater(), random);
+    } else {
+      this.journaled = null;
+    }
+    this.client =
+        new ClusterClient(nodes, journaled != null ? journaled : pipeline, clock, policy, random);
     this.status =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -83,6 +114,19 @@ public final class Daemon implements AutoCloseable {
               return t;
             });
   }
+
+  private static Journal openJournal(
+      Journal.Settings settings, InstantSource clock, Journal.Listener listener) {
+    try {
+      return Journal.open(settings, clock, listener);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot open the journal in " + settings.dir() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The writer's reason to pause reading, without a journal. */
+  static final String BACKLOG = "backlog";
 
   private ClusterClient client() {
     return client;
@@ -95,6 +139,9 @@ public final class Daemon implements AutoCloseable {
 
   public Daemon start(Duration statusEvery) {
     writer.start();
+    if (journaled != null) {
+      journaled.start(client.eventLoop());
+    }
     client.start();
     status.scheduleAtFixedRate(
         () -> log.info("status: {}", statusLine(statusEvery)),
@@ -138,6 +185,11 @@ public final class Daemon implements AutoCloseable {
     if (stats.rejected() > 0) {
       line.append(", rejected ").append(stats.rejected());
     }
+    if (journal != null) {
+      line.append(", journal ")
+          .append(journal.writtenSeq() - journal.checkpointSeq())
+          .append(" lines not yet checkpointed");
+    }
     storedAtLastStatus = stored;
     return line.toString();
   }
@@ -154,9 +206,27 @@ public final class Daemon implements AutoCloseable {
     return client;
   }
 
-  /** Rows received that were not stored and never will be: lost at shutdown or to a failure. */
+  /**
+   * Rows received that were not stored and never will be: lost at shutdown or to a failure. With a
+   * journal the backlog is not lost: it is stored at the next start.
+   */
   public long rowsNotStored() {
-    return writer.backlog() + writer.stats().givenUp();
+    return (journal != null ? 0 : writer.backlog()) + writer.stats().givenUp();
+  }
+
+  /** The journal, or null when running without one. */
+  public Journal journal() {
+    return journal;
+  }
+
+  /** The journal's side of the pipeline, or null when running without one. */
+  public JournaledSink journaledSink() {
+    return journaled;
+  }
+
+  /** Why reading from the nodes is paused; empty while it runs. */
+  public java.util.Set<String> readingPausedFor() {
+    return gate.reasons();
   }
 
   /** Spot lines received from every node so far. */
@@ -169,6 +239,9 @@ public final class Daemon implements AutoCloseable {
     status.shutdownNow();
     client.close();
     writer.close();
+    if (journal != null) {
+      journal.close();
+    }
     WriterStats stats = writer.stats();
     log.info(
         "stopped: received {} spots, stored {}, duplicates {}, rejected {}, not stored {};"

@@ -50,9 +50,27 @@ public final class IngestPipeline implements LineSink {
 
   @Override
   public void onLine(String node, String line, Instant receivedAt) {
+    process(node, line, receivedAt, SpotWriter.NO_SEQ, false);
+  }
+
+  /**
+   * Parses, enriches and submits one line.
+   *
+   * @param seq the line's journal sequence, or {@link SpotWriter#NO_SEQ} without a journal; the
+   *     writer checkpoints by it
+   * @param replayed a line from the journal of an earlier run: stored like any other, but not
+   *     counted again as received from the node (it was counted by the run that received it)
+   */
+  public void process(String node, String line, Instant receivedAt, long seq, boolean replayed) {
     NodeIngestStats stats = nodes.get(node);
     if (stats == null) {
-      throw new IllegalArgumentException("line from unconfigured node '" + node + "'");
+      if (!replayed) {
+        throw new IllegalArgumentException("line from unconfigured node '" + node + "'");
+      }
+      // A node no longer configured: its journalled lines are still stored under its name.
+      stats = new NodeIngestStats();
+    } else if (replayed) {
+      stats = new NodeIngestStats();
     }
     stats.lines.increment();
     ClusterMessage message = parser.parse(line, receivedAt);
@@ -63,20 +81,22 @@ public final class IngestPipeline implements LineSink {
           // History asked for after a gap: not a sign that the node is alive now.
           stats.backfillSpots.increment();
         } else {
-          stats.lastSpotAt = receivedAt;
+          stats.spotHeard(receivedAt);
         }
         SpotRow row = enricher.row(node, spot, receivedAt);
-        listener.spotReceived(row);
-        writer.submit(row);
+        if (!replayed) {
+          listener.spotReceived(row);
+        }
+        writer.submit(row, seq);
       }
       case SolarReport report -> {
         if (report.bulletin() == SolarReport.Kind.WWV) {
           stats.wwvReports.increment();
         }
-        writer.submit(new SolarRow(node, receivedAt, report));
+        writer.submit(new SolarRow(node, receivedAt, report), seq);
       }
       case Announcement announcement -> {
-        writer.submit(new AnnouncementRow(node, receivedAt, announcement));
+        writer.submit(new AnnouncementRow(node, receivedAt, announcement), seq);
       }
       case Unparsed unparsed -> {
         if (isNodeText(unparsed.reason(), line)) {
@@ -86,6 +106,19 @@ public final class IngestPipeline implements LineSink {
         }
       }
       default -> {} // talk, WX, prompts: understood, not stored
+    }
+    writer.linesDone(seq);
+  }
+
+  /**
+   * Notes a line at the moment it arrives while its parsing waits in the journal (the writer is
+   * behind): a live spot line keeps the node's {@link NodeIngestStats#lastSpotAt()} current, so the
+   * watchdog does not take a busy node for a stalled one. Cheap: a prefix test, no parsing.
+   */
+  public void heard(String node, String line, Instant receivedAt) {
+    NodeIngestStats stats = nodes.get(node);
+    if (stats != null && (line.startsWith("DX de ") || line.startsWith("CC11^"))) {
+      stats.spotHeard(receivedAt);
     }
   }
 

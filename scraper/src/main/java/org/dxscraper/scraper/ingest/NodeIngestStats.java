@@ -27,6 +27,14 @@ public final class NodeIngestStats {
   volatile Instant lastSpotAt;
   private final Map<String, LongAdder> unparsed = new ConcurrentHashMap<>();
 
+  /** A live spot arrived; lines replayed from the journal may be older than the last one. */
+  void spotHeard(Instant at) {
+    Instant last = lastSpotAt;
+    if (last == null || at.isAfter(last)) {
+      lastSpotAt = at;
+    }
+  }
+
   void countUnparsed(String reason) {
     unparsed.computeIfAbsent(reason, r -> new LongAdder()).increment();
   }

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
@@ -17,7 +18,9 @@ import org.dxscraper.scraper.cluster.NodeStatus;
 import org.dxscraper.scraper.cluster.ReconnectReason;
 import org.dxscraper.scraper.ingest.Daemon;
 import org.dxscraper.scraper.ingest.IngestPipeline;
+import org.dxscraper.scraper.ingest.JournaledSink;
 import org.dxscraper.scraper.ingest.NodeIngestStats;
+import org.dxscraper.scraper.store.Journal;
 import org.dxscraper.scraper.store.PendingRow.SpotRow;
 import org.dxscraper.scraper.store.SpotWriter;
 import org.dxscraper.scraper.store.WriterStats;
@@ -130,6 +133,9 @@ public final class ScraperMetrics {
 
   /** Registers every meter that reads the running daemon's state. */
   public void bind(Daemon daemon, IngestWatchdog watchdog) {
+    if (daemon.journal() != null) {
+      bindJournal(daemon.journal(), daemon.journaledSink());
+    }
     WriterStats writer = daemon.writer().stats();
     functionCounter(
         "dx_scraper_duplicates",
@@ -265,6 +271,56 @@ public final class ScraperMetrics {
             .description("Spots recovered by backfill: history spots that were new rows")
             .tag("node", node)
             .register(registry));
+  }
+
+  private void bindJournal(Journal journal, JournaledSink sink) {
+    Gauge.builder("dx_scraper_journal_bytes", journal, Journal::bytes)
+        .description("Size of the journal's segment files")
+        .baseUnit("bytes")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("dx_scraper_journal_segments", journal, Journal::segments)
+        .description("Journal segment files on disk")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(
+            "dx_scraper_journal_checkpoint_lag_lines",
+            journal,
+            j -> j.writtenSeq() - j.checkpointSeq())
+        .description("Lines journalled and not yet known to be stored: what a restart would replay")
+        .strongReference(true)
+        .register(registry);
+    functionCounter(
+        "dx_scraper_journal_appended",
+        "Lines written to the journal by this run",
+        journal,
+        Journal::appended);
+    functionCounter(
+        "dx_scraper_journal_replayed",
+        "Lines of earlier runs replayed from the journal by this run",
+        sink,
+        JournaledSink::replayed);
+    functionCounter(
+        "dx_scraper_journal_torn_bytes",
+        "Bytes found damaged in the journal at start (a torn tail or corruption), not replayed",
+        journal,
+        Journal::tornBytes);
+    for (boolean noSpace : new boolean[] {true, false}) {
+      FunctionCounter.builder(
+              "dx_scraper_journal_write_errors", journal, j -> j.writeErrors(noSpace))
+          .description("Failed journal writes, by reason; the lines are held and retried")
+          .tag("reason", noSpace ? "no-space" : "io")
+          .register(registry);
+    }
+    functionCounter(
+        "dx_scraper_journal_sync_errors", "Failed journal fsyncs", journal, Journal::syncErrors);
+    for (String reason : List.of(Journal.MAX_SIZE, Journal.DISK_FREE, Journal.WRITE_FAILED)) {
+      Gauge.builder("dx_scraper_journal_paused", journal, j -> j.paused(reason) ? 1 : 0)
+          .description("1 while the journal holds reading from the nodes, by reason")
+          .tag("reason", reason)
+          .strongReference(true)
+          .register(registry);
+    }
   }
 
   private <T> void functionCounter(

@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -80,9 +81,9 @@ public final class Database implements AutoCloseable {
   }
 
   private static Database openEmbedded(DatabaseConfig config) {
-    Path dir = config.dataDir().toAbsolutePath().normalize();
+    Path dir = config.embeddedDir();
     boolean fresh = !Files.exists(dir.resolve("PG_VERSION"));
-    requireUsableDataDir(dir, fresh);
+    requireUsableDataDir(config.dataDir().toAbsolutePath().normalize(), dir, fresh);
     if (!fresh) {
       OrphanedPostmaster.stopBeforeStart(dir);
     }
@@ -140,22 +141,49 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private static void requireUsableDataDir(Path dir, boolean fresh) {
-    if (!fresh || !Files.isDirectory(dir)) {
+  /**
+   * A new embedded server goes into an empty directory, and {@code --data-dir} holds nothing but
+   * dx-scraper's own {@code postgres/} and {@code journal/}: pointing it at a directory of other
+   * files (a home directory, a typo) is refused rather than filled.
+   */
+  private static void requireUsableDataDir(Path dataDir, Path dir, boolean fresh) {
+    if (!fresh) {
       return;
     }
-    try (Stream<Path> entries = Files.list(dir)) {
-      if (entries.findAny().isPresent()) {
-        throw new DatabaseUnavailableException(
-            "--data-dir "
-                + dir
-                + " is not empty and holds no PostgreSQL data (no PG_VERSION): choose an empty"
-                + " or new directory",
-            null);
+    try {
+      if (Files.isDirectory(dataDir)) {
+        try (Stream<Path> entries = Files.list(dataDir)) {
+          List<String> foreign =
+              entries
+                  .map(p -> p.getFileName().toString())
+                  .filter(name -> !name.equals(dir.getFileName().toString()))
+                  .filter(name -> !name.equals("journal"))
+                  .sorted()
+                  .limit(3)
+                  .toList();
+          if (!foreign.isEmpty()) {
+            throw new DatabaseUnavailableException(
+                "--data-dir "
+                    + dataDir
+                    + " is not empty and holds no dx-scraper data (found "
+                    + String.join(", ", foreign)
+                    + "; expected only postgres/ and journal/, or PostgreSQL's own files):"
+                    + " choose an empty or new directory",
+                null);
+          }
+        }
+      }
+      if (Files.isDirectory(dir)) {
+        try (Stream<Path> entries = Files.list(dir)) {
+          if (entries.findAny().isPresent()) {
+            throw new DatabaseUnavailableException(
+                dir + " is not empty and holds no PostgreSQL data (no PG_VERSION)", null);
+          }
+        }
       }
     } catch (IOException e) {
       throw new DatabaseUnavailableException(
-          "cannot read --data-dir " + dir + ": " + firstLine(e), e);
+          "cannot read --data-dir " + dataDir + ": " + firstLine(e), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package org.dxscraper.scraper.store;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -43,11 +44,26 @@ public record DatabaseConfig(
     return url == null;
   }
 
+  /**
+   * Where the embedded server keeps its files: {@code DATA-DIR/postgres}, or {@code DATA-DIR}
+   * itself when it already holds a server made before the journal shared the directory (PostgreSQL
+   * ignores the {@code journal} directory beside its own files).
+   */
+  public Path embeddedDir() {
+    Path dir = dataDir.toAbsolutePath().normalize();
+    return Files.exists(dir.resolve("PG_VERSION")) ? dir : dir.resolve("postgres");
+  }
+
+  /** Where the journal lives: {@code DATA-DIR/journal}, with either database. */
+  public Path journalDir() {
+    return dataDir.toAbsolutePath().normalize().resolve("journal");
+  }
+
   /** Says where the data goes without the password, so that it may be logged. */
   @Override
   public String toString() {
     return embedded()
-        ? "embedded PostgreSQL under " + dataDir.toAbsolutePath().normalize()
+        ? "embedded PostgreSQL under " + embeddedDir()
         : JdbcUrls.redact(url) + (user == null ? "" : " as " + user);
   }
 }

@@ -1,5 +1,6 @@
 package org.dxscraper.scraper.store;
 
+import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +56,15 @@ public final class SpotWriter implements AutoCloseable {
   public static final Duration SLOW_WRITE = Duration.ofSeconds(3);
 
   private static final Duration IDLE_POLL = Duration.ofMillis(100);
+
+  /** The sequence of a row that has no journal line behind it. */
+  public static final long NO_SEQ = -1;
+
+  /** How often, at most, the journal checkpoint is moved while rows commit. */
+  static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(1);
+
+  /** A row and the journal line it came from. */
+  private record Queued(PendingRow row, long seq) {}
 
   /** Called by the writer to slow the nodes down; both methods must return quickly. */
   public interface Backpressure {
@@ -117,7 +127,7 @@ public final class SpotWriter implements AutoCloseable {
   private final InstantSource clock;
   private final Backpressure backpressure;
   private final Listener listener;
-  private final LinkedBlockingQueue<PendingRow> queue = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
   private final AtomicBoolean paused = new AtomicBoolean();
   private final DedupWindow dedup = new DedupWindow(50_000);
   private final WriterStats stats = new WriterStats();
@@ -134,6 +144,11 @@ public final class SpotWriter implements AutoCloseable {
   private volatile String lastError;
   private volatile Instant writeStartedAt;
   private final RandomGenerator random = RandomGenerator.getDefault();
+  private volatile Journal journal;
+  // Highest journal sequence whose line the pipeline has finished with (its rows submitted).
+  private volatile long linesDone = NO_SEQ;
+  private long checkpointedAt;
+  private boolean checkpointFailing;
 
   public SpotWriter(
       DSLContext dsl,
@@ -154,9 +169,28 @@ public final class SpotWriter implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Moves {@code journal}'s checkpoint as rows commit: to the highest sequence such that every line
+   * up to it is stored or made no row. Call before {@link #start()}. With a journal, {@link
+   * #close()} leaves what it cannot store in time to the next start's replay instead of giving it
+   * up.
+   */
+  public SpotWriter checkpointTo(Journal journal) {
+    this.journal = Objects.requireNonNull(journal, "journal");
+    return this;
+  }
+
   /** Queues a row for storing. Never blocks; safe on any thread. */
   public void submit(PendingRow row) {
-    queue.add(row);
+    submit(row, NO_SEQ);
+  }
+
+  /**
+   * Queues a row made from journal line {@code seq}. Rows must come in sequence order, and {@link
+   * #linesDone} must follow once every row of the line is submitted.
+   */
+  public void submit(PendingRow row, long seq) {
+    queue.add(new Queued(row, seq));
     if (queue.size() >= settings.highWater() && paused.compareAndSet(false, true)) {
       stats.pauses.increment();
       log.warn(
@@ -165,6 +199,13 @@ public final class SpotWriter implements AutoCloseable {
           settings.highWater(),
           settings.lowWater());
       backpressure.pause();
+    }
+  }
+
+  /** The pipeline is done with every journal line up to {@code seq}. */
+  public void linesDone(long seq) {
+    if (seq > linesDone) {
+      linesDone = seq;
     }
   }
 
@@ -182,8 +223,8 @@ public final class SpotWriter implements AutoCloseable {
     if (inFlight != null) {
       return inFlight;
     }
-    PendingRow head = queue.peek();
-    return head == null ? null : head.receivedAt();
+    Queued head = queue.peek();
+    return head == null ? null : head.row().receivedAt();
   }
 
   public WriterStats stats() {
@@ -221,15 +262,18 @@ public final class SpotWriter implements AutoCloseable {
   }
 
   private void run() {
-    List<PendingRow> batch = new ArrayList<>(settings.batchSize());
+    List<Queued> batch = new ArrayList<>(settings.batchSize());
     while (!stopping || !queue.isEmpty()) {
       try {
+        checkpoint(false);
         if (!fill(batch)) {
           continue;
         }
-        inFlightSince = batch.get(0).receivedAt();
+        inFlightSince = batch.get(0).row().receivedAt();
         inFlightRows = batch.size();
-        write(batch);
+        if (!write(batch)) {
+          break; // shutting down with a journal: what is left replays at the next start
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         log.error("writer: interrupted with {} rows queued", queue.size());
@@ -255,18 +299,60 @@ public final class SpotWriter implements AutoCloseable {
         }
       }
     }
+    checkpoint(true);
+  }
+
+  /**
+   * Moves the journal's checkpoint past what is committed: at most once per {@link
+   * #CHECKPOINT_EVERY}, or now when {@code force}. Writer thread only, between batches.
+   */
+  private void checkpoint(boolean force) {
+    Journal target = journal;
+    if (target == null) {
+      return;
+    }
+    long now = clock.millis();
+    if (!force && now - checkpointedAt < CHECKPOINT_EVERY.toMillis()) {
+      return;
+    }
+    // Read the pipeline's mark before looking at the queue: every row of a line up to the mark was
+    // queued before the mark moved, so an empty queue (and no batch in flight: this thread writes
+    // them) means all of them are committed.
+    long done = linesDone;
+    Queued head = queue.peek();
+    long safe = head == null ? done : head.seq() - 1;
+    if (safe <= target.checkpointSeq()) {
+      return;
+    }
+    try {
+      target.checkpoint(safe);
+      checkpointedAt = now;
+      if (checkpointFailing) {
+        checkpointFailing = false;
+        log.info("writer: the journal checkpoint moves again (now {})", safe);
+      }
+    } catch (IOException e) {
+      // Not fatal: a checkpoint that falls behind only means replaying more after a crash, and
+      // segments waiting for deletion. The journal's own health reports a full disk. Logged once
+      // per failure, not once a second.
+      checkpointedAt = now;
+      if (!checkpointFailing) {
+        checkpointFailing = true;
+        log.warn("writer: could not move the journal checkpoint to {}: {}", safe, e.toString());
+      }
+    }
   }
 
   /** Takes rows until the batch is full or its first row arrived {@code batchAge} ago. */
-  private boolean fill(List<PendingRow> batch) throws InterruptedException {
-    PendingRow first = queue.poll(IDLE_POLL.toNanos(), TimeUnit.NANOSECONDS);
+  private boolean fill(List<Queued> batch) throws InterruptedException {
+    Queued first = queue.poll(IDLE_POLL.toNanos(), TimeUnit.NANOSECONDS);
     if (first == null) {
       return false;
     }
     batch.add(first);
     // The age counts from the first row's arrival, not from when this thread got to it: rows
     // that came in while the previous batch was being written have already waited.
-    Duration waited = Duration.between(first.receivedAt(), clock.instant());
+    Duration waited = Duration.between(first.row().receivedAt(), clock.instant());
     long deadline = System.nanoTime() + settings.batchAge().minus(waited).toNanos();
     while (batch.size() < settings.batchSize()) {
       queue.drainTo(batch, settings.batchSize() - batch.size());
@@ -274,7 +360,7 @@ public final class SpotWriter implements AutoCloseable {
       if (batch.size() >= settings.batchSize() || left <= 0 || stopping) {
         break;
       }
-      PendingRow next = queue.poll(left, TimeUnit.NANOSECONDS);
+      Queued next = queue.poll(left, TimeUnit.NANOSECONDS);
       if (next != null) {
         batch.add(next);
       }
@@ -282,13 +368,14 @@ public final class SpotWriter implements AutoCloseable {
     return true;
   }
 
-  private void write(List<PendingRow> batch) throws InterruptedException {
+  /** Stores the batch; false when shutdown ended the attempts and a journal keeps the rows. */
+  private boolean write(List<Queued> batch) throws InterruptedException {
     List<SpotRow> spots = new ArrayList<>(batch.size());
     List<SolarRow> solar = new ArrayList<>();
     List<AnnouncementRow> announcements = new ArrayList<>();
     Set<DedupWindow.Key> inBatch = new HashSet<>();
-    for (PendingRow row : batch) {
-      switch (row) {
+    for (Queued queued : batch) {
+      switch (queued.row()) {
         case SpotRow spot -> {
           // Seen in an earlier committed batch, or twice in this one (two nodes, one moment).
           if (dedup.seen(spot) || !inBatch.add(DedupWindow.keyOf(spot))) {
@@ -312,7 +399,7 @@ public final class SpotWriter implements AutoCloseable {
           commit(spots, solar, announcements);
         }
         recovered();
-        return;
+        return true;
       } catch (DataAccessException e) {
         if (!oneByOne && isDataError(e)) {
           log.warn("writer: a row was refused ({}); storing the batch row by row", describe(e));
@@ -322,6 +409,14 @@ public final class SpotWriter implements AutoCloseable {
         stats.failedAttempts.increment();
         int left = spots.size() + solar.size() + announcements.size();
         if (stopping && System.nanoTime() - stopDeadlineNanos > 0) {
+          if (journal != null) {
+            log.warn(
+                "writer: stopping while the database fails ({}); {} rows wait in the journal and"
+                    + " are stored at the next start",
+                describe(e),
+                backlog());
+            return false;
+          }
           stats.givenUp.add(left);
           log.error(
               "writer: giving up at shutdown: {} spots, {} solar reports and {} announcements"
@@ -330,7 +425,7 @@ public final class SpotWriter implements AutoCloseable {
               solar.size(),
               announcements.size(),
               describe(e));
-          return;
+          return true;
         }
         Duration pause = RETRY.delay(++attempt, random);
         failed(e, left, pause);
@@ -486,21 +581,46 @@ public final class SpotWriter implements AutoCloseable {
   }
 
   /**
+   * With a journal, the longest {@link #close()} keeps storing: what is left replays at the next
+   * start, and a service manager gives a stop about 10 s ({@code docker stop}) before SIGKILL.
+   */
+  public static final Duration JOURNAL_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+  /**
    * Stops taking new work and stores what is queued; keeps trying a failing database for at most
-   * {@link Settings#shutdownGrace()}, then says what could not be stored.
+   * {@link Settings#shutdownGrace()} (with a journal at most {@link #JOURNAL_SHUTDOWN_GRACE}), then
+   * says what could not be stored.
    */
   @Override
   public void close() {
-    stopDeadlineNanos = System.nanoTime() + settings.shutdownGrace().toNanos();
+    Duration grace = settings.shutdownGrace();
+    if (journal != null && grace.compareTo(JOURNAL_SHUTDOWN_GRACE) > 0) {
+      grace = JOURNAL_SHUTDOWN_GRACE;
+    }
+    if (journal != null && failingSince != null) {
+      // The database is down: waiting for it only delays the stop, the journal has every row.
+      grace = Duration.ZERO;
+    }
+    stopDeadlineNanos = System.nanoTime() + grace.toNanos();
     stopping = true;
     stopSignal.countDown();
+    // With a journal a write hung on a dead server may keep the thread; the rows are safe, so
+    // waiting longer than the grace would only delay the stop.
+    Duration wait = journal != null ? grace.plusSeconds(1) : grace.plusSeconds(10);
     try {
-      thread.join(settings.shutdownGrace().plusSeconds(10).toMillis());
+      thread.join(wait.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     if (thread.isAlive()) {
-      log.error("writer: still busy after {}; {} rows left", settings.shutdownGrace(), backlog());
+      if (journal != null) {
+        log.warn(
+            "writer: a write was still under way at the stop; {} rows wait in the journal and are"
+                + " stored at the next start",
+            backlog());
+      } else {
+        log.error("writer: still busy after {}; {} rows left", wait, backlog());
+      }
     }
   }
 }

@@ -13,6 +13,7 @@ import org.dxscraper.scraper.cluster.NodeStatus;
 import org.dxscraper.scraper.cluster.SessionState;
 import org.dxscraper.scraper.ingest.Daemon;
 import org.dxscraper.scraper.ingest.NodeIngestStats;
+import org.dxscraper.scraper.store.Journal;
 
 /**
  * The daemon's {@code /health}: healthy while at least one node is logged in, no node is stalled or
@@ -77,6 +78,12 @@ public final class DaemonHealth implements Supplier<HealthReport> {
     json.append(",\"lastCommitAt\":");
     instant(json, daemon.writer().stats().lastCommitAt());
     json.append("},\"database\":{\"up\":").append(databaseOk).append('}');
+    Journal j = daemon.journal();
+    if (j != null) {
+      json.append(",\"journal\":{\"bytes\":").append(j.bytes());
+      json.append(",\"written\":").append(j.writtenSeq());
+      json.append(",\"checkpoint\":").append(j.checkpointSeq()).append('}');
+    }
     if (!anyLoggedIn) {
       problems.add("no node logged in");
     }
@@ -89,6 +96,10 @@ public final class DaemonHealth implements Supplier<HealthReport> {
     }
     if (!databaseOk) {
       problems.add("database not answering");
+    }
+    Journal journal = daemon.journal();
+    if (journal != null && journal.problem() != null) {
+      problems.add(journal.problem());
     }
     json.append(",\"problems\":[");
     for (int i = 0; i < problems.size(); i++) {

@@ -122,7 +122,7 @@ class CliIT {
     assertThat(restart.exitCode()).as(restart.err()).isZero();
     assertThat(restart.out()).contains("schema is up to date at version 7");
     assertThat(restart.err()).contains("Embedded PostgreSQL started");
-    assertThat(dataDir.resolve("PG_VERSION")).exists();
+    assertThat(dataDir.resolve("postgres/PG_VERSION")).exists();
   }
 
   @Test
@@ -133,7 +133,8 @@ class CliIT {
     Outcome refused = run("migrate", "--data-dir", dataDir.toString());
 
     assertThat(refused.exitCode()).isEqualTo(1);
-    assertThat(refused.err()).contains("is not empty and holds no PostgreSQL data");
+    assertThat(refused.err())
+        .contains("is not empty and holds no dx-scraper data (found notes.txt");
     assertThat(dataDir.resolve("notes.txt")).hasContent("mine");
   }
 

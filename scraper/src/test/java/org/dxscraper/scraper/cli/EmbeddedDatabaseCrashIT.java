@@ -142,7 +142,7 @@ class EmbeddedDatabaseCrashIT {
       assertThat(failed.err())
           .contains("Embedded PostgreSQL created", "Embedded PostgreSQL stopped")
           .doesNotContain("\tat ");
-      assertThat(dataDir.resolve("postmaster.pid")).doesNotExist();
+      assertThat(dataDir.resolve("postgres/postmaster.pid")).doesNotExist();
       Await.until(
           () -> "no postgres on " + dataDir + ": " + postgresProcessesOn(dataDir),
           () -> postgresProcessesOn(dataDir).isEmpty(),
@@ -214,7 +214,7 @@ class EmbeddedDatabaseCrashIT {
 
   private static long postmasterPid(Path dataDir) throws IOException {
     return Long.parseLong(
-        Files.readAllLines(dataDir.resolve("postmaster.pid"), StandardCharsets.UTF_8)
+        Files.readAllLines(dataDir.resolve("postgres/postmaster.pid"), StandardCharsets.UTF_8)
             .get(0)
             .strip());
   }
@@ -228,7 +228,7 @@ class EmbeddedDatabaseCrashIT {
 
   /** Live processes started with {@code -D dataDir}: a postmaster on it. */
   private static List<String> postgresProcessesOn(Path dataDir) {
-    String marker = "-D " + dataDir + " ";
+    String marker = "-D " + dataDir.resolve("postgres") + " ";
     return ProcessHandle.allProcesses()
         .filter(ProcessHandle::isAlive)
         .map(p -> p.info().commandLine().orElse(""))

@@ -123,7 +123,8 @@ class DataAsSentIT {
                 InstantSource.system(),
                 FAST,
                 new Random(1),
-                new SpotWriter.Listener() {})
+                new SpotWriter.Listener() {},
+                null)
             .start(Duration.ofMinutes(1));
     NodeIngestStats stats = daemon.pipeline().nodes().get(NODE);
     int expectedLines = BANNER.size() + 1 + broadcastLines; // + 1: the prompt

@@ -71,7 +71,8 @@ class HealingIT {
                 InstantSource.system(),
                 policy,
                 new Random(3),
-                new SpotWriter.Listener() {})
+                new SpotWriter.Listener() {},
+                null)
             .start(Duration.ofMinutes(1));
     return daemon.clusterClient().status("sim");
   }

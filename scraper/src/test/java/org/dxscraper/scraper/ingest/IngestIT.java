@@ -85,7 +85,8 @@ class IngestIT {
                 InstantSource.system(),
                 FAST,
                 new Random(1),
-                new SpotWriter.Listener() {})
+                new SpotWriter.Listener() {},
+                null)
             .start(Duration.ofMinutes(1));
     return daemon;
   }

@@ -2,6 +2,9 @@ package org.dxscraper.scraper.ingest;
 
 import static org.dxscraper.db.jooq.Tables.SPOT;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Arrays;
@@ -13,6 +16,7 @@ import org.dxscraper.scraper.cluster.NodeConfig;
 import org.dxscraper.scraper.simulate.SimulatorOptions;
 import org.dxscraper.scraper.simulate.SimulatorServer;
 import org.dxscraper.scraper.store.Database;
+import org.dxscraper.scraper.store.Journal;
 import org.dxscraper.scraper.store.Migrations;
 import org.dxscraper.scraper.store.SpotWriter;
 import org.dxscraper.scraper.testing.Await;
@@ -24,7 +28,9 @@ import org.dxscraper.scraper.testing.TestPostgres.TestDatabase;
  * which stores them in a real PostgreSQL (embedded, or DX_SCRAPER_TEST_DB_URL), and every spot's
  * time from its line's arrival to its commit is recorded. Prints the percentiles.
  *
- * <p>Arguments: spots per second (default 1000), seconds (default 30).
+ * <p>Arguments: spots per second (default 1000), seconds (default 30), and a directory for the
+ * journal (default: none, the daemon runs without one). With a journal, the directory is emptied
+ * first.
  */
 public final class IngestLatencyHarness {
   private IngestLatencyHarness() {}
@@ -33,6 +39,10 @@ public final class IngestLatencyHarness {
     int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
     int count = rate * seconds;
+    String journal = args.length > 2 ? args[2] : null;
+    if (journal != null) {
+      deleteTree(Path.of(journal));
+    }
     long[] micros = new long[count * 2];
     AtomicInteger recorded = new AtomicInteger();
     try (TestDatabase testDatabase = TestPostgres.createDatabase();
@@ -60,7 +70,8 @@ public final class IngestLatencyHarness {
                         micros[i] = latency.toNanos() / 1000;
                       }
                     }
-                  })
+                  },
+                  journal == null ? null : Journal.Settings.defaults(Path.of(journal)))
               .start(Duration.ofSeconds(10));
       try {
         Await.until(
@@ -92,5 +103,16 @@ public final class IngestLatencyHarness {
   private static double percentile(long[] sorted, double p) {
     int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1000.0;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 }

@@ -3,15 +3,20 @@ package org.dxscraper.scraper.metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.dxscraper.instrumentation.probe.ProbeTarget;
 import org.dxscraper.scraper.cluster.ConnectionPolicy;
 import org.dxscraper.scraper.cluster.NodeConfig;
@@ -20,6 +25,7 @@ import org.dxscraper.scraper.retry.Backoff;
 import org.dxscraper.scraper.simulate.SimulatorOptions;
 import org.dxscraper.scraper.simulate.SimulatorServer;
 import org.dxscraper.scraper.store.Database;
+import org.dxscraper.scraper.store.Journal;
 import org.dxscraper.scraper.store.Migrations;
 import org.dxscraper.scraper.store.SpotWriter;
 import org.dxscraper.scraper.testing.TestPostgres;
@@ -40,6 +46,7 @@ final class DaemonFixture implements AutoCloseable {
   final Database database;
   final SimulatorServer node;
   final Daemon daemon;
+  private final Path journalDir;
   final Instrumentation instrumentation;
 
   /** Not started: tests call {@link IngestWatchdog#check()} after moving their clock. */
@@ -52,6 +59,7 @@ final class DaemonFixture implements AutoCloseable {
 
   DaemonFixture(SimulatorOptions options, InstantSource clock, Duration stallTimeout)
       throws IOException {
+    journalDir = Files.createTempDirectory("dx-fixture-journal");
     testDatabase = TestPostgres.createDatabase();
     database = Database.open(testDatabase.config());
     Migrations.migrate(database.dataSource());
@@ -70,7 +78,9 @@ final class DaemonFixture implements AutoCloseable {
             clock,
             FAST,
             new Random(1),
-            metrics.writerListener());
+            metrics.writerListener(),
+            // As `run` has it by default: the journal's meters are part of the scrape.
+            Journal.Settings.defaults(journalDir));
     daemon.pipeline().setSpotListener(metrics.spotListener());
     watchdog = new IngestWatchdog(daemon, stallTimeout, clock);
     metrics.bind(daemon, watchdog);
@@ -118,5 +128,12 @@ final class DaemonFixture implements AutoCloseable {
     node.close();
     database.close();
     testDatabase.close();
+    try (Stream<Path> files = Files.walk(journalDir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -3,9 +3,12 @@ package org.dxscraper.scraper.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DatabaseConfigTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -32,7 +35,18 @@ class DatabaseConfigTest {
         new DatabaseConfig(null, null, null, Path.of("/var/lib/dx"), 0, TIMEOUT);
 
     assertThat(config.embedded()).isTrue();
-    assertThat(config.toString()).isEqualTo("embedded PostgreSQL under /var/lib/dx");
+    assertThat(config.toString()).isEqualTo("embedded PostgreSQL under /var/lib/dx/postgres");
+    assertThat(config.journalDir()).isEqualTo(Path.of("/var/lib/dx/journal"));
+  }
+
+  @Test
+  void keepsTheServerOfADataDirectoryMadeBeforeTheJournalWhereItIs(@TempDir Path dir)
+      throws IOException {
+    Files.writeString(dir.resolve("PG_VERSION"), "17\n");
+    DatabaseConfig config = new DatabaseConfig(null, null, null, dir, 0, TIMEOUT);
+
+    assertThat(config.embeddedDir()).isEqualTo(dir.toAbsolutePath().normalize());
+    assertThat(config.journalDir()).isEqualTo(dir.toAbsolutePath().normalize().resolve("journal"));
   }
 
   @Test

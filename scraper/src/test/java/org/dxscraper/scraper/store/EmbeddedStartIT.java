@@ -46,8 +46,11 @@ class EmbeddedStartIT {
     // PostgreSQL alone would refuse to start while that process lives.
     unrelated = new ProcessBuilder("sleep", "600").start();
     Files.writeString(
-        dataDir.resolve("postmaster.pid"),
-        unrelated.pid() + "\n" + dataDir + "\n1796398050\n45119\n/tmp\n127.0.0.1\n  1 2\nready\n");
+        dataDir.resolve("postgres/postmaster.pid"),
+        unrelated.pid()
+            + "\n"
+            + dataDir.resolve("postgres")
+            + "\n1796398050\n45119\n/tmp\n127.0.0.1\n  1 2\nready\n");
 
     long started = System.nanoTime();
     try (Database db = Database.open(embedded(dataDir, 0))) {

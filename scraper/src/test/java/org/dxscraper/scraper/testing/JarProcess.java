@@ -64,6 +64,18 @@ public final class JarProcess {
     process.destroy();
   }
 
+  /** Sends SIGKILL: no shutdown hook runs, as after an OOM kill or {@code kill -9}. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("dx-scraper outlived SIGKILL for 30 s");
+    }
+  }
+
+  public Process process() {
+    return process;
+  }
+
   public String stderrSoFar() throws IOException {
     return Files.readString(err, StandardCharsets.UTF_8);
   }
