@@ -138,6 +138,7 @@ public final class Journal implements AutoCloseable {
   private ByteBuffer staging =
       ByteBuffer.allocateDirect(STAGING_BYTES).order(ByteOrder.LITTLE_ENDIAN);
   private long nextSeq;
+  private long lastNumber;
 
   private volatile JournalSegment current;
   private volatile long writtenSeq;
@@ -145,6 +146,7 @@ public final class Journal implements AutoCloseable {
   private volatile long checkpointedAtMillis;
   private volatile String writeProblem;
   private volatile String syncProblem;
+  private volatile long syncFailedAt = Long.MAX_VALUE;
 
   final LongAdder appended = new LongAdder();
   final LongAdder writeErrorsNoSpace = new LongAdder();
@@ -179,13 +181,18 @@ public final class Journal implements AutoCloseable {
     this.firstSeqOfRun = last + 1;
     this.nextSeq = firstSeqOfRun;
     this.writtenSeq = last;
-    // Every start writes to a new segment: a torn tail is never written over.
-    JournalSegment fresh =
-        JournalSegment.create(settings.dir(), number + 1, firstSeqOfRun, clock.instant());
-    segments.add(fresh);
-    bytes.addAndGet(fresh.size);
-    current = fresh;
-    JournalCheckpoint.forceDirectory(settings.dir());
+    this.lastNumber = number;
+    // Every start writes to a new segment: a torn tail is never written over. On a full disk the
+    // first flush tries again, and fails into the held-lines state: never a crash loop.
+    try {
+      startSegment();
+      JournalCheckpoint.forceDirectory(settings.dir());
+    } catch (IOException e) {
+      log.warn(
+          "journal: cannot start a new segment in {} now ({}); trying again at the first line",
+          settings.dir(),
+          e.toString());
+    }
     this.syncer = new Thread(this::syncLoop, "journal-sync");
     this.syncer.setDaemon(true);
   }
@@ -334,6 +341,9 @@ public final class Journal implements AutoCloseable {
     try {
       while (index < pending.size()) {
         JournalSegment segment = current;
+        if (segment == null) {
+          segment = startSegment();
+        }
         staging.clear();
         int from = index;
         boolean full = false;
@@ -410,14 +420,23 @@ public final class Journal implements AutoCloseable {
 
   private void rotate() throws IOException {
     JournalSegment old = current;
-    JournalSegment next =
-        JournalSegment.create(settings.dir(), old.number + 1, writtenSeq + 1, clock.instant());
-    segments.add(next);
-    bytes.addAndGet(next.size);
-    current = next;
+    startSegment();
     toClose.add(old.channel);
     old.channel = null;
+  }
+
+  /** Creates the next segment and makes it current; event loop (or open). */
+  private JournalSegment startSegment() throws IOException {
+    JournalSegment next =
+        JournalSegment.create(settings.dir(), lastNumber + 1, writtenSeq + 1, clock.instant());
+    lastNumber = next.number;
+    // Current before listed: a checkpoint never sees a listed segment newer than the current one,
+    // so it cannot delete the segment being written (deleteCovered).
+    current = next;
+    segments.add(next);
+    bytes.addAndGet(next.size);
     directoryDirty.set(true);
+    return next;
   }
 
   private void writeSucceeded() {
@@ -488,30 +507,46 @@ public final class Journal implements AutoCloseable {
    * ignored.
    */
   public void checkpoint(long seq) throws IOException {
-    if (seq <= checkpointSeq) {
-      return;
+    if (seq <= checkpointSeq || closed) {
+      return; // a writer that outlives close() must not touch the files any more
     }
     long bounded = Math.min(seq, writtenSeq);
-    JournalCheckpoint.write(settings.dir(), bounded);
-    checkpointSeq = bounded;
-    checkpointedAtMillis = clock.millis();
-    deleteCovered(bounded);
+    try {
+      JournalCheckpoint.write(settings.dir(), bounded);
+      checkpointSeq = bounded;
+      checkpointedAtMillis = clock.millis();
+      if (bounded >= syncFailedAt && syncProblem != null) {
+        syncProblem = null; // the lines a failed fsync may have lost are stored now
+        syncFailedAt = Long.MAX_VALUE;
+        log.info("journal: every line written before the failed fsync is stored now");
+      }
+    } finally {
+      // Even when the checkpoint file cannot be written (a full disk): the covered lines are
+      // committed, so deleting them is safe, and it is what frees the space. An older checkpoint
+      // only means a longer replay.
+      deleteCovered(bounded);
+    }
   }
 
   private void deleteCovered(long seq) throws IOException {
+    JournalSegment writing = current;
+    long newest = writing == null ? Long.MAX_VALUE : writing.number;
     boolean deleted = false;
-    for (JournalSegment segment : segments) {
-      if (segment == current || segment.lastSeq > seq) {
-        continue;
+    try {
+      for (JournalSegment segment : segments) {
+        if (segment.number >= newest || segment.lastSeq > seq) {
+          continue;
+        }
+        long size = Files.exists(segment.path) ? Files.size(segment.path) : 0;
+        Files.deleteIfExists(segment.path);
+        segments.remove(segment);
+        bytes.addAndGet(-size);
+        deleted = true;
       }
-      long size = Files.exists(segment.path) ? Files.size(segment.path) : 0;
-      Files.deleteIfExists(segment.path);
-      segments.remove(segment);
-      bytes.addAndGet(-size);
-      deleted = true;
-    }
-    if (deleted) {
-      JournalCheckpoint.forceDirectory(settings.dir());
+      if (deleted) {
+        JournalCheckpoint.forceDirectory(settings.dir());
+      }
+    } finally {
       if (pausedForSize.get()
           && bytes.get() <= settings.maxBytes() - 2 * settings.segmentBytes()
           && pausedForSize.compareAndSet(true, false)) {
@@ -586,7 +621,7 @@ public final class Journal implements AutoCloseable {
         }
         JournalSegment next = after(segment.number);
         closeChannel();
-        if (next == null || !open(next)) {
+        if (!open(next)) {
           return null;
         }
       }
@@ -606,8 +641,11 @@ public final class Journal implements AutoCloseable {
       if (next == null) {
         return false;
       }
+      // Opened before anything is assigned: when the open fails, the next call starts over from
+      // afterSeq instead of reading on with the previous segment's position.
+      FileChannel opened = FileChannel.open(next.path, StandardOpenOption.READ);
       segment = next;
-      channel = FileChannel.open(next.path, StandardOpenOption.READ);
+      channel = opened;
       filePosition = JournalSegment.HEADER_BYTES;
       buffer.clear().flip();
       return true;
@@ -657,7 +695,7 @@ public final class Journal implements AutoCloseable {
         }
       }
       JournalSegment segment = current;
-      FileChannel channel = segment.channel;
+      FileChannel channel = segment == null ? null : segment.channel;
       if (channel != null && segment.size != segment.syncedSize) {
         long size = segment.size;
         channel.force(false);
@@ -667,14 +705,13 @@ public final class Journal implements AutoCloseable {
       if (directoryDirty.getAndSet(false)) {
         JournalCheckpoint.forceDirectory(settings.dir());
       }
-      if (syncProblem != null) {
-        log.info("journal: fsync works again");
-        syncProblem = null;
-      }
     } catch (IOException | RuntimeException e) {
       // The kernel may have dropped the pages it could not write (PostgreSQL's fsync lesson of
       // 2018): the lines stay in the page cache for the writer, only a power loss could take them.
       syncErrors.increment();
+      // Reported until the checkpoint passes what was written by now: a later fsync on the same
+      // file may succeed although the pages of the failed one are gone.
+      syncFailedAt = writtenSeq;
       if (syncProblem == null) {
         syncProblem = "journal fsync failing since " + clock.instant() + ": " + e;
         log.error("journal: fsync of {} failed: {}", settings.dir(), e.toString());
@@ -788,12 +825,14 @@ public final class Journal implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (!pending.isEmpty()) {
-      flush();
+      // Lines whose write failed (a full disk) and were never passed on; the event loop that owns
+      // them has stopped. A node with history sends them again in its backfill.
+      log.warn("journal: {} lines could not be written before the stop", pending.size());
     }
     syncOnce();
     JournalSegment segment = current;
     try {
-      if (segment.channel != null) {
+      if (segment != null && segment.channel != null) {
         segment.channel.close();
       }
     } catch (IOException e) {

@@ -277,6 +277,48 @@ class JournalTest {
         .hasMessageContaining("must be positive");
   }
 
+  @Test
+  void aReaderWhoseSegmentCannotBeOpenedResumesThereLater() throws IOException {
+    Journal journal = open();
+    for (int i = 0; segmentFiles().size() < 4; i++) {
+      journal.append("n", line(i), T0);
+      journal.flush();
+    }
+    Path second = segmentFiles().get(1);
+    Path aside = dir.resolve("aside");
+    Files.move(second, aside); // the open fails once, as with EMFILE or EIO
+    Journal.Reader reader = journal.reader(0);
+    long last = 0;
+    try {
+      for (JournalRecord r; (r = reader.next()) != null; ) {
+        last = r.seq();
+      }
+    } catch (IOException expected) {
+      // the drain logs it and tries again a second later
+    }
+    Files.move(aside, second);
+
+    assertThat(reader.next().seq()).isEqualTo(last + 1);
+  }
+
+  @Test
+  void aCheckpointNeverDeletesTheSegmentBeingWritten() throws IOException {
+    Journal journal = open();
+    int i = 0;
+    while (segmentFiles().size() < 2) {
+      journal.append("n", line(i++), T0);
+      journal.flush();
+    }
+    // Everything written is committed: every segment but the one being written may go.
+    journal.checkpoint(journal.writtenSeq());
+    assertThat(segmentFiles()).hasSize(1);
+    journal.append("n", "after", T0);
+    journal.flush();
+    assertThat(readAll(journal, journal.checkpointSeq()))
+        .extracting(JournalRecord::line)
+        .containsExactly("after");
+  }
+
   // --- torn and damaged segments ---
 
   private Path writeAndClose(int lines) throws IOException {
