@@ -1,0 +1,145 @@
+package org.dxscraper.scraper.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rows waiting for the writer, and how they are cut into batches: by size, or by the age of a
+ * batch's first row. Without a journal it also holds the water marks: past {@link
+ * SpotWriter.Settings#highWater()} rows it asks its {@link SpotWriter.Backpressure} to stop reading
+ * from the nodes, at {@link SpotWriter.Settings#lowWater()} to go on.
+ *
+ * <p>{@link #submit} and {@link #linesDone} run on the event loop and never block; the rest runs on
+ * the writer thread. Time is injected: a batch's age counts from its first row's arrival as the
+ * clock tells it, and the wait for the rest of that age is measured with the ticker (a clock that
+ * tests hold still must not hold a batch open forever).
+ */
+final class RowQueue {
+  private static final Logger log = LoggerFactory.getLogger(RowQueue.class);
+
+  /** How long an idle writer waits for a first row before it looks at its other duties. */
+  static final Duration IDLE_POLL = Duration.ofMillis(100);
+
+  /** A row and the journal line it came from ({@link SpotWriter#NO_SEQ} without a journal). */
+  record Queued(PendingRow row, long seq) {}
+
+  private final LinkedBlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
+  private final SpotWriter.Settings settings;
+  private final InstantSource clock;
+  private final LongSupplier ticker;
+  private final SpotWriter.Backpressure backpressure;
+  private final WriterStats stats;
+  private final AtomicBoolean paused = new AtomicBoolean();
+  // Highest journal sequence whose line the pipeline has finished with (its rows submitted).
+  private volatile long linesDone = SpotWriter.NO_SEQ;
+
+  RowQueue(
+      SpotWriter.Settings settings,
+      InstantSource clock,
+      LongSupplier ticker,
+      SpotWriter.Backpressure backpressure,
+      WriterStats stats) {
+    this.settings = settings;
+    this.clock = clock;
+    this.ticker = ticker;
+    this.backpressure = backpressure;
+    this.stats = stats;
+  }
+
+  void submit(PendingRow row, long seq) {
+    queue.add(new Queued(row, seq));
+    if (queue.size() >= settings.highWater() && paused.compareAndSet(false, true)) {
+      stats.pauses.increment();
+      log.warn(
+          "writer: backlog {} reached {}: pausing reads until it is below {}",
+          queue.size(),
+          settings.highWater(),
+          settings.lowWater());
+      backpressure.pause();
+    }
+  }
+
+  void linesDone(long seq) {
+    if (seq > linesDone) {
+      linesDone = seq;
+    }
+  }
+
+  int size() {
+    return queue.size();
+  }
+
+  boolean isEmpty() {
+    return queue.isEmpty();
+  }
+
+  /** When the row at the head arrived; null when the queue is empty. */
+  Instant headReceivedAt() {
+    Queued head = queue.peek();
+    return head == null ? null : head.row().receivedAt();
+  }
+
+  /**
+   * Takes rows into {@code batch} until it holds {@link SpotWriter.Settings#batchSize()} rows or
+   * its first row arrived {@link SpotWriter.Settings#batchAge()} ago, by the clock. Waits at most
+   * {@link #IDLE_POLL} for a first row; false when none came.
+   *
+   * @param hurry stop gathering as soon as the queue is empty (the writer is closing)
+   */
+  boolean fill(List<Queued> batch, boolean hurry) throws InterruptedException {
+    Queued first = queue.poll(IDLE_POLL.toNanos(), TimeUnit.NANOSECONDS);
+    if (first == null) {
+      return false;
+    }
+    batch.add(first);
+    // The age counts from the first row's arrival, not from when this thread got to it: rows
+    // that came in while the previous batch was being written have already waited.
+    Duration waited = Duration.between(first.row().receivedAt(), clock.instant());
+    long deadline = ticker.getAsLong() + settings.batchAge().minus(waited).toNanos();
+    while (batch.size() < settings.batchSize()) {
+      queue.drainTo(batch, settings.batchSize() - batch.size());
+      long left = deadline - ticker.getAsLong();
+      if (batch.size() >= settings.batchSize() || left <= 0 || hurry) {
+        break;
+      }
+      Queued next = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next != null) {
+        batch.add(next);
+      }
+    }
+    return true;
+  }
+
+  /** After a batch: lets the nodes be read again once the backlog is down to the low water mark. */
+  void resumeIfDrained() {
+    if (paused.get() && queue.size() <= settings.lowWater() && paused.compareAndSet(true, false)) {
+      log.info("writer: backlog down to {}: reading again", queue.size());
+      try {
+        backpressure.resume();
+      } catch (RuntimeException e) {
+        // Nothing the nodes' side does may end the writer thread: it holds what is not stored.
+        log.warn("writer: could not resume reading: {}", e.toString());
+      }
+    }
+  }
+
+  /**
+   * The highest journal sequence such that every line up to it has no row left in this queue:
+   * writer thread, between batches (so no batch is in flight).
+   */
+  long doneThrough() {
+    // Read the pipeline's mark before looking at the queue: every row of a line up to the mark was
+    // queued before the mark moved, so an empty queue means all of them were taken and written.
+    long done = linesDone;
+    Queued head = queue.peek();
+    return head == null ? done : head.seq() - 1;
+  }
+}

@@ -1,0 +1,115 @@
+package org.dxscraper.scraper.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import org.dxscraper.scraper.ingest.Enricher;
+import org.dxscraper.scraper.parse.LineParser;
+import org.dxscraper.scraper.parse.Spot;
+import org.dxscraper.scraper.store.PendingRow.SpotRow;
+import org.dxscraper.scraper.store.RowQueue.Queued;
+import org.junit.jupiter.api.Test;
+
+class RowQueueTest {
+  private static final Instant T0 = Instant.parse("2026-12-04T18:00:00Z");
+  private static final LineParser PARSER = new LineParser();
+  private static final Enricher ENRICHER = new Enricher(null);
+
+  private final List<String> backpressure = new ArrayList<>();
+  private final WriterStats stats = new WriterStats();
+
+  private RowQueue queue(InstantSource clock, int batchSize, int highWater, int lowWater) {
+    return new RowQueue(
+        new SpotWriter.Settings(
+            batchSize, Duration.ofMillis(200), highWater, lowWater, Duration.ofSeconds(30)),
+        clock,
+        () -> 0L, // the ticker stands still: only the clock says how old a batch is
+        new SpotWriter.Backpressure() {
+          @Override
+          public void pause() {
+            backpressure.add("pause");
+          }
+
+          @Override
+          public void resume() {
+            backpressure.add("resume");
+          }
+        },
+        stats);
+  }
+
+  static SpotRow spot(int i, Instant at) {
+    String khz = (140_000 + i) / 10 + "." + i % 10;
+    String line = "DX de N1SPOT:    " + khz + "  K" + i + "ABC   test " + i + " 1800Z";
+    return ENRICHER.row("sim", (Spot) PARSER.parse(line, at), at);
+  }
+
+  @Test
+  void aBatchWhoseFirstRowIsOldEnoughGoesAtOnceWithWhatIsThere() throws InterruptedException {
+    // The clock says the first row waited longer than the batch age: no waiting for company.
+    RowQueue queue = queue(InstantSource.fixed(T0.plusSeconds(1)), 1000, 100, 10);
+    for (int i = 0; i < 3; i++) {
+      queue.submit(spot(i, T0), i + 1);
+    }
+    List<Queued> batch = new ArrayList<>();
+    assertThat(queue.fill(batch, false)).isTrue();
+    assertThat(batch).extracting(Queued::seq).containsExactly(1L, 2L, 3L);
+    assertThat(queue.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aBatchNeverHoldsMoreThanItsSize() throws InterruptedException {
+    RowQueue queue = queue(InstantSource.fixed(T0), 2, 100, 10);
+    for (int i = 0; i < 5; i++) {
+      queue.submit(spot(i, T0), i + 1);
+    }
+    List<Queued> batch = new ArrayList<>();
+    queue.fill(batch, false);
+    assertThat(batch).hasSize(2);
+    assertThat(queue.size()).isEqualTo(3);
+  }
+
+  @Test
+  void pausesReadingAtHighWaterAndResumesAtLowWaterOnce() throws InterruptedException {
+    RowQueue queue = queue(InstantSource.fixed(T0.plusSeconds(1)), 3, 5, 2);
+    for (int i = 0; i < 7; i++) {
+      queue.submit(spot(i, T0), i + 1);
+    }
+    assertThat(backpressure).containsExactly("pause");
+    assertThat(stats.pauses()).isEqualTo(1);
+
+    List<Queued> batch = new ArrayList<>();
+    queue.fill(batch, false);
+    queue.resumeIfDrained(); // 4 left: above low water
+    assertThat(backpressure).containsExactly("pause");
+    batch.clear();
+    queue.fill(batch, false);
+    queue.resumeIfDrained(); // 1 left
+    queue.resumeIfDrained();
+    assertThat(backpressure).containsExactly("pause", "resume");
+  }
+
+  @Test
+  void isDoneThroughTheLineBeforeItsFirstWaitingRow() throws InterruptedException {
+    RowQueue queue = queue(InstantSource.fixed(T0.plusSeconds(1)), 2, 100, 10);
+    // Lines 1-4 made rows; line 5 made none (a prompt); the pipeline is done with all five.
+    for (int seq = 1; seq <= 4; seq++) {
+      queue.submit(spot(seq, T0), seq);
+    }
+    queue.linesDone(5);
+    assertThat(queue.doneThrough()).isEqualTo(0);
+
+    List<Queued> batch = new ArrayList<>();
+    queue.fill(batch, false); // rows of lines 1 and 2 taken (and, say, committed)
+    assertThat(queue.doneThrough()).isEqualTo(2);
+    batch.clear();
+    queue.fill(batch, false);
+    assertThat(queue.doneThrough()).isEqualTo(5);
+    queue.linesDone(3); // marks never go back
+    assertThat(queue.doneThrough()).isEqualTo(5);
+  }
+}
