@@ -1,14 +1,9 @@
 package org.dxscraper.scraper.cli;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -18,20 +13,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.random.RandomGenerator;
 import org.dxscraper.instrumentation.container.DockerHost;
 import org.dxscraper.instrumentation.probe.ProbeTarget;
 import org.dxscraper.scraper.cluster.ConnectionPolicy;
 import org.dxscraper.scraper.cluster.NodeConfig;
 import org.dxscraper.scraper.enrich.CtyDat;
-import org.dxscraper.scraper.ingest.Daemon;
 import org.dxscraper.scraper.metrics.Instrumentation;
-import org.dxscraper.scraper.metrics.ScraperMetrics;
-import org.dxscraper.scraper.store.Database;
 import org.dxscraper.scraper.store.Journal;
-import org.dxscraper.scraper.store.Migrations;
 import org.dxscraper.scraper.store.SpotWriter;
-import org.dxscraper.scraper.watch.IngestWatchdog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -148,8 +137,13 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--backfill-at-start",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
       description =
-          "Ask for history at the first login too, for spots missed while the daemon was stopped.")
+          "Ask for history at the first login too, for spots missed while the daemon was stopped"
+              + " or restarting (default: on; the journal keeps what was read, this brings back"
+              + " what was still on its way).")
   boolean backfillAtStart;
 
   @Option(
@@ -303,162 +297,19 @@ final class RunCommand implements Callable<Integer> {
         settings.batchSize(),
         settings.batchAge().toMillis(),
         statusEvery);
-    Database db = Database.open(database.toConfig());
-    // From here on the embedded PostgreSQL must not outlive this process: a signal during start-up
-    // stops it through the hook, a failure through the catch below (an orphaned postmaster would
-    // hold --data-dir until the next start cleared it).
-    Stopper stopper = new Stopper(db);
-    Thread hook = new Thread(stopper::stopOnSignal, "shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      start(
-          db,
-          stopper,
-          nodeConfigs,
-          policy,
-          settings,
-          journalSettings,
-          ctyDat,
-          instrumentationSettings);
-    } catch (RuntimeException | Error e) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        throw e; // a signal came in: the hook is stopping everything
-      }
-      stopper.stopAfterFailedStart();
-      throw e;
-    }
+    ScraperService.start(
+        new ScraperService.Config(
+            database.toConfig(),
+            nodeConfigs,
+            policy,
+            settings,
+            journalSettings,
+            ctyDat,
+            instrumentationSettings,
+            stallTimeout,
+            statusEvery));
     new CountDownLatch(1).await();
     return 0;
-  }
-
-  private void start(
-      Database db,
-      Stopper stopper,
-      List<NodeConfig> nodeConfigs,
-      ConnectionPolicy policy,
-      SpotWriter.Settings settings,
-      Journal.Settings journalSettings,
-      CtyDat ctyDat,
-      Instrumentation.Settings instrumentationSettings) {
-    log.info("{}: {}", db, Migrations.migrate(db.dataSource()).summary());
-    InstantSource clock = InstantSource.system();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    ScraperMetrics metrics = new ScraperMetrics(registry, clock);
-    Daemon daemon;
-    try {
-      daemon =
-          new Daemon(
-              nodeConfigs,
-              db,
-              ctyDat,
-              settings,
-              clock,
-              policy,
-              RandomGenerator.getDefault(),
-              metrics.writerListener(),
-              journalSettings);
-    } catch (UncheckedIOException e) {
-      throw new StartupException(e.getMessage(), e);
-    }
-    daemon.pipeline().setSpotListener(metrics.spotListener());
-    IngestWatchdog watchdog = new IngestWatchdog(daemon, stallTimeout, clock);
-    metrics.bind(daemon, watchdog);
-    try {
-      stopper.instrumentation =
-          Instrumentation.start(registry, daemon, db, watchdog, instrumentationSettings);
-    } catch (IOException e) {
-      throw new StartupException(metricsListenFailure(e), e);
-    }
-    stopper.daemon = daemon.start(statusEvery);
-    watchdog.start();
-    stopper.watchdog = watchdog;
-  }
-
-  /** One line: an address in use is the usual case, and the fix is on this machine. */
-  private String metricsListenFailure(IOException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof BindException) {
-        return "--metrics-listen "
-            + metricsListen
-            + ": address already in use; stop what listens there, or choose another HOST:PORT"
-            + " (port 0 picks a free one)";
-      }
-    }
-    return "--metrics-listen " + metricsListen + ": " + e.getMessage();
-  }
-
-  /**
-   * Stops what {@link #call()} started, in reverse order. Fields are set as each part starts; the
-   * shutdown hook reads them from another thread.
-   */
-  private static final class Stopper {
-    private final Database db;
-    volatile Instrumentation instrumentation;
-    volatile Daemon daemon;
-    volatile IngestWatchdog watchdog;
-
-    Stopper(Database db) {
-      this.db = db;
-    }
-
-    /**
-     * The shutdown hook (SIGTERM, SIGINT): stops reading, stores what was received and ends the
-     * process with 0, which service managers take as a clean stop (the JVM's own exit status after
-     * a signal would be 143).
-     */
-    void stopOnSignal() {
-      int status = 0;
-      Daemon running = daemon;
-      try {
-        log.info("signal received: stopping");
-        stopAll();
-      } catch (RuntimeException | Error e) {
-        log.error("shutdown failed", e);
-        status = 1;
-      }
-      if (running != null && running.rowsNotStored() > 0) {
-        status = 1; // rows were lost: a service manager should see a failed stop
-      }
-      System.err.flush();
-      Runtime.getRuntime().halt(status);
-    }
-
-    /** After a start-up failure: best effort, so that the failure itself is what is reported. */
-    void stopAfterFailedStart() {
-      try {
-        stopAll();
-      } catch (RuntimeException e) {
-        log.warn("stopping after the failed start failed too: {}", e.toString());
-      }
-    }
-
-    /** Each part in its own finally: a part that fails to close never keeps the database up. */
-    private void stopAll() {
-      try {
-        IngestWatchdog w = watchdog;
-        if (w != null) {
-          w.close();
-        }
-      } finally {
-        try {
-          Daemon d = daemon;
-          if (d != null) {
-            d.close();
-          }
-        } finally {
-          try {
-            Instrumentation i = instrumentation;
-            if (i != null) {
-              i.close();
-            }
-          } finally {
-            db.close();
-          }
-        }
-      }
-    }
   }
 
   List<NodeConfig> nodeConfigs() {
