@@ -153,4 +153,35 @@ class RunCommandTest {
     assertThat(policy.maxTakeoverWait()).isEqualTo(Duration.ofHours(3));
     assertThat(policy.backfillAtStart()).isTrue();
   }
+
+  @Test
+  void backfillsAtStartUnlessToldNot() {
+    RunCommand byDefault = parse("run", "--callsign", "N0CALL", "--node", "a=127.0.0.1:7300");
+    RunCommand off =
+        parse(
+            "run", "--callsign", "N0CALL", "--node", "a=127.0.0.1:7300", "--no-backfill-at-start");
+
+    assertThat(byDefault.connectionPolicy().backfillAtStart()).isTrue();
+    assertThat(off.connectionPolicy().backfillAtStart()).isFalse();
+  }
+
+  @Test
+  void journalsByDefaultAndReadsSizesWithUnits() {
+    RunCommand run =
+        parse(
+            "run",
+            "--callsign",
+            "N0CALL",
+            "--node",
+            "a=127.0.0.1:7300",
+            "--journal-max-size",
+            "2GiB",
+            "--journal-segment-size",
+            "8M");
+
+    assertThat(run.journal).isTrue();
+    assertThat(run.journalMaxSize).isEqualTo(2L << 30);
+    assertThat(run.journalSegmentSize).isEqualTo(8L << 20);
+    assertThat(parse("run", "--no-journal").journal).isFalse();
+  }
 }
