@@ -108,6 +108,16 @@ public final class Journal implements AutoCloseable {
    * thread or the sync thread; must return quickly and never throw.
    */
   public interface Listener {
+    /** For a journal opened only to be read (tools, benchmarks): nobody to pause. */
+    Listener NONE =
+        new Listener() {
+          @Override
+          public void pause(String reason) {}
+
+          @Override
+          public void resume(String reason) {}
+        };
+
     void pause(String reason);
 
     void resume(String reason);

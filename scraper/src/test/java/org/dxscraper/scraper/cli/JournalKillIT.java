@@ -184,19 +184,11 @@ class JournalKillIT {
       }
     }
     Set<String> found = new HashSet<>();
-    Journal.Listener ignore =
-        new Journal.Listener() {
-          @Override
-          public void pause(String reason) {}
-
-          @Override
-          public void resume(String reason) {}
-        };
     try (Journal journal =
             Journal.open(
                 Journal.Settings.defaults(temp.resolve("data/journal")),
                 InstantSource.system(),
-                ignore);
+                Journal.Listener.NONE);
         Journal.Reader reader = journal.reader(0)) {
       for (JournalRecord record; (record = reader.next()) != null; ) {
         String key = keyByLine.get(record.line());

@@ -47,13 +47,7 @@ class SpotWriterJournalIT {
         Journal.open(
             new Journal.Settings(dir, 64 * 1024, 256 * 1024, Duration.ofSeconds(60), 0),
             InstantSource.system(),
-            new Journal.Listener() {
-              @Override
-              public void pause(String reason) {}
-
-              @Override
-              public void resume(String reason) {}
-            });
+            Journal.Listener.NONE);
   }
 
   @AfterEach
