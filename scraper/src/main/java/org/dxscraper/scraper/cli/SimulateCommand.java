@@ -136,6 +136,9 @@ final class SimulateCommand implements Callable<Integer> {
       Thread hook =
           new Thread(
               () -> {
+                // No spot may be sent after the printer's last drain: a test counting the printed
+                // lines against what its daemon stored would find rows that were never printed.
+                server.holdSpots();
                 stopped.countDown();
                 try {
                   printed.await(PRINT_DRAIN.toMillis(), TimeUnit.MILLISECONDS);

@@ -60,6 +60,7 @@ final class SimulatorBroadcaster {
   private long startedAt;
   private long spotsSinceStart;
   private boolean finished;
+  private boolean held;
   private Future<?> tick;
 
   SimulatorBroadcaster(SimulatorOptions options, SpotGenerator generator, EventLoop loop) {
@@ -160,6 +161,14 @@ final class SimulatorBroadcaster {
     }
   }
 
+  /**
+   * Holds the spots ({@code true}): sessions stay connected and answer, but no spot is made, in any
+   * session, old or new; released, the stream goes on at its rate without catching up.
+   */
+  void holdSpots(boolean hold) {
+    held = hold;
+  }
+
   private void startTicking() {
     if (tick != null || finished) {
       return;
@@ -179,6 +188,12 @@ final class SimulatorBroadcaster {
     tick = null;
     if (sessions.isEmpty() && !options.spotWithoutClients()) {
       log.info("simulator: no client logged in, pausing after {} spots", spotsSent);
+      return;
+    }
+    if (held) {
+      startedAt = loop.ticker().nanoTime(); // no burst of the held spots on release
+      spotsSinceStart = 0;
+      tick = loop.schedule(this::tick, tickNanos, TimeUnit.NANOSECONDS);
       return;
     }
     long elapsed = loop.ticker().nanoTime() - startedAt;

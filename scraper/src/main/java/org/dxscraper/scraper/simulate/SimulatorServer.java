@@ -190,6 +190,31 @@ public final class SimulatorServer implements AutoCloseable {
   }
 
   /**
+   * Stops making spots, for every session, current and future: a node that is up and answers but
+   * whose spot stream has dried up (what the stall watchdog and its alert are for).
+   */
+  public void holdSpots() {
+    onLoop(
+        "hold the spots",
+        () -> {
+          broadcaster.holdSpots(true);
+          return null;
+        });
+    log.info("simulator: {} holds its spots", options.nodeCall());
+  }
+
+  /** Makes spots again after {@link #holdSpots()}, at the configured rate. */
+  public void releaseSpots() {
+    onLoop(
+        "release the spots",
+        () -> {
+          broadcaster.holdSpots(false);
+          return null;
+        });
+    log.info("simulator: {} makes spots again", options.nodeCall());
+  }
+
+  /**
    * Closes every client connection, logged in or not; the node keeps listening. When this returns
    * the sessions are closed and {@link #loggedInClients()} counts them no more.
    */

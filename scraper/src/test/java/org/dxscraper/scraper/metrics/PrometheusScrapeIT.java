@@ -1,8 +1,11 @@
 package org.dxscraper.scraper.metrics;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,6 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,10 +31,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real Prometheus (Debian's package) scrapes a running daemon: the exposition is what Prometheus
- * accepts (it asks for OpenMetrics), and the daemon's series can be queried.
+ * accepts (it asks for OpenMetrics), and the daemon's series can be queried. With the shipped alert
+ * rules and a real Alertmanager, a stalled node's alert reaches a person: a webhook this test runs.
  */
 class PrometheusScrapeIT {
   private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
+  private static final Path ALERTMANAGER = Path.of("/usr/bin/prometheus-alertmanager");
+  // The shipped files, from the scraper module's directory (the tests' working directory).
+  private static final Path RULES = Path.of("../dashboards/prometheus/rules/dx-scraper.rules.yml");
+  private static final Path ALERTMANAGER_CONFIG =
+      Path.of("../dashboards/alertmanager/alertmanager.yml");
+  private static final Pattern RULE_EXPR =
+      Pattern.compile("(?m)^        expr: (?:\\|\n((?:          .*\n)+)|(.*)\n)");
   private static final Pattern VALUE = Pattern.compile("\"value\":\\[[0-9.]+,\"([^\"]+)\"\\]");
 
   @TempDir Path temp;
@@ -89,6 +103,173 @@ class PrometheusScrapeIT {
           prometheus.destroyForcibly();
         }
       }
+    }
+  }
+
+  @Test
+  void aStalledNodesAlertFiresAndReachesTheReceiverThenResolves() throws Exception {
+    Assumptions.assumeTrue(
+        Files.isExecutable(PROMETHEUS) && Files.isExecutable(ALERTMANAGER),
+        "needs Debian's prometheus and prometheus-alertmanager packages (.ci/run installs them)");
+    List<String> deliveries = new CopyOnWriteArrayList<>();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/",
+        exchange -> {
+          deliveries.add(new String(exchange.getRequestBody().readAllBytes(), UTF_8));
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    receiver.start();
+    List<Process> started = new ArrayList<>();
+    try (DaemonFixture fixture =
+        new DaemonFixture(
+            SimulatorOptions.defaults().withRate(20).withSeed(5),
+            InstantSource.system(),
+            Duration.ofSeconds(2))) {
+      fixture.watchdog.start();
+      int prometheusPort = freePort();
+      int alertmanagerPort = freePort();
+      // The shipped Alertmanager file with the test's receiver and no waiting for more alerts.
+      String amConfig =
+          Files.readString(ALERTMANAGER_CONFIG)
+              .replace(
+                  "http://sms-gateway.invalid:8080/alertmanager",
+                  "http://127.0.0.1:" + receiver.getAddress().getPort() + "/")
+              .replace("group_wait: 30s", "group_wait: 1s")
+              .replace("group_interval: 5m", "group_interval: 1s");
+      assertThat(amConfig).contains("127.0.0.1:" + receiver.getAddress().getPort());
+      Files.writeString(temp.resolve("alertmanager.yml"), amConfig);
+      Files.writeString(
+          temp.resolve("prometheus.yml"),
+          """
+          global:
+            scrape_interval: 1s
+            scrape_timeout: 1s
+            evaluation_interval: 1s
+          rule_files:
+            - %s
+          alerting:
+            alertmanagers:
+              - static_configs:
+                  - targets: ['127.0.0.1:%d']
+          scrape_configs:
+            - job_name: dx-scraper
+              static_configs:
+                - targets: ['127.0.0.1:%d']
+          """
+              .formatted(
+                  RULES.toAbsolutePath().normalize(),
+                  alertmanagerPort,
+                  fixture.instrumentation.port()));
+      started.add(
+          new ProcessBuilder(
+                  ALERTMANAGER.toString(),
+                  "--config.file=" + temp.resolve("alertmanager.yml"),
+                  "--storage.path=" + temp.resolve("am-data"),
+                  "--web.listen-address=127.0.0.1:" + alertmanagerPort,
+                  "--cluster.listen-address=")
+              .redirectErrorStream(true)
+              .redirectOutput(temp.resolve("alertmanager.log").toFile())
+              .start());
+      started.add(
+          new ProcessBuilder(
+                  PROMETHEUS.toString(),
+                  "--config.file=" + temp.resolve("prometheus.yml"),
+                  "--storage.tsdb.path=" + temp.resolve("data"),
+                  "--web.listen-address=127.0.0.1:" + prometheusPort)
+              .redirectErrorStream(true)
+              .redirectOutput(temp.resolve("prometheus.log").toFile())
+              .start());
+      String api = "http://127.0.0.1:" + prometheusPort + "/api/v1/";
+      Await.until(
+          () -> "spots stored and scraped; Prometheus log:\n" + log(),
+          () -> number(query(api, "sum(dx_scraper_spots_stored_total)")) > 0,
+          Duration.ofSeconds(60));
+      // Every rule's expression is one Prometheus accepts and evaluates against this daemon.
+      for (String expr : ruleExpressions()) {
+        assertThat(status(api, expr)).as(expr).isEqualTo("success");
+      }
+
+      fixture.node.holdSpots(); // the node stays up and answers, but its spots dry up
+      long held = System.nanoTime();
+      Await.until(
+          () -> "the stall alert delivered; got " + deliveries + "\nAlertmanager log:\n" + amLog(),
+          () -> delivered(deliveries, "firing"),
+          Duration.ofSeconds(120));
+      Duration toDelivery = Duration.ofNanos(System.nanoTime() - held);
+      String firing =
+          deliveries.stream().filter(d -> d.contains("\"status\":\"firing\"")).findFirst().get();
+      assertThat(firing)
+          .contains(
+              "\"alertname\":\"DxScraperIngestStalled\"",
+              "\"node\":\"sim\"",
+              "\"severity\":\"page\"",
+              "Ingest from sim stalled");
+
+      assertThat(delivered(deliveries, "resolved"))
+          .as("resolved while held: " + deliveries)
+          .isFalse();
+      fixture.node.releaseSpots();
+      long released = System.nanoTime();
+      Await.until(
+          () -> "the resolved notice; got " + deliveries,
+          () -> delivered(deliveries, "resolved"),
+          Duration.ofSeconds(120));
+      Duration toResolved = Duration.ofNanos(System.nanoTime() - released);
+      System.out.printf(
+          "stall alert: delivered %d s after the node's last spot (stall timeout 2 s, rule for 1m,"
+              + " scrape and evaluation every 1 s, group_wait 1 s); resolved notice %d s after"
+              + " spots flowed again%n",
+          toDelivery.toSeconds(), toResolved.toSeconds());
+    } finally {
+      for (Process process : started) {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      }
+      receiver.stop(0);
+    }
+  }
+
+  private static boolean delivered(List<String> deliveries, String status) {
+    return deliveries.stream()
+        .anyMatch(
+            d ->
+                d.contains("\"status\":\"" + status + "\"")
+                    && d.contains("\"alertname\":\"DxScraperIngestStalled\""));
+  }
+
+  /** Every rule's expr in the shipped file, one line or a YAML block. */
+  private static List<String> ruleExpressions() throws IOException {
+    List<String> exprs = new ArrayList<>();
+    Matcher m = RULE_EXPR.matcher(Files.readString(RULES));
+    while (m.find()) {
+      exprs.add(m.group(1) != null ? m.group(1).strip() : m.group(2).strip());
+    }
+    assertThat(exprs).hasSizeGreaterThanOrEqualTo(15);
+    return exprs;
+  }
+
+  /** The status of an instant query: "success", or "error" when Prometheus refused it. */
+  private String status(String api, String promql) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        api + "query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    Matcher m = Pattern.compile("\"status\":\"(\\w+)\"").matcher(response.body());
+    return m.find() ? m.group(1) : response.body();
+  }
+
+  private String amLog() {
+    try {
+      return Files.readString(temp.resolve("alertmanager.log"));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
     }
   }
 
