@@ -1,6 +1,11 @@
 package org.dxscraper.scraper.cli;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -30,6 +35,7 @@ import picocli.CommandLine.ScopeType;
       MigrateCommand.class,
       ParseCommand.class,
       SimulateCommand.class,
+      HealthCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%n",
@@ -63,6 +69,59 @@ public final class Main implements Callable<Integer> {
     root.setLevel(level);
   }
 
+  /** How log lines look on stderr. */
+  enum LogFormat {
+    TEXT,
+    /** One JSON object per line (logback's JsonEncoder), for Loki, journald or jq. */
+    JSON
+  }
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      scope = ScopeType.INHERIT,
+      defaultValue = "text",
+      converter = LogFormatConverter.class,
+      description = "text, or json: one JSON object per line (default: ${DEFAULT-VALUE}).")
+  void setLogFormat(LogFormat format) {
+    if (format != LogFormat.JSON) {
+      return;
+    }
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    Appender<ILoggingEvent> appender =
+        context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
+    if (appender instanceof ConsoleAppender<ILoggingEvent> console) {
+      JsonEncoder json = new JsonEncoder();
+      json.setContext(context);
+      // The message as written, not the pattern and its arguments (which the encoder would print
+      // over several lines); no logger-context or sequence noise.
+      json.setWithFormattedMessage(true);
+      json.setWithMessage(false);
+      json.setWithArguments(false);
+      json.setWithContext(false);
+      json.setWithSequenceNumber(false);
+      json.setWithNanoseconds(false);
+      json.start();
+      console.stop();
+      console.setEncoder(json);
+      console.start();
+    }
+  }
+
+  /** text or json, in any case, whichever CommandLine parses it. */
+  static final class LogFormatConverter implements CommandLine.ITypeConverter<LogFormat> {
+    @Override
+    public LogFormat convert(String value) {
+      for (LogFormat format : LogFormat.values()) {
+        if (format.name().equalsIgnoreCase(value.strip())) {
+          return format;
+        }
+      }
+      throw new CommandLine.TypeConversionException(
+          "'" + value + "' is not a log format: use text or json");
+    }
+  }
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
@@ -78,7 +137,22 @@ public final class Main implements Callable<Integer> {
   static CommandLine commandLine(Map<String, String> environment) {
     return new CommandLine(new Main())
         .setDefaultValueProvider(new EnvironmentDefaults(environment))
+        .setParameterExceptionHandler(Main::reportUsageError)
         .setExecutionExceptionHandler(Main::reportFailure);
+  }
+
+  /**
+   * A usage error is the one line that says what is wrong and where the help is, not the whole
+   * usage after it (80 lines for {@code run}, which hid the line that mattered).
+   */
+  private static int reportUsageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    PrintWriter err = command.getErr();
+    err.println("dx-scraper: " + e.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+    err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for its options.");
+    err.flush();
+    return EXIT_USAGE;
   }
 
   private static int reportFailure(Exception e, CommandLine commandLine, ParseResult parsed) {

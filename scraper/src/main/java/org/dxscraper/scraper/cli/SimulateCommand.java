@@ -126,7 +126,21 @@ final class SimulateCommand implements Callable<Integer> {
     CountDownLatch printed = new CountDownLatch(1);
     try (SimulatorServer server = new SimulatorServer(options, InstantSource.system())) {
       server.addListener(printQueue::add);
-      server.start();
+      try {
+        server.start();
+      } catch (IllegalStateException e) {
+        // One line naming the address: the usual cause is another program on the port.
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        throw new StartupException(
+            "--listen "
+                + options.host()
+                + ":"
+                + options.port()
+                + ": "
+                + cause.getMessage()
+                + "; stop what listens there, or choose another HOST:PORT",
+            e);
+      }
       spec.commandLine()
           .getErr()
           .printf("simulate: listening on %s:%d%n", options.host(), server.port());

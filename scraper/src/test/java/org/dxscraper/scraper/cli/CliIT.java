@@ -159,4 +159,78 @@ class CliIT {
     }
     return args.toArray(String[]::new);
   }
+
+  @Test
+  void aUsageErrorIsOneLineAndWhereTheHelpIs() throws Exception {
+    Outcome missing = run("run", "--callsign", "N0CALL");
+    Outcome typo = run("run", "--nod", "a=127.0.0.1:7300");
+
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err().lines())
+        .containsExactly(
+            "dx-scraper: at least one --node NAME=HOST:PORT is required (or DX_SCRAPER_NODE)",
+            "Try 'dx-scraper run --help' for its options.");
+    assertThat(typo.exitCode()).isEqualTo(2);
+    assertThat(typo.err()).contains("Unknown option", "--node", "Try 'dx-scraper run --help'");
+    assertThat(typo.err().lines().count()).isLessThanOrEqualTo(4);
+  }
+
+  @Test
+  void simulateOnAnOccupiedPortSaysWhichAddressInOneLine() throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String listen = "127.0.0.1:" + taken.getLocalPort();
+
+      Outcome failed = run("simulate", "--listen", listen);
+
+      assertThat(failed.exitCode()).isEqualTo(1);
+      assertThat(failed.err().lines().filter(l -> l.startsWith("dx-scraper:")))
+          .containsExactly(
+              "dx-scraper: --listen "
+                  + listen
+                  + ": Address already in use; stop what listens there, or choose another"
+                  + " HOST:PORT");
+      assertThat(failed.err()).doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void anOlderJavaIsToldWhichJavaIsNeededInOneLine() throws Exception {
+    Path java17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isExecutable(java17), "no Java 17 at " + java17 + " to try the jar with");
+    Process process =
+        new ProcessBuilder(
+                java17.toString(), "-jar", JarProcess.JAR.toAbsolutePath().toString(), "--version")
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes());
+
+    assertThat(process.waitFor()).isEqualTo(1);
+    assertThat(output.lines())
+        .singleElement()
+        .asString()
+        .startsWith("dx-scraper: needs Java 21 or newer, but this is Java 17 (");
+  }
+
+  @Test
+  void logsOneJsonObjectPerLineWhenAsked() throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Outcome failed =
+          run("simulate", "--log-format", "json", "--listen", "127.0.0.1:" + taken.getLocalPort());
+
+      List<String> logLines = failed.err().lines().filter(l -> l.startsWith("{")).toList();
+      assertThat(logLines).isNotEmpty();
+      com.fasterxml.jackson.databind.ObjectMapper json =
+          new com.fasterxml.jackson.databind.ObjectMapper();
+      for (String line : logLines) {
+        com.fasterxml.jackson.databind.JsonNode event = json.readTree(line);
+        assertThat(event.path("level").asText()).isIn("INFO", "WARN", "ERROR");
+        assertThat(event.path("formattedMessage").asText()).startsWith("simulator");
+      }
+      // The one line for the operator stays plain text.
+      assertThat(failed.err()).contains("dx-scraper: --listen 127.0.0.1:");
+    }
+  }
 }

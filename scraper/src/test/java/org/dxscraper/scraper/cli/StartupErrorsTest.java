@@ -40,8 +40,8 @@ class StartupErrorsTest {
     assertThat(exit).isEqualTo(Main.EXIT_USAGE);
     assertThat(err.toString().lines().findFirst())
         .hasValue(
-            "--db-url must be a PostgreSQL JDBC URL, jdbc:postgresql://HOST[:PORT]/DATABASE, got"
-                + " 'http://foo/?password=***'");
+            "dx-scraper: --db-url must be a PostgreSQL JDBC URL,"
+                + " jdbc:postgresql://HOST[:PORT]/DATABASE, got 'http://foo/?password=***'");
     assertThat(err.toString()).doesNotContain("hunter2", "Exception", "\tat ");
   }
 
@@ -50,7 +50,7 @@ class StartupErrorsTest {
     int exit = execute(Map.of("DX_SCRAPER_DB_URL", "postgres://db/dx"), "migrate");
 
     assertThat(exit).isEqualTo(Main.EXIT_USAGE);
-    assertThat(err.toString()).startsWith("--db-url must be a PostgreSQL JDBC URL");
+    assertThat(err.toString()).startsWith("dx-scraper: --db-url must be a PostgreSQL JDBC URL");
   }
 
   @Test
@@ -60,7 +60,8 @@ class StartupErrorsTest {
     assertThat(exit).isEqualTo(Main.EXIT_USAGE);
     assertThat(err.toString().lines().findFirst())
         .hasValue(
-            "Invalid value for option '--log-level': 'LOUD' is not a log level: use one of ERROR,"
+            "dx-scraper: Invalid value for option '--log-level': 'LOUD' is not a log level: use one"
+                + " of ERROR,"
                 + " WARN, INFO, DEBUG, TRACE (any case)");
   }
 
@@ -103,6 +104,7 @@ class StartupErrorsTest {
 
     assertThat(exit).isEqualTo(Main.EXIT_USAGE);
     assertThat(err.toString().lines().findFirst())
-        .hasValue("--node names must be unique, got 'a' twice: give each node its own NAME=");
+        .hasValue(
+            "dx-scraper: --node names must be unique, got 'a' twice: give each node its own NAME=");
   }
 }
