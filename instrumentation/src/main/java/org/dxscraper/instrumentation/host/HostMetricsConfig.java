@@ -23,7 +23,11 @@ import java.util.regex.Pattern;
  *     call returns
  */
 public record HostMetricsConfig(
-    Duration interval, Pattern mountPointsExclude, Pattern fsTypesExclude, Duration mountTimeout) {
+    Duration interval,
+    Pattern mountPointsExclude,
+    Pattern fsTypesExclude,
+    Duration mountTimeout,
+    HostPaths paths) {
 
   /** Five seconds: a third of Prometheus' usual 15 s scrape interval. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
@@ -54,12 +58,22 @@ public record HostMetricsConfig(
     Objects.requireNonNull(mountPointsExclude, "mountPointsExclude");
     Objects.requireNonNull(fsTypesExclude, "fsTypesExclude");
     Objects.requireNonNull(mountTimeout, "mountTimeout");
+    Objects.requireNonNull(paths, "paths");
     if (interval.compareTo(Duration.ofMillis(100)) < 0) {
       throw new IllegalArgumentException("interval must be at least 100ms, got " + interval);
     }
     if (mountTimeout.isNegative() || mountTimeout.isZero()) {
       throw new IllegalArgumentException("mountTimeout must be positive, got " + mountTimeout);
     }
+  }
+
+  /** Reads this machine's own /proc, /sys and file systems. */
+  public HostMetricsConfig(
+      Duration interval,
+      Pattern mountPointsExclude,
+      Pattern fsTypesExclude,
+      Duration mountTimeout) {
+    this(interval, mountPointsExclude, fsTypesExclude, mountTimeout, HostPaths.DEFAULT);
   }
 
   /** node_exporter's defaults, sampled every {@link #DEFAULT_INTERVAL}. */
@@ -72,11 +86,16 @@ public record HostMetricsConfig(
   }
 
   public HostMetricsConfig withInterval(Duration interval) {
-    return new HostMetricsConfig(interval, mountPointsExclude, fsTypesExclude, mountTimeout);
+    return new HostMetricsConfig(interval, mountPointsExclude, fsTypesExclude, mountTimeout, paths);
   }
 
   public HostMetricsConfig withMountPointsExclude(Pattern mountPointsExclude) {
-    return new HostMetricsConfig(interval, mountPointsExclude, fsTypesExclude, mountTimeout);
+    return new HostMetricsConfig(interval, mountPointsExclude, fsTypesExclude, mountTimeout, paths);
+  }
+
+  /** Reads the host's trees where {@code paths} says they are mounted. */
+  public HostMetricsConfig withPaths(HostPaths paths) {
+    return new HostMetricsConfig(interval, mountPointsExclude, fsTypesExclude, mountTimeout, paths);
   }
 
   /** Whether a mount gets {@code node_filesystem_*} series. */

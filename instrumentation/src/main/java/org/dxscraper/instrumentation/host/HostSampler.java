@@ -34,7 +34,9 @@ interface HostSampler extends AutoCloseable {
   static HostSampler forThisHost(HostMetricsConfig config) {
     if (PlatformEnum.getCurrentPlatform() == PlatformEnum.LINUX) {
       return new LinuxHostSampler(
-          config, LinuxProcReader.system(), new StatvfsReader(config.mountTimeout()));
+          config,
+          new LinuxProcReader(config.paths().procfs(), config.paths().sysfs()),
+          new StatvfsReader(config.mountTimeout()));
     }
     return new OshiHostSampler(config, new SystemInfo());
   }

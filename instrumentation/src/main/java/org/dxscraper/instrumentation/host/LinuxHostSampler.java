@@ -76,15 +76,21 @@ final class LinuxHostSampler implements HostSampler {
             new FileSystemKey(mount.device(), mount.mountPoint(), mount.fsType()), mount);
       }
     }
+    // Measured where the host's root is mounted here, labelled with the host's mount points.
     Map<String, Optional<Result>> stats =
-        statvfs.readAll(kept.values().stream().map(MountEntry::mountPoint).distinct().toList());
+        statvfs.readAll(
+            kept.values().stream()
+                .map(MountEntry::mountPoint)
+                .distinct()
+                .map(m -> config.paths().underRoot(m).toString())
+                .toList());
     Map<FileSystemKey, FileSystemStats> fileSystems = new LinkedHashMap<>();
     kept.forEach(
         (key, mount) ->
             fileSystems.put(
                 key,
                 stats
-                    .get(mount.mountPoint())
+                    .get(config.paths().underRoot(mount.mountPoint()).toString())
                     .map(r -> fileSystemStats(r, mount.readOnly()))
                     .orElseGet(() -> FileSystemStats.unreadable(mount.readOnly()))));
     return fileSystems;

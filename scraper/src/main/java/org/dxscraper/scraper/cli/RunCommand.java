@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.dxscraper.instrumentation.container.DockerHost;
+import org.dxscraper.instrumentation.host.HostPaths;
 import org.dxscraper.instrumentation.probe.ProbeTarget;
 import org.dxscraper.scraper.cluster.ConnectionPolicy;
 import org.dxscraper.scraper.cluster.NodeConfig;
@@ -274,6 +275,33 @@ final class RunCommand implements Callable<Integer> {
               + " or a read-only socket proxy. Without it, no container metrics.")
   String dockerHost;
 
+  @Option(
+      names = "--host-procfs",
+      paramLabel = "DIR",
+      defaultValue = "/proc",
+      description =
+          "The host's /proc, as node_exporter's --path.procfs: in a container with the host's"
+              + " /proc mounted read-only, e.g. /host/proc, so that node_* describe the host"
+              + " (default: ${DEFAULT-VALUE}).")
+  Path hostProcfs;
+
+  @Option(
+      names = "--host-sysfs",
+      paramLabel = "DIR",
+      defaultValue = "/sys",
+      description = "The host's /sys, as node_exporter's --path.sysfs (default: ${DEFAULT-VALUE}).")
+  Path hostSysfs;
+
+  @Option(
+      names = "--host-rootfs",
+      paramLabel = "DIR",
+      defaultValue = "/",
+      description =
+          "Where the host's / is mounted, as node_exporter's --path.rootfs: file systems are"
+              + " measured under it and labelled with the host's mount points"
+              + " (default: ${DEFAULT-VALUE}).")
+  Path hostRootfs;
+
   @Mixin DatabaseOptions database;
 
   @Spec CommandSpec spec;
@@ -444,7 +472,7 @@ final class RunCommand implements Callable<Integer> {
     return perNode;
   }
 
-  private Instrumentation.Settings instrumentationSettings() {
+  Instrumentation.Settings instrumentationSettings() {
     try {
       List<ProbeTarget> targets =
           probes == null ? List.of() : probes.stream().map(ProbeTarget::parse).toList();
@@ -452,7 +480,8 @@ final class RunCommand implements Callable<Integer> {
           metricsAddress(),
           VersionProvider.version(),
           targets,
-          dockerHost == null || dockerHost.isBlank() ? null : DockerHost.parse(dockerHost));
+          dockerHost == null || dockerHost.isBlank() ? null : DockerHost.parse(dockerHost),
+          new HostPaths(hostProcfs, hostSysfs, hostRootfs));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

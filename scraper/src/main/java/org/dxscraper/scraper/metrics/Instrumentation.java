@@ -22,6 +22,8 @@ import org.dxscraper.instrumentation.container.ContainerSettings;
 import org.dxscraper.instrumentation.container.DockerHost;
 import org.dxscraper.instrumentation.db.PostgresMetrics;
 import org.dxscraper.instrumentation.host.HostMetrics;
+import org.dxscraper.instrumentation.host.HostMetricsConfig;
+import org.dxscraper.instrumentation.host.HostPaths;
 import org.dxscraper.instrumentation.http.MetricsServer;
 import org.dxscraper.instrumentation.probe.ProbeMetrics;
 import org.dxscraper.instrumentation.probe.ProbeSettings;
@@ -78,11 +80,22 @@ public final class Instrumentation implements AutoCloseable {
    * @param dockerHost the Docker Engine API for container metrics, or null for none
    */
   public record Settings(
-      InetSocketAddress listen, String version, List<ProbeTarget> probes, DockerHost dockerHost) {
+      InetSocketAddress listen,
+      String version,
+      List<ProbeTarget> probes,
+      DockerHost dockerHost,
+      HostPaths hostPaths) {
     public Settings {
       Objects.requireNonNull(listen, "listen");
       Objects.requireNonNull(version, "version");
       probes = List.copyOf(probes);
+      Objects.requireNonNull(hostPaths, "hostPaths");
+    }
+
+    /** Host metrics of the machine this runs on. */
+    public Settings(
+        InetSocketAddress listen, String version, List<ProbeTarget> probes, DockerHost dockerHost) {
+      this(listen, version, probes, dockerHost, HostPaths.DEFAULT);
     }
   }
 
@@ -134,7 +147,9 @@ public final class Instrumentation implements AutoCloseable {
                 "select extract(epoch from max(spotted_at)) from spot")
             .start(databaseSampler, DATABASE_SAMPLE_EVERY);
     // node_exporter's names, from /proc, /sys and statvfs on Linux (OSHI elsewhere).
-    HostMetrics host = HostMetrics.start(registry, samplers);
+    HostMetrics host =
+        HostMetrics.start(
+            registry, samplers, HostMetricsConfig.defaults().withPaths(settings.hostPaths()));
     // blackbox_exporter's names; the probes themselves run on their own threads.
     ProbeMetrics probes = new ProbeMetrics(settings.probes(), ProbeSettings.defaults());
     probes.bindTo(registry);

@@ -3,6 +3,7 @@ package org.dxscraper.scraper.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -183,5 +184,31 @@ class RunCommandTest {
     assertThat(run.journalMaxSize).isEqualTo(2L << 30);
     assertThat(run.journalSegmentSize).isEqualTo(8L << 20);
     assertThat(parse("run", "--no-journal").journal).isFalse();
+  }
+
+  @Test
+  void readsTheHostsTreesWhereTheyAreMounted() {
+    RunCommand run =
+        parse(
+            Map.of("DX_SCRAPER_HOST_ROOTFS", "/host"),
+            "run",
+            "--callsign",
+            "N0CALL",
+            "--node",
+            "a=127.0.0.1:7300",
+            "--host-procfs",
+            "/host/proc",
+            "--host-sysfs",
+            "/host/sys");
+
+    assertThat(run.instrumentationSettings().hostPaths())
+        .isEqualTo(
+            new org.dxscraper.instrumentation.host.HostPaths(
+                Path.of("/host/proc"), Path.of("/host/sys"), Path.of("/host")));
+    assertThat(
+            parse("run", "--callsign", "N0CALL", "--node", "a=127.0.0.1:7300")
+                .instrumentationSettings()
+                .hostPaths())
+        .isEqualTo(org.dxscraper.instrumentation.host.HostPaths.DEFAULT);
   }
 }
