@@ -1,10 +1,12 @@
 package org.dxscraper.scraper.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.dxscraper.instrumentation.http.Json;
 import org.dxscraper.scraper.parse.ClusterMessage;
 import org.dxscraper.scraper.parse.Unparsed;
 
@@ -14,28 +16,25 @@ import org.dxscraper.scraper.parse.Unparsed;
  * strings, enums their names. An {@link Unparsed} message also carries the line it came from.
  */
 final class MessageJson {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<Class<?>, RecordComponent[]> COMPONENTS = new ConcurrentHashMap<>();
 
   private MessageJson() {}
 
   static String of(ClusterMessage message, String line) {
-    StringBuilder json = new StringBuilder(256).append("{\"kind\":");
-    Json.quote(json, message.kind());
+    ObjectNode json = JSON.createObjectNode();
+    json.put("kind", message.kind());
     for (RecordComponent component :
         COMPONENTS.computeIfAbsent(message.getClass(), Class::getRecordComponents)) {
       Object value = valueOf(component, message);
       if (value != null) {
-        json.append(',');
-        Json.quote(json, component.getName());
-        json.append(':');
-        value(json, value);
+        json.set(component.getName(), value(value));
       }
     }
     if (message instanceof Unparsed) {
-      json.append(",\"line\":");
-      Json.quote(json, line);
+      json.put("line", line);
     }
-    return json.append('}').toString();
+    return json.toString();
   }
 
   private static Object valueOf(RecordComponent component, ClusterMessage message) {
@@ -47,13 +46,15 @@ final class MessageJson {
     }
   }
 
-  private static void value(StringBuilder json, Object value) {
-    if (value instanceof Number || value instanceof Boolean) {
-      json.append(value);
-    } else if (value instanceof Enum<?> e) {
-      Json.quote(json, e.name());
-    } else {
-      Json.quote(json, value.toString());
-    }
+  private static JsonNode value(Object value) {
+    return switch (value) {
+      case Long l -> JSON.getNodeFactory().numberNode(l);
+      case Integer i -> JSON.getNodeFactory().numberNode(i);
+      case Double d -> JSON.getNodeFactory().numberNode(d);
+      case Number n -> JSON.getNodeFactory().numberNode(new java.math.BigDecimal(n.toString()));
+      case Boolean b -> JSON.getNodeFactory().booleanNode(b);
+      case Enum<?> e -> JSON.getNodeFactory().textNode(e.name());
+      default -> JSON.getNodeFactory().textNode(value.toString());
+    };
   }
 }

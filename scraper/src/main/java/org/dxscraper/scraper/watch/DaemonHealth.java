@@ -1,5 +1,8 @@
 package org.dxscraper.scraper.watch;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +11,6 @@ import java.util.Objects;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import org.dxscraper.instrumentation.http.HealthReport;
-import org.dxscraper.instrumentation.http.Json;
 import org.dxscraper.scraper.cluster.NodeStatus;
 import org.dxscraper.scraper.cluster.SessionState;
 import org.dxscraper.scraper.ingest.Daemon;
@@ -23,6 +25,8 @@ import org.dxscraper.scraper.store.Journal;
  * problems}, one sentence each.
  */
 public final class DaemonHealth implements Supplier<HealthReport> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final Daemon daemon;
   private final IngestWatchdog watchdog;
   private final DoubleSupplier databaseUp;
@@ -38,10 +42,10 @@ public final class DaemonHealth implements Supplier<HealthReport> {
 
   @Override
   public HealthReport get() {
-    StringBuilder json = new StringBuilder("{\"nodes\":{");
+    ObjectNode body = JSON.createObjectNode();
+    ObjectNode nodes = body.putObject("nodes");
     List<String> problems = new ArrayList<>();
     boolean anyLoggedIn = false;
-    String separator = "";
     for (Map.Entry<String, NodeIngestStats> node : daemon.pipeline().nodes().entrySet()) {
       NodeStatus status = daemon.clusterClient().status(node.getKey());
       boolean stalled = watchdog.nodeStalled(node.getKey());
@@ -54,35 +58,28 @@ public final class DaemonHealth implements Supplier<HealthReport> {
             node.getKey()
                 + ": another client logged in with our callsign; give each program its own SSID");
       }
-      json.append(separator);
-      Json.quote(json, node.getKey());
-      json.append(":{\"state\":");
-      Json.quote(json, status.state().name());
-      json.append(",\"software\":");
-      Json.quote(json, status.software().name());
-      json.append(",\"address\":");
-      Json.quote(json, status.address().map(Object::toString).orElse(""));
-      json.append(",\"stalled\":").append(stalled);
-      json.append(",\"lastSpotAt\":");
-      instant(json, node.getValue().lastSpotAt());
-      json.append(",\"retryAt\":");
-      instant(json, status.retryAt().orElse(null));
-      json.append('}');
-      separator = ",";
+      ObjectNode entry = nodes.putObject(node.getKey());
+      entry.put("state", status.state().name());
+      entry.put("software", status.software().name());
+      entry.put("address", status.address().map(Object::toString).orElse(""));
+      entry.put("stalled", stalled);
+      entry.put("lastSpotAt", text(node.getValue().lastSpotAt()));
+      entry.put("retryAt", text(status.retryAt().orElse(null)));
     }
     boolean writerStalled = watchdog.writerStalled();
     double up = databaseUp.getAsDouble();
     boolean databaseOk = Double.isNaN(up) || up > 0;
-    json.append("},\"writer\":{\"stalled\":").append(writerStalled);
-    json.append(",\"backlog\":").append(daemon.writer().backlog());
-    json.append(",\"lastCommitAt\":");
-    instant(json, daemon.writer().stats().lastCommitAt());
-    json.append("},\"database\":{\"up\":").append(databaseOk).append('}');
-    Journal j = daemon.journal();
-    if (j != null) {
-      json.append(",\"journal\":{\"bytes\":").append(j.bytes());
-      json.append(",\"written\":").append(j.writtenSeq());
-      json.append(",\"checkpoint\":").append(j.checkpointSeq()).append('}');
+    ObjectNode writer = body.putObject("writer");
+    writer.put("stalled", writerStalled);
+    writer.put("backlog", daemon.writer().backlog());
+    writer.put("lastCommitAt", text(daemon.writer().stats().lastCommitAt()));
+    body.putObject("database").put("up", databaseOk);
+    Journal journal = daemon.journal();
+    if (journal != null) {
+      ObjectNode j = body.putObject("journal");
+      j.put("bytes", journal.bytes());
+      j.put("written", journal.writtenSeq());
+      j.put("checkpoint", journal.checkpointSeq());
     }
     if (!anyLoggedIn) {
       problems.add("no node logged in");
@@ -97,28 +94,17 @@ public final class DaemonHealth implements Supplier<HealthReport> {
     if (!databaseOk) {
       problems.add("database not answering");
     }
-    Journal journal = daemon.journal();
     if (journal != null && journal.problem() != null) {
       problems.add(journal.problem());
     }
-    json.append(",\"problems\":[");
-    for (int i = 0; i < problems.size(); i++) {
-      if (i > 0) {
-        json.append(',');
-      }
-      Json.quote(json, problems.get(i));
-    }
-    json.append(']');
+    ArrayNode list = body.putArray("problems");
+    problems.forEach(list::add);
     boolean healthy = problems.isEmpty();
-    json.append(",\"status\":").append(healthy ? "\"UP\"" : "\"DOWN\"").append('}');
-    return new HealthReport(healthy, json.toString());
+    body.put("status", healthy ? "UP" : "DOWN");
+    return new HealthReport(healthy, body.toString());
   }
 
-  private static void instant(StringBuilder json, Instant instant) {
-    if (instant == null) {
-      json.append("null");
-    } else {
-      Json.quote(json, instant.toString());
-    }
+  private static String text(Instant instant) {
+    return instant == null ? null : instant.toString();
   }
 }
