@@ -3,6 +3,8 @@ package org.dxscraper.scraper.metrics;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,6 +17,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -39,6 +44,7 @@ class PrometheusScrapeIT {
   private static final Path ALERTMANAGER = Path.of("/usr/bin/prometheus-alertmanager");
   // The shipped files, from the scraper module's directory (the tests' working directory).
   private static final Path RULES = Path.of("../dashboards/prometheus/rules/dx-scraper.rules.yml");
+  private static final Path DASHBOARDS = Path.of("../dashboards/grafana/dashboards");
   private static final Path ALERTMANAGER_CONFIG =
       Path.of("../dashboards/alertmanager/alertmanager.yml");
   private static final Pattern RULE_EXPR =
@@ -97,6 +103,7 @@ class PrometheusScrapeIT {
         assertThat(number(query(api, "node_memory_MemTotal_bytes"))).isPositive();
         assertThat(query(api, "probe_success{target=\"closed\"}")).isEqualTo("0");
         assertThat(query(api, "scrape_samples_scraped{job=\"dx-scraper\"}")).isNotNull();
+        everyDashboardQueryReturnsData(api, fixture);
       } finally {
         prometheus.destroy();
         if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
@@ -231,6 +238,63 @@ class PrometheusScrapeIT {
       }
       receiver.stop(0);
     }
+  }
+
+  /**
+   * Every query of the shipped Grafana dashboards, as Grafana would send it with "All" chosen: the
+   * PromQL returns data from this Prometheus, the SQL runs as the read-only role and returns rows.
+   * Container panels need --docker-host, which this daemon does not have: they must be accepted,
+   * not filled.
+   */
+  private void everyDashboardQueryReturnsData(String api, DaemonFixture fixture) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    List<String> checked = new ArrayList<>();
+    try (var files = Files.list(DASHBOARDS)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+        for (JsonNode panel : panels(json.readTree(file.toFile()))) {
+          for (JsonNode target : panel.path("targets")) {
+            String title = file.getFileName() + ": " + panel.path("title").asText();
+            if (target.has("expr")) {
+              String promql =
+                  target
+                      .path("expr")
+                      .asText()
+                      .replace("$instance", ".*")
+                      .replace("$node", ".*")
+                      .replace("$__rate_interval", "1m");
+              assertThat(status(api, promql)).as(title + ": " + promql).isEqualTo("success");
+              if (!promql.contains("container_")) {
+                Await.until(
+                    () -> "data for " + title + ": " + promql,
+                    () -> query(api, promql) != null,
+                    Duration.ofSeconds(30));
+              }
+              checked.add(promql);
+            } else if (target.has("rawSql")) {
+              String sql = target.path("rawSql").asText();
+              try (Connection c = fixture.testDatabase.connect();
+                  Statement st = c.createStatement()) {
+                st.execute("SET ROLE dx_scraper_reader");
+                try (ResultSet rows = st.executeQuery(sql)) {
+                  assertThat(rows.next()).as("rows for " + title + ": " + sql).isTrue();
+                }
+              }
+              checked.add(sql);
+            }
+          }
+        }
+      }
+    }
+    assertThat(checked).hasSizeGreaterThan(20);
+  }
+
+  private static List<JsonNode> panels(JsonNode dashboard) {
+    List<JsonNode> all = new ArrayList<>();
+    for (JsonNode panel : dashboard.path("panels")) {
+      all.add(panel);
+      panel.path("panels").forEach(all::add);
+    }
+    return all;
   }
 
   private static boolean delivered(List<String> deliveries, String status) {
