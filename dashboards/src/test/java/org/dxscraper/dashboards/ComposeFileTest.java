@@ -148,4 +148,14 @@ class ComposeFileTest {
             .matcher(Files.readString(ROOT.resolve(".env.example")));
     assertThat(literal.find()).as("a password in .env.example").isFalse();
   }
+
+  @Test
+  void envExampleIsNameValueLinesAndComments() throws IOException {
+    // Compose v2 refuses a project name with spaces; v1 (here) strips them quietly.
+    for (String line : Files.readAllLines(ROOT.resolve(".env.example"))) {
+      if (!line.isBlank() && !line.startsWith("#")) {
+        assertThat(line).matches("[A-Z][A-Z0-9_]*=[A-Za-z0-9_.:=,/-]*");
+      }
+    }
+  }
 }

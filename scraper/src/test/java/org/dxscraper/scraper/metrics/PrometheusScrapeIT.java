@@ -193,9 +193,18 @@ class PrometheusScrapeIT {
           () -> "spots stored and scraped; Prometheus log:\n" + log(),
           () -> number(query(api, "sum(dx_scraper_spots_stored_total)")) > 0,
           Duration.ofSeconds(60));
-      // Every rule's expression is one Prometheus accepts and evaluates against this daemon.
+      // Every rule's expression is one Prometheus accepts, and every metric it names is one this
+      // daemon exports (a misspelt name would evaluate to nothing, silently); container_* needs
+      // --docker-host, which this daemon has not.
+      String exported = get(api + "label/__name__/values");
+      Matcher names =
+          Pattern.compile("\\b((?:dx_scraper|node|pg|probe)_[a-zA-Z0-9_]+)").matcher("");
       for (String expr : ruleExpressions()) {
         assertThat(status(api, expr)).as(expr).isEqualTo("success");
+        names.reset(expr);
+        while (names.find()) {
+          assertThat(exported).as("a metric named in " + expr).contains('"' + names.group(1) + '"');
+        }
       }
 
       fixture.node.holdSpots(); // the node stays up and answers, but its spots dry up
@@ -327,6 +336,12 @@ class PrometheusScrapeIT {
             HttpResponse.BodyHandlers.ofString());
     Matcher m = Pattern.compile("\"status\":\"(\\w+)\"").matcher(response.body());
     return m.find() ? m.group(1) : response.body();
+  }
+
+  private String get(String url) throws IOException, InterruptedException {
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private String amLog() {
