@@ -93,7 +93,7 @@ class AlertingConfigTest {
     Result check = run("amtool", "check-config", ALERTMANAGER.toString());
 
     assertThat(check.exitCode()).as(check.output()).isZero();
-    assertThat(check.output()).contains("SUCCESS", "3 inhibit rules");
+    assertThat(check.output()).contains("SUCCESS", "4 inhibit rules");
   }
 
   private static List<String> all(Pattern pattern, String text) {
