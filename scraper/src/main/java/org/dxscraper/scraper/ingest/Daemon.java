@@ -74,13 +74,7 @@ public final class Daemon implements AutoCloseable {
             settings,
             clock,
             journal != null
-                ? new SpotWriter.Backpressure() {
-                  @Override
-                  public void pause() {}
-
-                  @Override
-                  public void resume() {}
-                }
+                ? SpotWriter.Backpressure.NONE
                 : new SpotWriter.Backpressure() {
                   @Override
                   public void pause() {

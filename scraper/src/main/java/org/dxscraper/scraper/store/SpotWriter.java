@@ -53,6 +53,16 @@ public final class SpotWriter implements AutoCloseable {
 
   /** Called by the writer to slow the nodes down; both methods must return quickly. */
   public interface Backpressure {
+    /** Never pauses: with a journal in front, which keeps the backlog bounded itself. */
+    Backpressure NONE =
+        new Backpressure() {
+          @Override
+          public void pause() {}
+
+          @Override
+          public void resume() {}
+        };
+
     void pause();
 
     void resume();

@@ -12,15 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.dxscraper.scraper.simulate.SimulatorOptions;
 import org.dxscraper.scraper.simulate.SimulatorServer;
@@ -90,11 +85,12 @@ class JournalFullDiskIT {
                     InstantSource.system())
                 .start()) {
       JarProcess daemon = start(db, node.port(), dataDir, metricsPort);
-      Await.until(() -> "500 rows:\n" + stderr(daemon), () -> rows(db) >= 500, DEADLINE);
+      Await.until(
+          () -> "500 rows:\n" + daemon.stderrOrWhy(), () -> db.count("spot") >= 500, DEADLINE);
 
       long ballastBytes = fill(dataDir.resolve("ballast"));
       Await.until(
-          () -> "/health 503 for the full disk:\n" + stderr(daemon),
+          () -> "/health 503 for the full disk:\n" + daemon.stderrOrWhy(),
           () -> health(metricsPort).contains("no space left on device"),
           DEADLINE);
       assertThat(metric(metricsPort, "dx_scraper_journal_write_errors_total{reason=\"no-space\"}"))
@@ -110,24 +106,30 @@ class JournalFullDiskIT {
 
       Files.delete(dataDir.resolve("ballast"));
       Await.until(
-          () -> "all " + COUNT + " spots stored, have " + rows(db) + ":\n" + stderr(daemon),
-          () -> rows(db) >= COUNT,
+          () ->
+              "all "
+                  + COUNT
+                  + " spots stored, have "
+                  + db.count("spot")
+                  + ":\n"
+                  + daemon.stderrOrWhy(),
+          () -> db.count("spot") >= COUNT,
           DEADLINE);
       Await.until(
           () -> "/health without the journal's problem",
           () -> !health(metricsPort).contains("journal write failing"),
           DEADLINE);
 
-      assertThat(rows(db)).isEqualTo(COUNT);
+      assertThat(db.count("spot")).isEqualTo(COUNT);
       assertThat(daemon.process().isAlive()).isTrue();
-      String log = stderr(daemon);
+      String log = daemon.stderrOrWhy();
       assertThat(log.lines().filter(l -> l.contains("journal: cannot write"))).hasSize(1);
       assertThat(log).contains("journal: writing to", "works again");
       System.out.printf(
           "full disk: ballast of %d bytes filled the tmpfs; %d spots stored once each, %d"
               + " journal write errors retried%n",
           ballastBytes,
-          rows(db),
+          db.count("spot"),
           (long) metric(metricsPort, "dx_scraper_journal_write_errors_total{reason=\"no-space\"}"));
     }
   }
@@ -142,8 +144,6 @@ class JournalFullDiskIT {
                 "N0CALL",
                 "--node",
                 "sim=127.0.0.1:" + nodePort,
-                "--db-url",
-                db.url(),
                 "--data-dir",
                 dataDir.toString(),
                 "--metrics-listen",
@@ -156,12 +156,8 @@ class JournalFullDiskIT {
                 // write itself to fail.
                 "--journal-min-free",
                 "0"));
-    if (db.user() != null) {
-      args.addAll(List.of("--db-user", db.user()));
-    }
-    Map<String, String> environment =
-        db.password() == null ? Map.of() : Map.of("DX_SCRAPER_DB_PASSWORD", db.password());
-    JarProcess process = JarProcess.start(temp, environment, args.toArray(String[]::new));
+    args.addAll(db.jarOptions());
+    JarProcess process = JarProcess.start(temp, db.jarEnvironment(), args.toArray(String[]::new));
     started.add(process);
     return process;
   }
@@ -207,25 +203,6 @@ class JournalFullDiskIT {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "";
-    }
-  }
-
-  private static long rows(TestDatabase db) {
-    try (Connection c = db.connect();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select count(*) from spot")) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      return 0;
-    }
-  }
-
-  private static String stderr(JarProcess process) {
-    try {
-      return process.stderrSoFar();
-    } catch (IOException e) {
-      return e.toString();
     }
   }
 }

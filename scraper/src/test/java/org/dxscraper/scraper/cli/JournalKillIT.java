@@ -63,8 +63,9 @@ class JournalKillIT {
                 .start()) {
       JarProcess first = start(db, node.port(), false);
       Await.until(
-          () -> "3,000 rows before the kill, have " + rows(db) + ":\n" + stderr(first),
-          () -> rows(db) >= 3000,
+          () ->
+              "3,000 rows before the kill, have " + db.count("spot") + ":\n" + first.stderrOrWhy(),
+          () -> db.count("spot") >= 3000,
           DEADLINE);
 
       first.kill(); // mid-stream: the node is sending 1,000 spots a second
@@ -81,15 +82,20 @@ class JournalKillIT {
       JarProcess second = start(db, node.port(), true);
       Await.until(
           () ->
-              "every one of " + COUNT + " spots stored, have " + rows(db) + ":\n" + stderr(second),
-          () -> rows(db) >= COUNT,
+              "every one of "
+                  + COUNT
+                  + " spots stored, have "
+                  + db.count("spot")
+                  + ":\n"
+                  + second.stderrOrWhy(),
+          () -> db.count("spot") >= COUNT,
           DEADLINE);
 
       Set<String> sent = sentSpots(node);
       assertThat(sent).hasSize(COUNT);
       assertThat(storedSpots(db)).isEqualTo(sent);
-      assertThat(rows(db)).isEqualTo(COUNT);
-      assertThat(stderr(second)).contains("lines after the checkpoint");
+      assertThat(db.count("spot")).isEqualTo(COUNT);
+      assertThat(second.stderrOrWhy()).contains("lines after the checkpoint");
       long notJournalled = sentBeforeKill.size() - safe.size();
       System.out.printf(
           "SIGKILL at %d spots/s: %d spots sent before the kill, %d committed at the kill,"
@@ -114,44 +120,19 @@ class JournalKillIT {
                 "N0CALL",
                 "--node",
                 "sim=127.0.0.1:" + port,
-                "--db-url",
-                db.url(),
                 "--data-dir",
                 temp.resolve("data").toString(),
                 "--metrics-listen",
                 "127.0.0.1:0",
                 "--backfill",
                 "1000"));
-    if (db.user() != null) {
-      args.addAll(List.of("--db-user", db.user()));
-    }
+    args.addAll(db.jarOptions());
     if (backfillAtStart) {
       args.add("--backfill-at-start");
     }
-    Map<String, String> environment =
-        db.password() == null ? Map.of() : Map.of("DX_SCRAPER_DB_PASSWORD", db.password());
-    JarProcess process = JarProcess.start(temp, environment, args.toArray(String[]::new));
+    JarProcess process = JarProcess.start(temp, db.jarEnvironment(), args.toArray(String[]::new));
     started.add(process);
     return process;
-  }
-
-  private static String stderr(JarProcess process) {
-    try {
-      return process.stderrSoFar();
-    } catch (IOException e) {
-      return e.toString();
-    }
-  }
-
-  private static long rows(TestDatabase db) {
-    try (Connection c = db.connect();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select count(*) from spot")) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      return 0; // not migrated yet
-    }
   }
 
   private static Set<String> storedSpots(TestDatabase db) throws SQLException {

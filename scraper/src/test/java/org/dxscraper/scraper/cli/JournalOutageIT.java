@@ -99,7 +99,7 @@ class JournalOutageIT {
                 InstantSource.system())
             .start()) {
       JarProcess first = start(node.port(), metricsPort);
-      Await.until(() -> "1,000 rows:\n" + stderr(first), () -> rows() >= 1000, DEADLINE);
+      Await.until(() -> "1,000 rows:\n" + first.stderrOrWhy(), () -> rows() >= 1000, DEADLINE);
       assertThat(health(metricsPort)).isEqualTo(200);
 
       // Outage 1: the server stops for 10 s under 500 spots/s, ten times what memory may hold.
@@ -117,15 +117,15 @@ class JournalOutageIT {
           DEADLINE);
       server = startServer();
       Await.until(
-          () -> "every spot sent so far stored, have " + rows() + ":\n" + stderr(first),
+          () -> "every spot sent so far stored, have " + rows() + ":\n" + first.stderrOrWhy(),
           () -> rows() >= spotsSent(node) - RATE,
           DEADLINE);
       Await.until(
-          () -> "the drain to catch up:\n" + stderr(first),
-          () -> stderr(first).contains("journal: caught up"),
+          () -> "the drain to catch up:\n" + first.stderrOrWhy(),
+          () -> first.stderrOrWhy().contains("journal: caught up"),
           DEADLINE);
       assertThat(noticed).isLessThan(Duration.ofSeconds(5));
-      String log = stderr(first);
+      String log = first.stderrOrWhy();
       assertThat(log).contains("new lines wait in the journal");
       long outageLogLines =
           log.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).count();
@@ -151,7 +151,7 @@ class JournalOutageIT {
       server = startServer();
       JarProcess second = start(node.port(), metricsPort);
       Await.until(
-          () -> "all " + COUNT + " spots stored, have " + rows() + ":\n" + stderr(second),
+          () -> "all " + COUNT + " spots stored, have " + rows() + ":\n" + second.stderrOrWhy(),
           () -> rows() >= COUNT,
           Duration.ofSeconds(120));
       assertThat(spotsSent(node)).isEqualTo(COUNT);
@@ -246,13 +246,5 @@ class JournalOutageIT {
       }
     }
     return matched;
-  }
-
-  private static String stderr(JarProcess process) {
-    try {
-      return process.stderrSoFar();
-    } catch (IOException e) {
-      return e.toString();
-    }
   }
 }

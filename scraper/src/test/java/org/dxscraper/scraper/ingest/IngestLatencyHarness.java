@@ -2,8 +2,6 @@ package org.dxscraper.scraper.ingest;
 
 import static org.dxscraper.db.jooq.Tables.SPOT;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -20,6 +18,7 @@ import org.dxscraper.scraper.store.Journal;
 import org.dxscraper.scraper.store.Migrations;
 import org.dxscraper.scraper.store.SpotWriter;
 import org.dxscraper.scraper.testing.Await;
+import org.dxscraper.scraper.testing.TestFiles;
 import org.dxscraper.scraper.testing.TestPostgres;
 import org.dxscraper.scraper.testing.TestPostgres.TestDatabase;
 
@@ -41,7 +40,7 @@ public final class IngestLatencyHarness {
     int count = rate * seconds;
     String journal = args.length > 2 ? args[2] : null;
     if (journal != null) {
-      deleteTree(Path.of(journal));
+      TestFiles.deleteTree(Path.of(journal));
     }
     long[] micros = new long[count * 2];
     AtomicInteger recorded = new AtomicInteger();
@@ -103,16 +102,5 @@ public final class IngestLatencyHarness {
   private static double percentile(long[] sorted, double p) {
     int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1000.0;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

@@ -13,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.dxscraper.instrumentation.probe.ProbeTarget;
 import org.dxscraper.scraper.cluster.ConnectionPolicy;
 import org.dxscraper.scraper.cluster.NodeConfig;
@@ -28,6 +26,7 @@ import org.dxscraper.scraper.store.Database;
 import org.dxscraper.scraper.store.Journal;
 import org.dxscraper.scraper.store.Migrations;
 import org.dxscraper.scraper.store.SpotWriter;
+import org.dxscraper.scraper.testing.TestFiles;
 import org.dxscraper.scraper.testing.TestPostgres;
 import org.dxscraper.scraper.testing.TestPostgres.TestDatabase;
 import org.dxscraper.scraper.watch.IngestWatchdog;
@@ -128,10 +127,8 @@ final class DaemonFixture implements AutoCloseable {
     node.close();
     database.close();
     testDatabase.close();
-    try (Stream<Path> files = Files.walk(journalDir)) {
-      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(file);
-      }
+    try {
+      TestFiles.deleteTree(journalDir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -106,13 +106,7 @@ class DatabaseOutageIT {
                 database.dsl(),
                 SpotWriter.Settings.DEFAULTS,
                 InstantSource.system(),
-                new SpotWriter.Backpressure() {
-                  @Override
-                  public void pause() {}
-
-                  @Override
-                  public void resume() {}
-                },
+                SpotWriter.Backpressure.NONE,
                 new SpotWriter.Listener() {})
             .start();
     for (int i = 0; i < 100; i++) {

@@ -6,12 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Comparator;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.dxscraper.scraper.parse.LineParser;
 import org.dxscraper.scraper.parse.LineParserBenchmark;
+import org.dxscraper.scraper.testing.TestFiles;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -72,11 +71,7 @@ public class JournalBenchmark {
   @TearDown(Level.Trial)
   public void close() throws IOException {
     journal.close();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(file);
-      }
-    }
+    TestFiles.deleteTree(dir);
   }
 
   @Benchmark

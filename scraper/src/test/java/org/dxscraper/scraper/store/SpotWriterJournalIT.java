@@ -27,14 +27,6 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 class SpotWriterJournalIT {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
-  private static final SpotWriter.Backpressure NO_BACKPRESSURE =
-      new SpotWriter.Backpressure() {
-        @Override
-        public void pause() {}
-
-        @Override
-        public void resume() {}
-      };
 
   @TempDir Path dir;
 
@@ -63,7 +55,7 @@ class SpotWriterJournalIT {
             dsl,
             new SpotWriter.Settings(100, Duration.ofMillis(10), 1000, 200, Duration.ofSeconds(30)),
             InstantSource.system(),
-            NO_BACKPRESSURE,
+            SpotWriter.Backpressure.NONE,
             listener)
         .checkpointTo(journal)
         .start();

@@ -76,6 +76,15 @@ public final class JarProcess {
     return process;
   }
 
+  /** What it printed to stderr so far, for a failure message: never throws. */
+  public String stderrOrWhy() {
+    try {
+      return stderrSoFar();
+    } catch (IOException e) {
+      return "(stderr unreadable: " + e + ")";
+    }
+  }
+
   public String stderrSoFar() throws IOException {
     return Files.readString(err, StandardCharsets.UTF_8);
   }

@@ -135,6 +135,39 @@ public final class TestPostgres {
       return server.connect(url());
     }
 
+    /** Rows in {@code table}, or 0 while the table does not exist yet (not migrated). */
+    public long count(String table) {
+      try (Connection c = connect();
+          java.sql.Statement s = c.createStatement();
+          java.sql.ResultSet rs = s.executeQuery("select count(*) from " + table)) {
+        rs.next();
+        return rs.getLong(1);
+      } catch (SQLException e) {
+        return 0;
+      }
+    }
+
+    /**
+     * The jar's options for this database: {@code --db-url} and {@code --db-user}; the password,
+     * where there is one, goes in the environment ({@link #jarEnvironment()}), not on a command
+     * line.
+     */
+    public java.util.List<String> jarOptions() {
+      java.util.List<String> options =
+          new java.util.ArrayList<>(java.util.List.of("--db-url", url()));
+      if (user() != null) {
+        options.addAll(java.util.List.of("--db-user", user()));
+      }
+      return options;
+    }
+
+    /** The environment that carries this database's password to the jar, if it has one. */
+    public java.util.Map<String, String> jarEnvironment() {
+      return password() == null
+          ? java.util.Map.of()
+          : java.util.Map.of("DX_SCRAPER_DB_PASSWORD", password());
+    }
+
     public DatabaseConfig config() {
       return new DatabaseConfig(
           url(), user(), password(), Path.of("unused-data-dir"), 0, Duration.ofSeconds(10));
