@@ -153,7 +153,6 @@ public final class Journal implements AutoCloseable {
   private volatile JournalSegment current;
   private volatile long writtenSeq;
   private volatile long checkpointSeq;
-  private volatile long checkpointedAtMillis;
   private volatile String writeProblem;
   private volatile String syncProblem;
   private volatile long syncFailedAt = Long.MAX_VALUE;
@@ -162,8 +161,6 @@ public final class Journal implements AutoCloseable {
   final LongAdder writeErrorsNoSpace = new LongAdder();
   final LongAdder writeErrorsOther = new LongAdder();
   final LongAdder syncErrors = new LongAdder();
-  final LongAdder syncs = new LongAdder();
-  final AtomicLong syncNanosMax = new AtomicLong();
 
   private Journal(
       Settings settings,
@@ -524,7 +521,6 @@ public final class Journal implements AutoCloseable {
     try {
       JournalCheckpoint.write(settings.dir(), bounded);
       checkpointSeq = bounded;
-      checkpointedAtMillis = clock.millis();
       if (bounded >= syncFailedAt && syncProblem != null) {
         syncProblem = null; // the lines a failed fsync may have lost are stored now
         syncFailedAt = Long.MAX_VALUE;
@@ -564,11 +560,6 @@ public final class Journal implements AutoCloseable {
         listener.resume(MAX_SIZE);
       }
     }
-  }
-
-  /** Milliseconds since the epoch of the last checkpoint written by this run; 0 before. */
-  public long checkpointedAtMillis() {
-    return checkpointedAtMillis;
   }
 
   /**
@@ -697,7 +688,6 @@ public final class Journal implements AutoCloseable {
    * drive it without waiting.
    */
   void syncOnce() {
-    long started = System.nanoTime();
     try {
       for (FileChannel rotated = toClose.poll(); rotated != null; rotated = toClose.poll()) {
         try (FileChannel old = rotated) {
@@ -710,7 +700,6 @@ public final class Journal implements AutoCloseable {
         long size = segment.size;
         channel.force(false);
         segment.syncedSize = size;
-        syncs.increment();
       }
       if (directoryDirty.getAndSet(false)) {
         JournalCheckpoint.forceDirectory(settings.dir());
@@ -727,7 +716,6 @@ public final class Journal implements AutoCloseable {
         log.error("journal: fsync of {} failed: {}", settings.dir(), e.toString());
       }
     }
-    syncNanosMax.accumulateAndGet(System.nanoTime() - started, Math::max);
     checkFreeSpace();
   }
 
@@ -768,10 +756,6 @@ public final class Journal implements AutoCloseable {
       return "disk almost full under " + settings.dir() + ": reading paused";
     }
     return syncProblem;
-  }
-
-  public Settings settings() {
-    return settings;
   }
 
   /** Bytes of segment files on disk. */
