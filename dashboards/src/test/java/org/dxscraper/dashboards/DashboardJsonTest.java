@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -140,5 +142,42 @@ class DashboardJsonTest {
             "sum(rate(dx_scraper_spots_stored_total{instance=~\\\"$instance\\\"}[5m])) * 3600",
             "sum(dx_scraper_spots_total{instance=~\\\"$instance\\\"})",
             "FROM dx_spots");
+  }
+
+  @Test
+  void theSpotsDashboardHasItsRowsAMapAndOnlyVariablesItDefines() throws IOException {
+    JsonNode dashboard = JSON.readTree(DASHBOARDS.resolve("dx-spots.json").toFile());
+    List<JsonNode> panels = panels(dashboard);
+    List<String> variables = new ArrayList<>();
+    dashboard.path("templating").path("list").forEach(v -> variables.add(v.path("name").asText()));
+
+    assertThat(dashboard.path("title").asText()).isEqualTo("DX Spots");
+    assertThat(panels.stream().filter(p -> p.path("type").asText().equals("row")))
+        .map(p -> p.path("title").asText())
+        .containsExactly("Bands", "Where", "Newest", "Playground");
+    assertThat(variables).containsExactly("band", "call");
+    JsonNode map =
+        panels.stream()
+            .filter(p -> p.path("type").asText().equals("geomap"))
+            .findFirst()
+            .orElseThrow();
+    JsonNode location = map.path("options").path("layers").get(0).path("location");
+    String mapSql = map.path("targets").get(0).path("rawSql").asText();
+    assertThat(location.path("mode").asText()).isEqualTo("coords");
+    assertThat(mapSql)
+        .contains(
+            location.path("latitude").asText(), location.path("longitude").asText(), "dxcc_entity");
+    for (JsonNode panel : panels) {
+      for (JsonNode target : panel.path("targets")) {
+        String sql = target.path("rawSql").asText();
+        // Grafana leaves an unknown variable in the SQL, where PostgreSQL fails on it.
+        Matcher used = Pattern.compile("\\$\\{?([a-z]+)").matcher(sql);
+        while (used.find()) {
+          assertThat(variables).as(panel.path("title").asText()).contains(used.group(1));
+        }
+        // A text box is quoted by Grafana only when the query asks for it.
+        assertThat(sql).doesNotContain("'$call'", "= $call");
+      }
+    }
   }
 }

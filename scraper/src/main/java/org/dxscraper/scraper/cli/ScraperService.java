@@ -18,6 +18,7 @@ import org.dxscraper.scraper.metrics.Instrumentation;
 import org.dxscraper.scraper.metrics.ScraperMetrics;
 import org.dxscraper.scraper.store.Database;
 import org.dxscraper.scraper.store.DatabaseConfig;
+import org.dxscraper.scraper.store.EntityPositionWriter;
 import org.dxscraper.scraper.store.Journal;
 import org.dxscraper.scraper.store.Migrations;
 import org.dxscraper.scraper.store.SpotWriter;
@@ -88,6 +89,12 @@ final class ScraperService {
   private void startParts(Config config) {
     log.info("{}: {}", db, Migrations.migrate(db.dataSource()).summary());
     InstantSource clock = InstantSource.system();
+    if (config.cty() != null) {
+      int written = EntityPositionWriter.store(db.dsl(), config.cty().positions(), clock.instant());
+      if (written >= 0) {
+        log.info("dxcc_entity: {} entities added or changed from cty.dat", written);
+      }
+    }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ScraperMetrics metrics = new ScraperMetrics(registry, clock);
     Daemon built;

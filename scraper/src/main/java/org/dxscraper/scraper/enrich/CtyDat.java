@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,12 +48,19 @@ public final class CtyDat {
 
   private final CallTable prefixes;
   private final CallTable exactCalls;
+  private final List<EntityPosition> positions;
   private final int entityCount;
   private final int skippedLines;
 
-  private CtyDat(CallTable prefixes, CallTable exactCalls, int entityCount, int skippedLines) {
+  private CtyDat(
+      CallTable prefixes,
+      CallTable exactCalls,
+      List<EntityPosition> positions,
+      int entityCount,
+      int skippedLines) {
     this.prefixes = prefixes;
     this.exactCalls = exactCalls;
+    this.positions = positions;
     this.entityCount = entityCount;
     this.skippedLines = skippedLines;
   }
@@ -101,6 +109,7 @@ public final class CtyDat {
     return new CtyDat(
         new CallTable(result.prefixes()),
         new CallTable(result.exactCalls()),
+        result.positions(),
         result.entities(),
         result.skippedLines());
   }
@@ -121,6 +130,11 @@ public final class CtyDat {
           path);
       return Optional.empty();
     }
+  }
+
+  /** Every entity the file lists, in file order, with the position of its header line. */
+  public List<EntityPosition> positions() {
+    return positions;
   }
 
   /**

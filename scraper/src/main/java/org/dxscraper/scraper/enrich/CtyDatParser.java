@@ -2,7 +2,9 @@ package org.dxscraper.scraper.enrich;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -14,8 +16,9 @@ import java.util.Optional;
  *
  * followed by indented lines of comma-separated aliases ending in {@code ;}. An alias is a prefix,
  * or a whole call when it starts with {@code =}, optionally followed by overrides: {@code (cq)},
- * {@code [itu]}, {@code <lat/long>}, {@code {continent}}, {@code ~utc~}. Latitude, longitude and
- * UTC offset are checked but not kept: nothing downstream stores them.
+ * {@code [itu]}, {@code <lat/long>}, {@code {continent}}, {@code ~utc~}. The header's latitude and
+ * longitude are kept per entity (a map needs them); an alias's own position and every UTC offset
+ * are checked but not kept.
  *
  * <p>A malformed line is skipped and counted, never fatal: a header that does not parse skips its
  * whole entity (its alias lines are counted too); a malformed alias skips that alias and counts its
@@ -31,6 +34,7 @@ final class CtyDatParser {
   record Result(
       Map<String, Optional<Dxcc>> prefixes,
       Map<String, Optional<Dxcc>> exactCalls,
+      List<EntityPosition> positions,
       int entities,
       int skippedLines,
       String firstProblem,
@@ -44,6 +48,7 @@ final class CtyDatParser {
   // One shared Optional per distinct entity and override combination: in Debian's file 27,000
   // aliases share about 430.
   private final Map<Dxcc, Optional<Dxcc>> interned = new HashMap<>();
+  private final List<EntityPosition> positions = new ArrayList<>();
 
   private Dxcc entity;
   private int lineNumber;
@@ -66,17 +71,26 @@ final class CtyDatParser {
           parseAliasLine(line);
         } else {
           entity = null; // stays null if the header is malformed: its aliases are skipped too
-          entity = parseHeader(line);
+          EntityPosition header = parseHeader(line);
+          entity = header.dxcc();
+          positions.add(header);
           entities++;
         }
       } catch (IllegalArgumentException e) {
         skip(e.getMessage());
       }
     }
-    return new Result(prefixes, exactCalls, entities, skippedLines, firstProblem, conflicts);
+    return new Result(
+        prefixes,
+        exactCalls,
+        List.copyOf(positions),
+        entities,
+        skippedLines,
+        firstProblem,
+        conflicts);
   }
 
-  private static Dxcc parseHeader(String line) {
+  private static EntityPosition parseHeader(String line) {
     String[] fields = line.split(":", -1);
     if (fields.length < 9 || !fields[8].isBlank()) {
       throw new IllegalArgumentException(
@@ -85,14 +99,16 @@ final class CtyDatParser {
     String name = fields[0].strip();
     int cq = parseInt(fields[1], "CQ zone");
     int itu = parseInt(fields[2], "ITU zone");
-    parseDouble(fields[4], "latitude");
-    parseDouble(fields[5], "longitude");
+    double latitude = parseDouble(fields[4], "latitude");
+    // cty.dat counts longitude positive to the west, unlike maps.
+    double longitude = -parseDouble(fields[5], "longitude");
     parseDouble(fields[6], "UTC offset");
     String prefix = fields[7].strip();
     if (prefix.isEmpty() || prefix.indexOf(' ') >= 0) {
       throw new IllegalArgumentException("primary prefix must be one word, got '" + prefix + "'");
     }
-    return new Dxcc(name, prefix, fields[3].strip(), cq, itu);
+    return new EntityPosition(
+        new Dxcc(name, prefix, fields[3].strip(), cq, itu), latitude, longitude);
   }
 
   private void parseAliasLine(String line) {
@@ -201,9 +217,9 @@ final class CtyDatParser {
     }
   }
 
-  private static void parseDouble(String text, String what) {
+  private static double parseDouble(String text, String what) {
     try {
-      Double.parseDouble(text.strip());
+      return Double.parseDouble(text.strip());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(what + " must be a number, got '" + text + "'", e);
     }

@@ -32,6 +32,19 @@ class CtyDatRealFileTest {
   }
 
   @Test
+  void everyEntityHasAPositionOnTheRightSideOfTheGlobe() {
+    assertThat(cty.positions()).hasSize(cty.entityCount());
+    assertThat(cty.positions())
+        .filteredOn(p -> p.dxcc().entity().equals("United States of America"))
+        .singleElement()
+        .satisfies(p -> assertThat(p.longitude()).isBetween(-125.0, -65.0));
+    assertThat(cty.positions())
+        .filteredOn(p -> p.dxcc().entity().equals("Japan"))
+        .singleElement()
+        .satisfies(p -> assertThat(p.longitude()).isBetween(125.0, 150.0));
+  }
+
+  @Test
   void findsWellKnownEntities() {
     assertThat(cty.lookup("W1AW"))
         .hasValueSatisfying(

@@ -83,6 +83,39 @@ class CtyDatTest {
   }
 
   @Test
+  void keepsEachEntitysPositionWithEastLongitudesPositive() throws IOException {
+    CtyDat cty = load(SAMPLE);
+
+    assertThat(cty.positions()).hasSize(9);
+    // cty.dat writes west as positive: 91.87 is in North America, -138.38 in Japan.
+    assertThat(cty.positions().get(0)).isEqualTo(new EntityPosition(USA, 37.60, -91.87));
+    assertThat(cty.positions())
+        .filteredOn(p -> p.dxcc().entity().equals("Japan"))
+        .singleElement()
+        .satisfies(p -> assertThat(p.longitude()).isEqualTo(138.38));
+    assertThat(cty.positions())
+        .filteredOn(p -> p.dxcc().entity().equals("Fiji"))
+        .singleElement()
+        .satisfies(p -> assertThat(p.latitude()).isEqualTo(-17.78));
+  }
+
+  @Test
+  void anEntityWhosePositionIsOffTheGlobeIsSkipped() throws IOException {
+    CtyDat cty =
+        load(
+            """
+            Nowhere:                  05:  08:  NA:   97.60:    91.87:     5.0:  X9:
+                X9;
+            Anguilla:                 08:  11:  NA:   18.23:    63.00:     4.0:  VP2E:
+                VP2E;
+            """);
+
+    assertThat(cty.positions()).map(p -> p.dxcc().entity()).containsExactly("Anguilla");
+    assertThat(cty.lookup("X9AA")).isEmpty();
+    assertThat(cty.skippedLines()).isEqualTo(2);
+  }
+
+  @Test
   void appliesThePrefixOverridesOfTheMatchingAlias() throws IOException {
     CtyDat cty = load(SAMPLE);
 

@@ -18,11 +18,13 @@ import java.util.Random;
 import org.dxscraper.instrumentation.probe.ProbeTarget;
 import org.dxscraper.scraper.cluster.ConnectionPolicy;
 import org.dxscraper.scraper.cluster.NodeConfig;
+import org.dxscraper.scraper.enrich.CtyDat;
 import org.dxscraper.scraper.ingest.Daemon;
 import org.dxscraper.scraper.retry.Backoff;
 import org.dxscraper.scraper.simulate.SimulatorOptions;
 import org.dxscraper.scraper.simulate.SimulatorServer;
 import org.dxscraper.scraper.store.Database;
+import org.dxscraper.scraper.store.EntityPositionWriter;
 import org.dxscraper.scraper.store.Journal;
 import org.dxscraper.scraper.store.Migrations;
 import org.dxscraper.scraper.store.SpotWriter;
@@ -40,6 +42,8 @@ final class DaemonFixture implements AutoCloseable {
       ConnectionPolicy.DEFAULT.withBackoff(
           new Backoff(Duration.ofMillis(100), Duration.ofMillis(500)),
           new Backoff(Duration.ofMillis(100), Duration.ofMillis(500)));
+
+  static final Path DEBIAN_CTY = Path.of("/usr/share/hamradio-files/cty.dat");
 
   final TestDatabase testDatabase;
   final Database database;
@@ -62,6 +66,12 @@ final class DaemonFixture implements AutoCloseable {
     testDatabase = TestPostgres.createDatabase();
     database = Database.open(testDatabase.config());
     Migrations.migrate(database.dataSource());
+    // Enriched as `run` enriches where hamradio-files is installed (.ci/run installs it): the
+    // dashboards' entity and map panels need the DXCC columns and dxcc_entity.
+    CtyDat cty = CtyDat.loadIfPresent(DEBIAN_CTY).orElse(null);
+    if (cty != null) {
+      EntityPositionWriter.store(database.dsl(), cty.positions(), clock.instant());
+    }
     node = new SimulatorServer(options, InstantSource.system()).start();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ScraperMetrics metrics = new ScraperMetrics(registry, clock);
@@ -72,7 +82,7 @@ final class DaemonFixture implements AutoCloseable {
                 // Never reachable: its meters must show 0, not be missing.
                 NodeConfig.of("quiet", "127.0.0.1", 1, "N0CALL")),
             database,
-            null,
+            cty,
             SpotWriter.Settings.DEFAULTS,
             clock,
             FAST,

@@ -21,9 +21,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -258,9 +261,18 @@ class PrometheusScrapeIT {
   private void everyDashboardQueryReturnsData(String api, DaemonFixture fixture) throws Exception {
     ObjectMapper json = new ObjectMapper();
     List<String> checked = new ArrayList<>();
+    Instant now = Instant.now();
     try (var files = Files.list(DASHBOARDS)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-        for (JsonNode panel : panels(json.readTree(file.toFile()))) {
+        JsonNode dashboard = json.readTree(file.toFile());
+        GrafanaSql grafana =
+            new GrafanaSql(
+                dashboard,
+                now.minus(Duration.ofHours(6)),
+                now.plus(Duration.ofHours(1)),
+                Duration.ofMinutes(1),
+                Map.of("call", mostSpottedCall(fixture)));
+        for (JsonNode panel : panels(dashboard)) {
           for (JsonNode target : panel.path("targets")) {
             String title = file.getFileName() + ": " + panel.path("title").asText();
             if (target.has("expr")) {
@@ -280,7 +292,8 @@ class PrometheusScrapeIT {
               }
               checked.add(promql);
             } else if (target.has("rawSql")) {
-              String sql = target.path("rawSql").asText();
+              String sql = grafana.expand(target.path("rawSql").asText());
+              assertThat(sql).as("macros and variables of " + title).doesNotContain("$");
               try (Connection c = fixture.testDatabase.connect();
                   Statement st = c.createStatement()) {
                 st.execute("SET ROLE dx_scraper_reader");
@@ -294,7 +307,19 @@ class PrometheusScrapeIT {
         }
       }
     }
-    assertThat(checked).hasSizeGreaterThan(20);
+    assertThat(checked).hasSizeGreaterThan(35);
+  }
+
+  /** A call the "who spotted this call" panel finds: the one spotted most so far. */
+  private static String mostSpottedCall(DaemonFixture fixture) throws Exception {
+    try (Connection c = fixture.testDatabase.connect();
+        Statement st = c.createStatement();
+        ResultSet rows =
+            st.executeQuery(
+                "SELECT dx_call FROM spot GROUP BY dx_call ORDER BY count(*) DESC LIMIT 1")) {
+      assertThat(rows.next()).as("a stored spot").isTrue();
+      return rows.getString(1).toLowerCase(Locale.ROOT);
+    }
   }
 
   private static List<JsonNode> panels(JsonNode dashboard) {
