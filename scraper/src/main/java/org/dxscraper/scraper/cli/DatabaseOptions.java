@@ -17,9 +17,12 @@ final class DatabaseOptions {
   @Option(
       names = "--db-url",
       paramLabel = "JDBC",
-      description =
-          "JDBC URL of a PostgreSQL server, e.g. jdbc:postgresql://127.0.0.1:5432/dx."
-              + " Without it an embedded PostgreSQL runs under --data-dir.")
+      // An address or URL starts its own line: the help's line breaking would split it at ':'.
+      description = {
+        "JDBC URL of a PostgreSQL server, e.g.",
+        "jdbc:postgresql://127.0.0.1:5432/dx",
+        "Without it an embedded PostgreSQL runs under --data-dir."
+      })
   String url;
 
   @Option(

@@ -32,8 +32,10 @@ final class HealthCommand implements Callable<Integer> {
       names = "--metrics-listen",
       paramLabel = "HOST:PORT",
       defaultValue = "127.0.0.1:9464",
-      description =
-          "Where the daemon serves /health: its --metrics-listen (default: ${DEFAULT-VALUE}).")
+      description = {
+        "Where the daemon serves /health: its --metrics-listen.",
+        "Default: ${DEFAULT-VALUE}"
+      })
   String metricsListen;
 
   @Option(

@@ -38,8 +38,13 @@ import picocli.CommandLine.ScopeType;
       HealthCommand.class,
       CommandLine.HelpCommand.class
     },
-    footerHeading = "%n",
+    footerHeading = "%nExamples:%n",
     footer = {
+      "  dx-scraper run --callsign N0CALL --node nc7j=dxc.nc7j.com:7373",
+      "  dx-scraper simulate --rate 20 > sent.txt &",
+      "  dx-scraper run --callsign N0CALL --node sim=127.0.0.1:7300",
+      "  dx-scraper help run",
+      "",
       "Every option can also come from the environment: DX_SCRAPER_ and the option's name in"
           + " upper case with _ for -, e.g. --db-url is DX_SCRAPER_DB_URL. The command line wins.",
       "Exit codes: 0 done, 1 failed (the reason is on stderr), 2 usage error."

@@ -16,7 +16,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Creates or updates the schema (tables, views, roles) and exits. Running it again changes"
           + " nothing. 'run' does the same on start-up; use this to prepare a server as its owner."
-    })
+    },
+    footerHeading = "%nExample:%n",
+    footer = {"  dx-scraper migrate --db-url jdbc:postgresql://db.lan:5432/dx --db-user dx"})
 final class MigrateCommand implements Callable<Integer> {
   @Mixin DatabaseOptions database;
 

@@ -34,6 +34,11 @@ import picocli.CommandLine.Spec;
       "Reads cluster lines from FILE (or stdin) and writes one JSON object per line to stdout:"
           + " its kind and fields, or why it did not parse. A summary goes to stderr.",
       "Lines end in LF, CRLF or CR; bytes are read as ISO-8859-1, as the daemon reads them."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  dx-scraper parse cap.txt > parsed.jsonl",
+      "  grep '^DX de' cap.txt | dx-scraper parse --received-at 2026-11-24T01:15:00Z"
     })
 final class ParseCommand implements Callable<Integer> {
   @Parameters(
@@ -45,9 +50,10 @@ final class ParseCommand implements Callable<Integer> {
   @Option(
       names = "--received-at",
       paramLabel = "INSTANT",
-      description =
-          "Reception time for every line, e.g. 2026-11-24T01:15:00Z: spots carry only HHMMZ and"
-              + " take their date from it (default: now).")
+      description = {
+        "Reception time for every line, e.g.",
+        "2026-11-24T01:15:00Z; spots carry only HHMMZ and take their date from it (default: now)."
+      })
   Instant receivedAt;
 
   @Spec CommandSpec spec;

@@ -40,6 +40,16 @@ import picocli.CommandLine.Spec;
       "Logs in to the given cluster nodes and stores every spot, WWV/WCY report and"
           + " announcement in PostgreSQL (embedded under --data-dir unless --db-url names a"
           + " server). Stops on SIGTERM or Ctrl-C after storing what it received."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  # Two nodes, the embedded PostgreSQL under ./dx-scraper-data:",
+      "  dx-scraper run --callsign N0CALL --node nc7j=dxc.nc7j.com:7373 \\",
+      "      --node rbn=telnet.reversebeacon.net:7000 --node-init rbn=set/skimmer",
+      "  # A PostgreSQL server as the writer role, metrics for a Prometheus elsewhere:",
+      "  dx-scraper run --callsign N0CALL --node nc7j=dxc.nc7j.com:7373 \\",
+      "      --db-url jdbc:postgresql://db.lan:5432/dx --db-user dx_scraper_writer \\",
+      "      --db-password-file /run/secrets/dx-db --metrics-listen 0.0.0.0:9464"
     })
 final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -244,9 +254,10 @@ final class RunCommand implements Callable<Integer> {
       names = "--metrics-listen",
       paramLabel = "HOST:PORT",
       defaultValue = "127.0.0.1:9464",
-      description =
-          "Where to serve /metrics (Prometheus) and /health; port 0 picks a free one"
-              + " (default: ${DEFAULT-VALUE}).")
+      description = {
+        "Where to serve /metrics (Prometheus) and /health; port 0 picks a free one.",
+        "Default: ${DEFAULT-VALUE}"
+      })
   String metricsListen;
 
   @Option(
@@ -270,9 +281,11 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--docker-host",
       paramLabel = "URL",
-      description =
-          "Docker Engine API for container status: unix:///var/run/docker.sock, tcp://HOST:PORT"
-              + " or a read-only socket proxy. Without it, no container metrics.")
+      description = {
+        "Docker Engine API for container status, e.g.",
+        "unix:///var/run/docker.sock",
+        "or tcp://HOST:PORT of a read-only socket proxy. Without it, no container metrics."
+      })
   String dockerHost;
 
   @Option(

@@ -36,6 +36,11 @@ import picocli.CommandLine.Spec;
           + " unset/beep, set/width, sh/dx, bye; a second login with the same call disconnects"
           + " the first) and broadcasts spots to every logged-in client."
           + " Every line it broadcasts is printed to stdout. Stop it with Ctrl-C."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  dx-scraper simulate --listen 127.0.0.1:7300 --rate 20 > sent.txt",
+      "  dx-scraper simulate --silent-after 500   # then silent, socket open: a stall"
     })
 final class SimulateCommand implements Callable<Integer> {
   /** How long a stop waits for the lines already sent to be printed. */
@@ -45,7 +50,7 @@ final class SimulateCommand implements Callable<Integer> {
       names = "--listen",
       paramLabel = "HOST:PORT",
       defaultValue = "127.0.0.1:7300",
-      description = "Where to listen; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
+      description = {"Where to listen; port 0 picks a free one.", "Default: ${DEFAULT-VALUE}"})
   String listen;
 
   @Option(
