@@ -1,7 +1,10 @@
 package org.dxscraper.instrumentation.container;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -74,6 +77,22 @@ public record DockerHost(URI uri) {
       throw new IllegalStateException("not a unix socket: " + uri);
     }
     return Path.of(uri.getPath());
+  }
+
+  /**
+   * Where to connect: the socket file, or HOST:PORT unresolved, so that a name such as {@code
+   * docker-proxy} is looked up again for each connection and follows the proxy to a new address.
+   */
+  SocketAddress socketAddress() {
+    if (isUnixSocket()) {
+      return UnixDomainSocketAddress.of(socketPath());
+    }
+    // URI keeps the brackets of an IPv6 literal ("[::1]"); a resolver wants the address alone.
+    String name = uri.getHost();
+    if (name.startsWith("[") && name.endsWith("]")) {
+      name = name.substring(1, name.length() - 1);
+    }
+    return InetSocketAddress.createUnresolved(name, uri.getPort());
   }
 
   /** {@code http://HOST:PORT}; only for TCP hosts. */
