@@ -69,7 +69,7 @@ public final class ContainerMetrics implements MeterBinder, AutoCloseable {
   private volatile ScheduledFuture<?> schedule;
 
   public ContainerMetrics(DockerHost host, ContainerSettings settings) {
-    this(host, settings, EngineTransport.open(host, settings.timeout()));
+    this(host, settings, new NettyEngineTransport(host, settings.timeout()));
   }
 
   /** Tests pass a transport of their own. */

@@ -5,7 +5,6 @@ import java.net.SocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnixDomainSocketAddress;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -71,21 +70,13 @@ public record DockerHost(URI uri) {
     return uri.getScheme().equalsIgnoreCase("unix");
   }
 
-  /** The socket file; only for {@code unix://} hosts. */
-  Path socketPath() {
-    if (!isUnixSocket()) {
-      throw new IllegalStateException("not a unix socket: " + uri);
-    }
-    return Path.of(uri.getPath());
-  }
-
   /**
    * Where to connect: the socket file, or HOST:PORT unresolved, so that a name such as {@code
    * docker-proxy} is looked up again for each connection and follows the proxy to a new address.
    */
   SocketAddress socketAddress() {
     if (isUnixSocket()) {
-      return UnixDomainSocketAddress.of(socketPath());
+      return UnixDomainSocketAddress.of(uri.getPath());
     }
     // URI keeps the brackets of an IPv6 literal ("[::1]"); a resolver wants the address alone.
     String name = uri.getHost();
@@ -93,14 +84,6 @@ public record DockerHost(URI uri) {
       name = name.substring(1, name.length() - 1);
     }
     return InetSocketAddress.createUnresolved(name, uri.getPort());
-  }
-
-  /** {@code http://HOST:PORT}; only for TCP hosts. */
-  URI httpBase() {
-    if (isUnixSocket()) {
-      throw new IllegalStateException("not a TCP host: " + uri);
-    }
-    return URI.create("http://" + uri.getRawAuthority());
   }
 
   @Override

@@ -3,7 +3,8 @@ package org.dxscraper.instrumentation.container;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
+import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -15,16 +16,18 @@ class DockerHostTest {
     DockerHost host = DockerHost.parse("unix:///var/run/docker.sock");
 
     assertThat(host.isUnixSocket()).isTrue();
-    assertThat(host.socketPath()).isEqualTo(Path.of("/var/run/docker.sock"));
+    assertThat(host.socketAddress())
+        .isEqualTo(UnixDomainSocketAddress.of(Path.of("/var/run/docker.sock")));
     assertThat(DockerHost.DEFAULT).isEqualTo(host);
   }
 
   @Test
-  void parsesTcpAndHttpAsPlainHttp() {
-    assertThat(DockerHost.parse("tcp://10.0.0.5:2375").httpBase())
-        .isEqualTo(URI.create("http://10.0.0.5:2375"));
-    assertThat(DockerHost.parse("http://[::1]:2375/").httpBase())
-        .isEqualTo(URI.create("http://[::1]:2375"));
+  void parsesTcpAndHttpAsPlainHttpToAnAddressResolvedAtEachConnect() {
+    assertThat(DockerHost.parse("tcp://docker-proxy:2375").socketAddress())
+        .isEqualTo(InetSocketAddress.createUnresolved("docker-proxy", 2375));
+    assertThat(DockerHost.parse("http://[::1]:2375/").socketAddress())
+        .isEqualTo(InetSocketAddress.createUnresolved("::1", 2375));
+    assertThat(DockerHost.parse("tcp://10.0.0.5:2375").isUnixSocket()).isFalse();
   }
 
   @Test
