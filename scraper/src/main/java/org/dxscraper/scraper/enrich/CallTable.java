@@ -55,11 +55,6 @@ final class CallTable {
     return null;
   }
 
-  /** The length of the longest key: no longer region can match. */
-  int maxKeyLength() {
-    return maxKeyLength;
-  }
-
   private static int hash(String text, int start, int end) {
     int h = 0;
     for (int i = start; i < end; i++) {

@@ -46,14 +46,14 @@ public final class CtyDat {
 
   private static final Logger log = LoggerFactory.getLogger(CtyDat.class);
 
-  private final CallTable prefixes;
+  private final PrefixTrie prefixes;
   private final CallTable exactCalls;
   private final List<EntityPosition> positions;
   private final int entityCount;
   private final int skippedLines;
 
   private CtyDat(
-      CallTable prefixes,
+      PrefixTrie prefixes,
       CallTable exactCalls,
       List<EntityPosition> positions,
       int entityCount,
@@ -107,7 +107,7 @@ public final class CtyDat {
         result.exactCalls().size(),
         result.conflicts());
     return new CtyDat(
-        new CallTable(result.prefixes()),
+        new PrefixTrie(result.prefixes()),
         new CallTable(result.exactCalls()),
         result.positions(),
         result.entities(),
@@ -202,21 +202,15 @@ public final class CtyDat {
     }
     int leftLength = slash - start;
     int rightLength = end - slash - 1;
-    boolean leftIsPrefix = prefixes.get(call, start, slash) != null;
-    boolean rightIsPrefix = prefixes.get(call, slash + 1, end) != null;
+    boolean leftIsPrefix = prefixes.contains(call, start, slash);
+    boolean rightIsPrefix = prefixes.contains(call, slash + 1, end);
     // VP2E/W1AW: both parts look like calls, but only VP2E is a prefix in the file.
     boolean left = leftIsPrefix != rightIsPrefix ? leftIsPrefix : leftLength <= rightLength;
     return left ? longestPrefix(call, start, slash) : longestPrefix(call, slash + 1, end);
   }
 
   private Optional<Dxcc> longestPrefix(String call, int start, int end) {
-    for (int length = Math.min(end - start, prefixes.maxKeyLength()); length > 0; length--) {
-      Optional<Dxcc> found = prefixes.get(call, start, start + length);
-      if (found != null) {
-        return found;
-      }
-    }
-    return null;
+    return prefixes.longestPrefix(call, start, end);
   }
 
   /** What a part after the last {@code /} says about the entity. */
