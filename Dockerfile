@@ -12,14 +12,18 @@ RUN useradd --system --uid 10001 --home-dir /var/lib/dx-scraper --shell /usr/sbi
     && mkdir -p /var/lib/dx-scraper /opt/dx-scraper \
     && chown dx-scraper:dx-scraper /var/lib/dx-scraper
 COPY --from=build /src/scraper/target/dx-scraper.jar /opt/dx-scraper/dx-scraper.jar
+COPY jvm.options /opt/dx-scraper/jvm.options
 USER dx-scraper
 # The journal (and, without --db-url, the embedded PostgreSQL) lives here: mount a volume.
+# Two malloc arenas instead of one per core and thread: less resident memory for the same work.
 ENV DX_SCRAPER_DATA_DIR=/var/lib/dx-scraper \
-    DX_SCRAPER_METRICS_LISTEN=0.0.0.0:9464
+    DX_SCRAPER_METRICS_LISTEN=0.0.0.0:9464 \
+    MALLOC_ARENA_MAX=2
 VOLUME /var/lib/dx-scraper
 EXPOSE 9464
 # `dx-scraper health` asks /health: the image needs no curl.
 HEALTHCHECK --interval=30s --timeout=15s --start-period=90s --retries=3 \
-    CMD ["java", "-jar", "/opt/dx-scraper/dx-scraper.jar", "health", "--metrics-listen", "127.0.0.1:9464"]
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-jar", "/opt/dx-scraper/dx-scraper.jar"]
+    CMD ["java", "-XX:TieredStopAtLevel=1", "-Xmx32m", "-jar", "/opt/dx-scraper/dx-scraper.jar", "health", "--metrics-listen", "127.0.0.1:9464"]
+# The project's measured JVM settings (jvm.options): a bounded heap whatever the container's limit.
+ENTRYPOINT ["java", "@/opt/dx-scraper/jvm.options", "-jar", "/opt/dx-scraper/dx-scraper.jar"]
 CMD ["run"]

@@ -78,7 +78,12 @@ class ComposeFileTest {
             .toList();
     assertThat(from).hasSize(2).allSatisfy(image -> assertThat(image).matches(PINNED));
     assertThat(Files.readString(ROOT.resolve("Dockerfile")))
-        .contains("USER dx-scraper", "HEALTHCHECK", "dx-scraper.jar\", \"health\"");
+        .contains(
+            "USER dx-scraper",
+            "HEALTHCHECK",
+            "dx-scraper.jar\", \"health\"",
+            "COPY jvm.options /opt/dx-scraper/jvm.options",
+            "ENTRYPOINT [\"java\", \"@/opt/dx-scraper/jvm.options\", \"-jar\"");
   }
 
   @Test

@@ -53,7 +53,9 @@ class ServiceUnitTest {
             "NoNewPrivileges=yes",
             "PrivateTmp=yes",
             "LoadCredential=db-password:")
-        .containsPattern("(?m)^ExecStart=\\S+/bin/java .*-jar \\S+dx-scraper\\.jar run$")
+        // The project's measured JVM settings, as the README and the image use them.
+        .containsPattern(
+            "(?m)^ExecStart=\\S+/bin/java @/opt/dx-scraper/jvm\\.options -jar \\S+dx-scraper\\.jar run$")
         .doesNotContainPattern("(?m)^MemoryDenyWriteExecute=yes");
   }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 public final class JarProcess {
   public static final Path JAR =
       Path.of(System.getProperty("dxscraper.jar", "target/dx-scraper.jar"));
+  static final Path JVM_OPTIONS = Path.of("../jvm.options");
 
   private final Process process;
   private final Path out;
@@ -37,6 +38,8 @@ public final class JarProcess {
     assertThat(JAR).as("the shaded jar is built in the package phase").exists();
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
+    // As the README, the image and the unit run it: the shipped heap must be enough for the tests.
+    command.add("@" + JVM_OPTIONS.toAbsolutePath());
     command.add("-jar");
     command.add(JAR.toString());
     command.addAll(List.of(args));
