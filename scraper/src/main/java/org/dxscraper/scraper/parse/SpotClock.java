@@ -110,7 +110,7 @@ final class SpotClock {
 
   private static int month(String s, int from) {
     for (int i = 0; i < MONTHS.length; i++) {
-      if (s.regionMatches(true, from, MONTHS[i], 0, 3)) {
+      if (Chars.matchesAt(s, from, s.length(), MONTHS[i])) {
         return i + 1;
       }
     }
