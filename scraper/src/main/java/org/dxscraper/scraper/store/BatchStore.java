@@ -13,9 +13,9 @@ import org.dxscraper.scraper.retry.Backoff;
 import org.dxscraper.scraper.store.PendingRow.AnnouncementRow;
 import org.dxscraper.scraper.store.PendingRow.SolarRow;
 import org.dxscraper.scraper.store.PendingRow.SpotRow;
+import org.dxscraper.scraper.store.RowInserts.StoredSpot;
 import org.dxscraper.scraper.store.RowQueue.Queued;
 import org.jooq.DSLContext;
-import org.jooq.Record4;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +64,7 @@ final class BatchStore {
   private final SpotWriter.Listener listener;
   private final WriterStats stats;
   private final DedupWindow dedup = new DedupWindow(50_000);
+  private final RowInserts inserts = new RowInserts();
   // Set at the first failed attempt of an outage, cleared by the next commit.
   private volatile Instant failingSince;
   private volatile String lastError;
@@ -207,13 +208,13 @@ final class BatchStore {
   private void commit(
       List<SpotRow> spots, List<SolarRow> solar, List<AnnouncementRow> announcements) {
     int[] inserted = new int[2];
-    List<Record4<String, String, String, Boolean>> storedSpots = new ArrayList<>();
+    List<StoredSpot> storedSpots = new ArrayList<>();
     Instant started = clock.instant();
     dsl.transaction(
         configuration -> {
           DSLContext tx = configuration.dsl();
           storedSpots.clear(); // a retried transaction starts over
-          storedSpots.addAll(RowInserts.spots(tx, spots));
+          storedSpots.addAll(inserts.spots(tx, spots));
           inserted[0] = RowInserts.solar(tx, solar);
           inserted[1] = RowInserts.announcements(tx, announcements);
         });
@@ -233,10 +234,7 @@ final class BatchStore {
 
   /** Called after a commit: only now do the rows count as stored and their keys as seen. */
   private void committed(
-      List<SpotRow> spots,
-      List<Record4<String, String, String, Boolean>> storedSpots,
-      int solarRows,
-      int announcementRows) {
+      List<SpotRow> spots, List<StoredSpot> storedSpots, int solarRows, int announcementRows) {
     Instant now = clock.instant();
     stats.spotsStored.add(storedSpots.size());
     stats.duplicates.add(spots.size() - storedSpots.size());
@@ -247,8 +245,8 @@ final class BatchStore {
       dedup.remember(spot);
       listener.spotCommitted(Duration.between(spot.receivedAt(), now));
     }
-    for (Record4<String, String, String, Boolean> stored : storedSpots) {
-      listener.spotStored(stored.value1(), stored.value2(), stored.value3(), stored.value4());
+    for (StoredSpot stored : storedSpots) {
+      listener.spotStored(stored.node(), stored.band(), stored.mode(), stored.backfilled());
     }
   }
 
@@ -261,7 +259,7 @@ final class BatchStore {
       List<SpotRow> spots, List<SolarRow> solar, List<AnnouncementRow> announcements) {
     while (!spots.isEmpty()) {
       SpotRow spot = spots.get(0);
-      storeAlone(spot, () -> committed(List.of(spot), RowInserts.spots(dsl, List.of(spot)), 0, 0));
+      storeAlone(spot, () -> committed(List.of(spot), inserts.spots(dsl, List.of(spot)), 0, 0));
       spots.remove(0);
     }
     while (!solar.isEmpty()) {

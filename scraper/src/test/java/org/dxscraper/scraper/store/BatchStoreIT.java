@@ -1,0 +1,106 @@
+package org.dxscraper.scraper.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.dxscraper.db.jooq.Tables.SPOT;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.dxscraper.scraper.store.PendingRow.SpotRow;
+import org.dxscraper.scraper.store.RowQueue.Queued;
+import org.dxscraper.scraper.testing.TestPostgres;
+import org.dxscraper.scraper.testing.TestPostgres.MigratedDatabase;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A batch holding a row the database refuses: the batch's statement fails as a whole, and the store
+ * goes row by row, skipping and counting only that row.
+ */
+class BatchStoreIT {
+  private static final BatchStore.Stop NEVER =
+      new BatchStore.Stop() {
+        @Override
+        public boolean expired() {
+          return false;
+        }
+
+        @Override
+        public void pause(Duration pause) {
+          throw new AssertionError("no retry expected, asked to wait " + pause);
+        }
+      };
+
+  private MigratedDatabase database;
+  private DSLContext dsl;
+  private final WriterStats stats = new WriterStats();
+  private final List<String> storedCalls = new ArrayList<>();
+  private final List<Integer> committedBatches = new ArrayList<>();
+  private BatchStore store;
+
+  @BeforeEach
+  void open() {
+    database = TestPostgres.migratedDatabase();
+    dsl = database.database().dsl();
+    store =
+        new BatchStore(
+            dsl,
+            InstantSource.system(),
+            new SplittableRandom(1),
+            new SpotWriter.Listener() {
+              @Override
+              public void spotStored(String node, String band, String mode, boolean backfilled) {
+                storedCalls.add(node + " " + band + " " + mode + " " + backfilled);
+              }
+
+              @Override
+              public void batchCommitted(Duration took, int rows) {
+                committedBatches.add(rows);
+              }
+            },
+            stats);
+  }
+
+  @AfterEach
+  void close() {
+    database.close();
+  }
+
+  private static List<Queued> batch(SpotRow... rows) {
+    List<Queued> batch = new ArrayList<>();
+    for (int i = 0; i < rows.length; i++) {
+      batch.add(new Queued(rows[i], i + 1));
+    }
+    return batch;
+  }
+
+  @Test
+  void aRowTheDatabaseRefusesIsSkippedAloneAndTheRestAreStored() throws InterruptedException {
+    store.store(batch(RowInsertsIT.spot("K0OLD", "", "20m", "stated")), NEVER, 0);
+    storedCalls.clear();
+
+    BatchStore.Outcome outcome =
+        store.store(
+            batch(
+                RowInsertsIT.spot("K1ABC", "", "20m", "stated"),
+                RowInsertsIT.spot("K2ABC", "", "20m", "guessed"), // check constraint
+                RowInsertsIT.spot("K0OLD", "", "20m", "stated"), // stored before
+                RowInsertsIT.spot("K3ABC", "", "toolongband", "stated"), // varchar(8)
+                RowInsertsIT.spot("K4ABC", "", "40m", null)),
+            NEVER,
+            0);
+
+    assertThat(outcome).isEqualTo(BatchStore.Outcome.STORED);
+    assertThat(dsl.select(SPOT.DX_CALL).from(SPOT).orderBy(SPOT.DX_CALL).fetch(SPOT.DX_CALL))
+        .containsExactly("K0OLD", "K1ABC", "K4ABC");
+    assertThat(stats.rejected()).isEqualTo(2);
+    assertThat(stats.spotsStored()).isEqualTo(3);
+    assertThat(stats.duplicates()).isEqualTo(1);
+    assertThat(stats.failedAttempts()).isZero();
+    assertThat(storedCalls).containsExactly("node-\u00e4 20m CW true", "node-\u00e4 40m CW true");
+  }
+}

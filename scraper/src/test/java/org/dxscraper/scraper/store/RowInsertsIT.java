@@ -1,0 +1,216 @@
+package org.dxscraper.scraper.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.dxscraper.db.jooq.Tables.SPOT;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dxscraper.db.jooq.tables.records.SpotRecord;
+import org.dxscraper.scraper.store.PendingRow.SpotRow;
+import org.dxscraper.scraper.store.RowInserts.StoredSpot;
+import org.dxscraper.scraper.testing.TestPostgres;
+import org.dxscraper.scraper.testing.TestPostgres.MigratedDatabase;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The spot insert against a real PostgreSQL: every value as received, and only new rows back. */
+class RowInsertsIT {
+  private static final Instant SPOTTED = Instant.parse("2026-12-05T18:07:00Z");
+
+  private MigratedDatabase database;
+  private DSLContext dsl;
+  private final RowInserts inserts = new RowInserts();
+
+  @BeforeEach
+  void open() {
+    database = TestPostgres.migratedDatabase();
+    dsl = database.database().dsl();
+  }
+
+  @AfterEach
+  void close() {
+    database.close();
+  }
+
+  /** A spot with every column set; received at a half microsecond, odd or even by the call. */
+  static SpotRow spot(String dxCall, String comment, String band, String modeSource) {
+    return new SpotRow(
+        SPOTTED,
+        SPOTTED.plusNanos(12_345_678_500L + 1000L * (dxCall.hashCode() & 7)),
+        "node-\u00e4",
+        "DL1ABC-#",
+        14_025_300,
+        dxCall,
+        comment,
+        band,
+        "CW",
+        modeSource,
+        -5,
+        25,
+        "WPM",
+        "CQ",
+        "JO31",
+        "FN42",
+        "Fed. Rep. of Germany",
+        "EU",
+        14,
+        "United States",
+        "NA",
+        5,
+        true);
+  }
+
+  private static SpotRow sparse(String dxCall) {
+    return new SpotRow(
+        SPOTTED,
+        SPOTTED,
+        "n",
+        "N1SPOT",
+        10_489_540_000L,
+        dxCall,
+        "",
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        false);
+  }
+
+  /** The row as the jOOQ insert stored it: the values the old binding produced, by column. */
+  private Map<String, Object> expected(SpotRow s) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("spotted_at", utc(s.spottedAt()));
+    row.put("received_at", utc(s.receivedAt()));
+    row.put("node", s.node());
+    row.put("spotter", s.spotter());
+    row.put("frequency_khz", BigDecimal.valueOf(s.frequencyHz(), 3));
+    row.put("dx_call", s.dxCall());
+    row.put("comment", RowInserts.text(s.comment()));
+    row.put("band", s.band());
+    row.put("mode", s.mode());
+    row.put("mode_source", s.modeSource());
+    row.put("snr_db", shortOrNull(s.snrDb()));
+    row.put("speed", shortOrNull(s.speed()));
+    row.put("speed_unit", s.speedUnit());
+    row.put("spot_type", s.spotType());
+    row.put("dx_grid", s.dxGrid());
+    row.put("spotter_grid", s.spotterGrid());
+    row.put("dx_entity", s.dxEntity());
+    row.put("dx_continent", s.dxContinent());
+    row.put("dx_cq_zone", shortOrNull(s.dxCqZone()));
+    row.put("spotter_entity", s.spotterEntity());
+    row.put("spotter_continent", s.spotterContinent());
+    row.put("spotter_cq_zone", shortOrNull(s.spotterCqZone()));
+    row.put("backfilled", s.backfilled());
+    return row;
+  }
+
+  /** The instant as the jOOQ insert bound it and PostgreSQL rounded it to microseconds. */
+  private OffsetDateTime utc(Instant t) {
+    return dsl.select(DSL.val(t.atOffset(ZoneOffset.UTC)))
+        .fetchSingle()
+        .value1()
+        .withOffsetSameInstant(ZoneOffset.UTC);
+  }
+
+  private static Short shortOrNull(Integer value) {
+    return value == null ? null : value.shortValue();
+  }
+
+  private Map<String, Object> stored(String dxCall) {
+    SpotRecord record = dsl.selectFrom(SPOT).where(SPOT.DX_CALL.eq(dxCall)).fetchSingle();
+    Map<String, Object> row = new LinkedHashMap<>(record.intoMap());
+    row.remove("id");
+    row.computeIfPresent(
+        "spotted_at", (k, v) -> ((OffsetDateTime) v).withOffsetSameInstant(ZoneOffset.UTC));
+    row.computeIfPresent(
+        "received_at", (k, v) -> ((OffsetDateTime) v).withOffsetSameInstant(ZoneOffset.UTC));
+    return row;
+  }
+
+  @Test
+  void storesEveryValueAsReceived() {
+    List<SpotRow> rows =
+        List.of(
+            spot(
+                "K1ABC",
+                "a \"quoted\" \\ back, {braced} \u00fc \uD83D\uDE00 tab\there",
+                "20m",
+                null),
+            spot("K2ABC", "NULL", "20m", "stated"),
+            spot("K3ABC", "nul\u0000inside", "20m", "inferred"),
+            sparse("K4ABC"));
+
+    List<StoredSpot> stored = inserts.spots(dsl, rows);
+
+    assertThat(stored)
+        .containsExactlyInAnyOrder(
+            new StoredSpot("node-\u00e4", "20m", "CW", true),
+            new StoredSpot("node-\u00e4", "20m", "CW", true),
+            new StoredSpot("node-\u00e4", "20m", "CW", true),
+            new StoredSpot("n", null, null, false));
+    for (SpotRow row : rows) {
+      assertThat(stored(row.dxCall())).as(row.dxCall()).isEqualTo(expected(row));
+    }
+    assertThat(stored("K3ABC")).containsEntry("comment", "nulinside");
+  }
+
+  @Test
+  void returnsOnlyTheRowsItInserted() {
+    inserts.spots(dsl, List.of(sparse("K1ABC"), sparse("K2ABC")));
+
+    List<StoredSpot> second =
+        inserts.spots(dsl, List.of(sparse("K1ABC"), sparse("K2ABC"), sparse("K3ABC")));
+
+    assertThat(second).containsExactly(new StoredSpot("n", null, null, false));
+    assertThat(dsl.fetchCount(SPOT)).isEqualTo(3);
+  }
+
+  @Test
+  void aBatchLargerThanOneStatementIsStoredWhole() {
+    List<SpotRow> rows =
+        java.util.stream.IntStream.range(0, 2500).mapToObj(i -> sparse("K" + i + "XY")).toList();
+
+    assertThat(inserts.spots(dsl, rows)).hasSize(2500);
+    assertThat(dsl.fetchCount(SPOT)).isEqualTo(2500);
+  }
+
+  @Test
+  void aValueTheSchemaRefusesFailsAsDataNotCutOrCoerced() {
+    DataAccessException tooLong =
+        catchThrowableOfType(
+            DataAccessException.class,
+            () -> inserts.spots(dsl, List.of(spot("K1ABC", "", "toolongband", null))));
+    DataAccessException unknown =
+        catchThrowableOfType(
+            DataAccessException.class,
+            () -> inserts.spots(dsl, List.of(spot("K1ABC", "", "20m", "guessed"))));
+
+    // 22001: string data right truncation; 23514: check violation. Both make the writer go row
+    // by row (BatchStore), where only the row that carries the value is skipped.
+    assertThat(tooLong.sqlState()).isEqualTo("22001");
+    assertThat(unknown.sqlState()).isEqualTo("23514");
+    assertThat(dsl.fetchCount(SPOT)).isZero();
+  }
+}
