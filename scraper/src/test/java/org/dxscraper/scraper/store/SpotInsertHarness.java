@@ -505,6 +505,24 @@ public final class SpotInsertHarness {
     }
   }
 
+  /** What the writer runs now: {@link RowInserts#spots}. */
+  static final class RowInsertsCandidate implements Candidate {
+    private final RowInserts inserts = new RowInserts();
+
+    @Override
+    public String name() {
+      return "rowinserts";
+    }
+
+    @Override
+    public void insert(Connection c, List<SpotRow> rows, Sink sink) {
+      for (RowInserts.StoredSpot s :
+          inserts.spots(new DefaultDSLContext(c, SQLDialect.POSTGRES), rows)) {
+        sink.stored(s.node(), s.band(), s.mode(), s.backfilled());
+      }
+    }
+  }
+
   // ------------------------------------- (c) COPY into a TEMP staging table, then INSERT ...
   // SELECT
 
@@ -810,6 +828,7 @@ public final class SpotInsertHarness {
             new UnnestText(false),
             new UnnestText(true),
             new UnnestText(false, true),
+            new RowInsertsCandidate(),
             new CopyStaging(false),
             new CopyStaging(true),
             new CopyDirect())) {
