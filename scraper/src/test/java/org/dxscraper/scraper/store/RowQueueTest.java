@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.dxscraper.scraper.ingest.Enricher;
 import org.dxscraper.scraper.parse.LineParser;
 import org.dxscraper.scraper.parse.Spot;
@@ -23,9 +25,13 @@ class RowQueueTest {
   private final WriterStats stats = new WriterStats();
 
   private RowQueue queue(InstantSource clock, int batchSize, int highWater, int lowWater) {
+    return queue(clock, batchSize, Duration.ofMillis(200), highWater, lowWater);
+  }
+
+  private RowQueue queue(
+      InstantSource clock, int batchSize, Duration batchAge, int highWater, int lowWater) {
     return new RowQueue(
-        new SpotWriter.Settings(
-            batchSize, Duration.ofMillis(200), highWater, lowWater, Duration.ofSeconds(30)),
+        new SpotWriter.Settings(batchSize, batchAge, highWater, lowWater, Duration.ofSeconds(30)),
         clock,
         () -> 0L, // the ticker stands still: only the clock says how old a batch is
         new SpotWriter.Backpressure() {
@@ -71,6 +77,29 @@ class RowQueueTest {
     queue.fill(batch, false);
     assertThat(batch).hasSize(2);
     assertThat(queue.size()).isEqualTo(3);
+  }
+
+  @Test
+  void aBatchThatFillsIsTakenAtOnceLongBeforeItsAge() throws Exception {
+    // An hour's batch age and a ticker that stands still: only the rows filling it end the wait.
+    RowQueue queue = queue(InstantSource.fixed(T0), 3, Duration.ofHours(1), 100, 10);
+    queue.submit(spot(0, T0), 1);
+    List<Queued> batch = new ArrayList<>();
+    CompletableFuture<Boolean> filled =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return queue.fill(batch, false);
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Thread.sleep(50); // let the writer take the first row and wait
+    queue.submit(spot(1, T0), 2);
+    queue.submit(spot(2, T0), 3);
+
+    assertThat(filled.get(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(batch).extracting(Queued::seq).containsExactly(1L, 2L, 3L);
   }
 
   @Test
