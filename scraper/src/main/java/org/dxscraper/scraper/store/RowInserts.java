@@ -3,17 +3,15 @@ package org.dxscraper.scraper.store;
 import static org.dxscraper.db.jooq.Tables.ANNOUNCEMENT;
 import static org.dxscraper.db.jooq.Tables.SOLAR_REPORT;
 import static org.dxscraper.db.jooq.Tables.SPOT;
+import static org.dxscraper.scraper.store.SingleRowInsert.smallint;
+import static org.dxscraper.scraper.store.SingleRowInsert.timestamp;
+import static org.dxscraper.scraper.store.SingleRowInsert.varchar;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
-import org.dxscraper.scraper.parse.Announcement;
-import org.dxscraper.scraper.parse.SolarReport;
 import org.dxscraper.scraper.store.PendingRow.AnnouncementRow;
 import org.dxscraper.scraper.store.PendingRow.SolarRow;
 import org.dxscraper.scraper.store.PendingRow.SpotRow;
@@ -38,7 +36,7 @@ import org.jooq.impl.DSL;
  * "The writer's insert"). COPY into a temporary table and {@code INSERT ... SELECT} from it was as
  * cheap for the client, but costlier for the server at small batches (it truncates the table at
  * every commit) and needs a table per connection. Solar reports and announcements, a few a minute,
- * stay with jOOQ.
+ * go in one by one, each with a fixed statement of its own ({@link SingleRowInsert}).
  *
  * <p>One instance per writer (it keeps the encoder's buffers). Each method runs in the caller's
  * transaction ({@code tx}) and throws jOOQ's {@code DataAccessException}, with the driver's {@code
@@ -123,51 +121,47 @@ final class RowInserts {
     return stored;
   }
 
+  static final SingleRowInsert<SolarRow> SOLAR_INSERT =
+      new SingleRowInsert<>(
+          SOLAR_REPORT,
+          List.of(
+              varchar(SOLAR_REPORT.KIND, row -> row.report().bulletin().name()),
+              varchar(SOLAR_REPORT.STATION, row -> row.report().station()),
+              timestamp(SOLAR_REPORT.REPORTED_AT, row -> row.report().reportedAt()),
+              smallint(SOLAR_REPORT.HOUR, row -> row.report().hour()),
+              smallint(SOLAR_REPORT.SFI, row -> row.report().sfi()),
+              smallint(SOLAR_REPORT.A_INDEX, row -> row.report().aIndex()),
+              smallint(SOLAR_REPORT.K_INDEX, row -> row.report().kIndex()),
+              smallint(SOLAR_REPORT.EXPECTED_K, row -> row.report().expectedK()),
+              smallint(SOLAR_REPORT.R, row -> row.report().r()),
+              smallint(SOLAR_REPORT.SSN, row -> row.report().ssn()),
+              varchar(SOLAR_REPORT.SA, row -> row.report().sa()),
+              varchar(SOLAR_REPORT.GMF, row -> row.report().gmf()),
+              varchar(SOLAR_REPORT.AURORA, row -> row.report().aurora()),
+              varchar(SOLAR_REPORT.FORECAST, row -> row.report().forecast()),
+              varchar(SOLAR_REPORT.NODE, SolarRow::node),
+              timestamp(SOLAR_REPORT.RECEIVED_AT, SolarRow::receivedAt),
+              varchar(SOLAR_REPORT.RAW_TEXT, row -> row.report().rawText())));
+
+  static final SingleRowInsert<AnnouncementRow> ANNOUNCEMENT_INSERT =
+      new SingleRowInsert<>(
+          ANNOUNCEMENT,
+          List.of(
+              varchar(ANNOUNCEMENT.SCOPE, row -> row.announcement().scope().name()),
+              varchar(ANNOUNCEMENT.SENDER, row -> row.announcement().sender()),
+              varchar(ANNOUNCEMENT.TEXT, row -> row.announcement().text()),
+              timestamp(ANNOUNCEMENT.ANNOUNCED_AT, row -> row.announcement().announcedAt()),
+              varchar(ANNOUNCEMENT.NODE, AnnouncementRow::node),
+              timestamp(ANNOUNCEMENT.RECEIVED_AT, AnnouncementRow::receivedAt)));
+
+  /** Inserts solar reports one by one; returns how many were new. */
   static int solar(DSLContext tx, List<SolarRow> rows) {
-    int inserted = 0;
-    for (SolarRow row : rows) {
-      SolarReport r = row.report();
-      inserted +=
-          tx.insertInto(SOLAR_REPORT)
-              .set(SOLAR_REPORT.KIND, r.bulletin().name())
-              .set(SOLAR_REPORT.STATION, r.station())
-              .set(SOLAR_REPORT.REPORTED_AT, utc(r.reportedAt()))
-              .set(SOLAR_REPORT.HOUR, (short) r.hour())
-              .set(SOLAR_REPORT.SFI, shortOrNull(r.sfi()))
-              .set(SOLAR_REPORT.A_INDEX, shortOrNull(r.aIndex()))
-              .set(SOLAR_REPORT.K_INDEX, shortOrNull(r.kIndex()))
-              .set(SOLAR_REPORT.EXPECTED_K, shortOrNull(r.expectedK()))
-              .set(SOLAR_REPORT.R, shortOrNull(r.r()))
-              .set(SOLAR_REPORT.SSN, shortOrNull(r.ssn()))
-              .set(SOLAR_REPORT.SA, r.sa())
-              .set(SOLAR_REPORT.GMF, r.gmf())
-              .set(SOLAR_REPORT.AURORA, r.aurora())
-              .set(SOLAR_REPORT.FORECAST, text(r.forecast()))
-              .set(SOLAR_REPORT.NODE, row.node())
-              .set(SOLAR_REPORT.RECEIVED_AT, utc(row.receivedAt()))
-              .set(SOLAR_REPORT.RAW_TEXT, text(r.rawText()))
-              .onConflictDoNothing()
-              .execute();
-    }
-    return inserted;
+    return SOLAR_INSERT.insert(tx, rows);
   }
 
+  /** Inserts announcements one by one; returns how many were new. */
   static int announcements(DSLContext tx, List<AnnouncementRow> rows) {
-    int inserted = 0;
-    for (AnnouncementRow row : rows) {
-      Announcement a = row.announcement();
-      inserted +=
-          tx.insertInto(ANNOUNCEMENT)
-              .set(ANNOUNCEMENT.SCOPE, a.scope().name())
-              .set(ANNOUNCEMENT.SENDER, a.sender())
-              .set(ANNOUNCEMENT.TEXT, text(a.text()))
-              .set(ANNOUNCEMENT.ANNOUNCED_AT, utc(a.announcedAt()))
-              .set(ANNOUNCEMENT.NODE, row.node())
-              .set(ANNOUNCEMENT.RECEIVED_AT, utc(row.receivedAt()))
-              .onConflictDoNothing()
-              .execute();
-    }
-    return inserted;
+    return ANNOUNCEMENT_INSERT.insert(tx, rows);
   }
 
   /**
@@ -177,13 +171,5 @@ final class RowInserts {
    */
   static String text(String s) {
     return s == null || s.indexOf('\u0000') < 0 ? s : s.replace("\u0000", "");
-  }
-
-  private static OffsetDateTime utc(Instant instant) {
-    return instant.atOffset(ZoneOffset.UTC);
-  }
-
-  private static Short shortOrNull(Integer value) {
-    return value == null ? null : value.shortValue();
   }
 }

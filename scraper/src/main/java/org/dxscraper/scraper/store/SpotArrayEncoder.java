@@ -174,6 +174,13 @@ final class SpotArrayEncoder {
    * (never from a node's clock) fall back to ISO 8601, which PostgreSQL reads too.
    */
   static void timestamp(StringBuilder array, Instant t) {
+    array.append('"');
+    timestampText(array, t);
+    array.append('"');
+  }
+
+  /** The timestamp of {@link #timestamp} without the quotes, for a parameter of its own. */
+  static StringBuilder timestampText(StringBuilder b, Instant t) {
     long seconds = t.getEpochSecond();
     long days = Math.floorDiv(seconds, 86_400);
     int secondOfDay = Math.floorMod(seconds, 86_400);
@@ -189,20 +196,19 @@ final class SpotArrayEncoder {
     int month = (int) (monthIndex < 10 ? monthIndex + 3 : monthIndex - 9);
     long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
     if (year < 1000 || year > 9999) {
-      array.append('"').append(t).append('"');
-      return;
+      return b.append(t);
     }
-    array.append('"').append(year).append('-');
-    twoDigits(array, month).append('-');
-    twoDigits(array, day).append(' ');
-    twoDigits(array, secondOfDay / 3600).append(':');
-    twoDigits(array, secondOfDay / 60 % 60).append(':');
-    twoDigits(array, secondOfDay % 60).append('.');
+    b.append(year).append('-');
+    twoDigits(b, month).append('-');
+    twoDigits(b, day).append(' ');
+    twoDigits(b, secondOfDay / 3600).append(':');
+    twoDigits(b, secondOfDay / 60 % 60).append(':');
+    twoDigits(b, secondOfDay % 60).append('.');
     int nanos = t.getNano();
     for (int scale = 100_000_000; scale > 0; scale /= 10) {
-      array.append((char) ('0' + nanos / scale % 10));
+      b.append((char) ('0' + nanos / scale % 10));
     }
-    array.append("+00\"");
+    return b.append("+00");
   }
 
   private static StringBuilder twoDigits(StringBuilder b, int value) {

@@ -2,16 +2,25 @@ package org.dxscraper.scraper.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.dxscraper.db.jooq.Tables.ANNOUNCEMENT;
+import static org.dxscraper.db.jooq.Tables.SOLAR_REPORT;
 import static org.dxscraper.db.jooq.Tables.SPOT;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dxscraper.db.jooq.tables.records.AnnouncementRecord;
+import org.dxscraper.db.jooq.tables.records.SolarReportRecord;
 import org.dxscraper.db.jooq.tables.records.SpotRecord;
+import org.dxscraper.scraper.parse.Announcement;
+import org.dxscraper.scraper.parse.SolarReport;
+import org.dxscraper.scraper.store.PendingRow.AnnouncementRow;
+import org.dxscraper.scraper.store.PendingRow.SolarRow;
 import org.dxscraper.scraper.store.PendingRow.SpotRow;
 import org.dxscraper.scraper.store.RowInserts.StoredSpot;
 import org.dxscraper.scraper.testing.TestPostgres;
@@ -212,5 +221,61 @@ class RowInsertsIT {
     assertThat(tooLong.sqlState()).isEqualTo("22001");
     assertThat(unknown.sqlState()).isEqualTo("23514");
     assertThat(dsl.fetchCount(SPOT)).isZero();
+  }
+
+  @Test
+  void storesSolarReportsAndAnnouncementsAsTheJooqInsertDidAndEachOnce() {
+    Instant received = SPOTTED.plusNanos(9_876_543_500L);
+    SolarReport wwv =
+        new SolarReport(
+            SolarReport.Kind.WWV,
+            "VE7CC",
+            18,
+            SPOTTED.truncatedTo(ChronoUnit.HOURS),
+            70,
+            12,
+            3,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            "No Storms -> No Storms",
+            "WWV de VE7CC <18>:   SFI=70, A=12, K=3, No Storms -> No Storms\u0000");
+    Announcement all =
+        new Announcement(
+            Announcement.Scope.ALL, "EA8XX-9", "contest \"tomorrow\" \u00fc", SPOTTED, false);
+    List<SolarRow> solar = List.of(new SolarRow("node-a", received, wwv));
+    List<AnnouncementRow> announcements = List.of(new AnnouncementRow("node-a", received, all));
+
+    assertThat(RowInserts.solar(dsl, solar)).isEqualTo(1);
+    assertThat(RowInserts.announcements(dsl, announcements)).isEqualTo(1);
+    assertThat(RowInserts.solar(dsl, solar)).isZero();
+    assertThat(RowInserts.announcements(dsl, announcements)).isZero();
+
+    SolarReportRecord report = dsl.selectFrom(SOLAR_REPORT).fetchSingle();
+    assertThat(report.getKind()).isEqualTo("WWV");
+    assertThat(report.getStation()).isEqualTo("VE7CC");
+    assertThat(report.getReportedAt()).isAtSameInstantAs(utc(wwv.reportedAt()));
+    assertThat(report.getHour()).isEqualTo((short) 18);
+    assertThat(report.getSfi()).isEqualTo((short) 70);
+    assertThat(report.getAIndex()).isEqualTo((short) 12);
+    assertThat(report.getKIndex()).isEqualTo((short) 3);
+    assertThat(report.getExpectedK()).isNull();
+    assertThat(report.getSa()).isNull();
+    assertThat(report.getForecast()).isEqualTo("No Storms -> No Storms");
+    assertThat(report.getNode()).isEqualTo("node-a");
+    assertThat(report.getReceivedAt()).isAtSameInstantAs(utc(received));
+    assertThat(report.getRawText())
+        .isEqualTo(RowInserts.text(wwv.rawText()))
+        .doesNotContain("\u0000");
+    AnnouncementRecord stored = dsl.selectFrom(ANNOUNCEMENT).fetchSingle();
+    assertThat(stored.getScope()).isEqualTo("ALL");
+    assertThat(stored.getSender()).isEqualTo("EA8XX-9");
+    assertThat(stored.getText()).isEqualTo("contest \"tomorrow\" \u00fc");
+    assertThat(stored.getAnnouncedAt()).isAtSameInstantAs(utc(SPOTTED));
+    assertThat(stored.getNode()).isEqualTo("node-a");
+    assertThat(stored.getReceivedAt()).isAtSameInstantAs(utc(received));
   }
 }

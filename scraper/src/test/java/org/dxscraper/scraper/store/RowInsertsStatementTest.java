@@ -1,7 +1,12 @@
 package org.dxscraper.scraper.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.dxscraper.db.jooq.Tables.ANNOUNCEMENT;
+import static org.dxscraper.db.jooq.Tables.SOLAR_REPORT;
 
+import java.util.Arrays;
+import org.jooq.Field;
+import org.jooq.Table;
 import org.junit.jupiter.api.Test;
 
 class RowInsertsStatementTest {
@@ -20,5 +25,26 @@ class RowInsertsStatementTest {
                 + " returning \"node\", \"band\", \"mode\", \"backfilled\"");
     assertThat(RowInserts.SPOT_INSERT.chars().filter(c -> c == '?'))
         .hasSize(SpotArrayEncoder.COLUMNS.size());
+  }
+
+  private static void fillsEveryColumnButTheId(SingleRowInsert<?> insert, Table<?> table) {
+    assertThat(insert.params().stream().<Field<?>>map(SingleRowInsert.Param::field).toList())
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(
+            Arrays.stream(table.fields()).filter(f -> !f.getName().equals("id")).toList());
+  }
+
+  @Test
+  void solarReportsAndAnnouncementsFillEveryColumnButTheIdWithOneFixedStatementEach() {
+    fillsEveryColumnButTheId(RowInserts.SOLAR_INSERT, SOLAR_REPORT);
+    fillsEveryColumnButTheId(RowInserts.ANNOUNCEMENT_INSERT, ANNOUNCEMENT);
+
+    assertThat(RowInserts.ANNOUNCEMENT_INSERT.sql())
+        .isEqualTo(
+            "insert into \"announcement\" (\"scope\", \"sender\", \"text\", \"announced_at\","
+                + " \"node\", \"received_at\") values (?, ?, ?, ?, ?, ?) on conflict do nothing");
+    assertThat(RowInserts.SOLAR_INSERT.sql())
+        .startsWith("insert into \"solar_report\" (\"kind\", \"station\", \"reported_at\"")
+        .endsWith(") on conflict do nothing");
   }
 }
