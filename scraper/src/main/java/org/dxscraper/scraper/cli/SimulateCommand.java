@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -35,12 +37,17 @@ import picocli.CommandLine.Spec;
       "Runs a cluster node on HOST:PORT that behaves like DXSpider (login: prompt, set/page,"
           + " unset/beep, set/width, sh/dx, bye; a second login with the same call disconnects"
           + " the first) and broadcasts spots to every logged-in client."
-          + " Every line it broadcasts is printed to stdout. Stop it with Ctrl-C."
+          + " Every line it broadcasts is printed to stdout. Stop it with Ctrl-C.",
+      "With several --listen addresses it runs that many nodes, SIM-1, SIM-2, ..., each with its"
+          + " own spots (seed, seed + 1, ...)."
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  dx-scraper simulate --listen 127.0.0.1:7300 --rate 20 > sent.txt",
-      "  dx-scraper simulate --silent-after 500   # then silent, socket open: a stall"
+      "  dx-scraper simulate --silent-after 500   # then silent, socket open: a stall",
+      "  # Two nodes, each sending its own 50000 spots as fast as its client reads:",
+      "  dx-scraper simulate --blast --count 50000 \\",
+      "      --listen 127.0.0.1:7301 --listen 127.0.0.1:7302 > sent.txt"
     })
 final class SimulateCommand implements Callable<Integer> {
   /** How long a stop waits for the lines already sent to be printed. */
@@ -50,8 +57,12 @@ final class SimulateCommand implements Callable<Integer> {
       names = "--listen",
       paramLabel = "HOST:PORT",
       defaultValue = "127.0.0.1:7300",
-      description = {"Where to listen; port 0 picks a free one.", "Default: ${DEFAULT-VALUE}"})
-  String listen;
+      split = ",",
+      description = {
+        "Where to listen; port 0 picks a free one. Repeat (or separate with ',') for more nodes.",
+        "Default: ${DEFAULT-VALUE}"
+      })
+  List<String> listen;
 
   @Option(
       names = "--rate",
@@ -68,6 +79,14 @@ final class SimulateCommand implements Callable<Integer> {
       defaultValue = "0",
       description = "Stop broadcasting after N spots; 0 never stops (default: ${DEFAULT-VALUE}).")
   long count;
+
+  @Option(
+      names = "--blast",
+      defaultValue = "false",
+      description =
+          "Send the --count spots as fast as the client reads them, ignoring --rate; they are"
+              + " made before the node listens (for benchmarks; default: ${DEFAULT-VALUE}).")
+  boolean blast;
 
   @Option(
       names = "--seed",
@@ -124,32 +143,22 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    SimulatorOptions options = options();
-    // The listener runs on the simulator's event loop: it only queues, this thread prints.
+    List<SimulatorOptions> nodes = new ArrayList<>();
+    for (int i = 0; i < listen.size(); i++) {
+      nodes.add(options(listen.get(i)).withSeed(seed + i).withNodeCall("SIM-" + (i + 1)));
+    }
+    // The listeners run on the nodes' event loops: they only queue, this thread prints.
     BlockingQueue<SentLine> printQueue = new LinkedBlockingQueue<>();
     CountDownLatch stopped = new CountDownLatch(1);
     CountDownLatch printed = new CountDownLatch(1);
-    try (SimulatorServer server = new SimulatorServer(options, InstantSource.system())) {
-      server.addListener(printQueue::add);
-      try {
-        server.start();
-      } catch (IllegalStateException e) {
-        // One line naming the address: the usual cause is another program on the port.
-        Throwable cause = e.getCause() == null ? e : e.getCause();
-        throw new StartupException(
-            "--listen "
-                + options.host()
-                + ":"
-                + options.port()
-                + ": "
-                + cause.getMessage()
-                + "; stop what listens there, or choose another HOST:PORT",
-            e);
+    List<SimulatorServer> servers = new ArrayList<>();
+    try {
+      for (SimulatorOptions options : nodes) {
+        SimulatorServer server = new SimulatorServer(options, InstantSource.system());
+        servers.add(server);
+        server.addListener(printQueue::add);
+        start(server, options);
       }
-      spec.commandLine()
-          .getErr()
-          .printf("simulate: listening on %s:%d%n", options.host(), server.port());
-      spec.commandLine().getErr().flush();
       // The JVM ends when the hooks return: wait for the printer to write out what was sent, so
       // that a Ctrl-C does not lose the last lines still in its buffer.
       Thread hook =
@@ -157,7 +166,7 @@ final class SimulateCommand implements Callable<Integer> {
               () -> {
                 // No spot may be sent after the printer's last drain: a test counting the printed
                 // lines against what its daemon stored would find rows that were never printed.
-                server.holdSpots();
+                servers.forEach(SimulatorServer::holdSpots);
                 stopped.countDown();
                 try {
                   printed.await(PRINT_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
@@ -172,8 +181,32 @@ final class SimulateCommand implements Callable<Integer> {
       } finally {
         printed.countDown();
       }
+    } finally {
+      servers.forEach(SimulatorServer::close);
     }
     return 0;
+  }
+
+  private void start(SimulatorServer server, SimulatorOptions options) {
+    try {
+      server.start();
+    } catch (IllegalStateException e) {
+      // One line naming the address: the usual cause is another program on the port.
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new StartupException(
+          "--listen "
+              + options.host()
+              + ":"
+              + options.port()
+              + ": "
+              + cause.getMessage()
+              + "; stop what listens there, or choose another HOST:PORT",
+          e);
+    }
+    spec.commandLine()
+        .getErr()
+        .printf("simulate: listening on %s:%d%n", options.host(), server.port());
+    spec.commandLine().getErr().flush();
   }
 
   private static void print(BlockingQueue<SentLine> queue, CountDownLatch stopped)
@@ -201,7 +234,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
   }
 
-  private SimulatorOptions options() {
+  private SimulatorOptions options(String listen) {
     int colon = listen.lastIndexOf(':');
     if (colon <= 0) {
       throw new ParameterException(
@@ -220,7 +253,8 @@ final class SimulateCommand implements Callable<Integer> {
               .withCloseAfter(closeAfter)
               .withGarbageEvery(garbageEvery)
               .withOverlongEvery(overlongEvery)
-              .withSpotWithoutClients(spotWithoutClients);
+              .withSpotWithoutClients(spotWithoutClients)
+              .withBlast(blast);
       return callsFile == null ? options : options.withCallsFile(callsFile);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, listen);

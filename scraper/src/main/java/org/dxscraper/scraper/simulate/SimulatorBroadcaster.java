@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * the sent log. A session that {@link #silenceAll() went silent} stays registered and keeps the
  * stream running. A tick sends what is due by the event loop's ticker, so high rates go out in
  * batches (10,000 spots/s at a 2 ms tick is 20 lines per flush) and low rates are not rounded to
- * the tick.
+ * the tick. A {@link SimulatorOptions#blast() blast} ignores the rate: it sends lines made in
+ * advance while every client's channel takes more, and waits a tick when one is full.
  *
  * <p>Everything except {@link #spotsSent()}, {@link #loggedInClients()}, {@link #logins()} and
  * {@link #addListener} runs on the simulator's single event loop, which also serves every client
@@ -43,6 +44,13 @@ final class SimulatorBroadcaster {
   private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   private static final long MAX_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+  /**
+   * Spots a blast sends per task before it flushes and lets the loop serve commands: 256 lines of
+   * about 85 bytes stay below Netty's default high-water mark of 64 KiB, so the writability check
+   * before each spot sees what the socket has taken, not what this task queued.
+   */
+  static final int BLAST_CHUNK = 256;
+
   private final SimulatorOptions options;
   private final SpotGenerator generator;
   private final EventLoop loop;
@@ -52,6 +60,9 @@ final class SimulatorBroadcaster {
   private final ArrayDeque<SentLine> sentLog = new ArrayDeque<>();
   private final ArrayDeque<String> commandLog = new ArrayDeque<>();
   private final List<SentLineListener> listeners = new CopyOnWriteArrayList<>();
+  // A blast's lines, every spot and the extra lines between them, made in the constructor; null
+  // when the stream makes its lines as it goes.
+  private final ArrayDeque<SentLine> madeInAdvance;
 
   private volatile long spotsSent;
   private volatile int loggedIn;
@@ -69,6 +80,27 @@ final class SimulatorBroadcaster {
     this.loop = loop;
     long perSpot = (long) (TimeUnit.SECONDS.toNanos(1) / options.rate());
     this.tickNanos = Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, perSpot));
+    this.madeInAdvance = options.blast() ? makeInAdvance(generator, options.count()) : null;
+  }
+
+  private static ArrayDeque<SentLine> makeInAdvance(SpotGenerator generator, long count) {
+    // About one line in fifty besides the spots is a WWV, WCY or announcement line.
+    ArrayDeque<SentLine> lines = new ArrayDeque<>((int) (count + count / 32 + 16));
+    for (long i = 0; i < count; i++) {
+      SentLine extra = generator.nextExtraOrNull();
+      if (extra != null) {
+        lines.addLast(extra);
+      }
+      lines.addLast(spotLine(generator.nextSpot()));
+    }
+    log.info(
+        "simulator: made {} spots and {} other lines for the blast", count, lines.size() - count);
+    return lines;
+  }
+
+  private static SentLine spotLine(SimulatedSpot spot) {
+    return new SentLine(
+        SentLine.Kind.SPOT, DxSpiderFormat.spotLine(spot, DxSpiderFormat.DEFAULT_WIDTH), spot);
   }
 
   long spotsSent() {
@@ -176,6 +208,13 @@ final class SimulatorBroadcaster {
     startedAt = loop.ticker().nanoTime();
     spotsSinceStart = 0;
     tick = loop.schedule(this::tick, tickNanos, TimeUnit.NANOSECONDS);
+    if (options.blast()) {
+      log.info(
+          "simulator: blasting {} spots as fast as {} client(s) read them",
+          options.count(),
+          sessions.size());
+      return;
+    }
     log.info(
         "simulator: broadcasting {} spots/s{} to {} client(s){}",
         options.rate(),
@@ -194,6 +233,10 @@ final class SimulatorBroadcaster {
       startedAt = loop.ticker().nanoTime(); // no burst of the held spots on release
       spotsSinceStart = 0;
       tick = loop.schedule(this::tick, tickNanos, TimeUnit.NANOSECONDS);
+      return;
+    }
+    if (madeInAdvance != null) {
+      blast();
       return;
     }
     long elapsed = loop.ticker().nanoTime() - startedAt;
@@ -219,21 +262,59 @@ final class SimulatorBroadcaster {
     tick = loop.schedule(this::tick, tickNanos, TimeUnit.NANOSECONDS);
   }
 
-  private void sendSpot(List<SimulatorSessionHandler> receivers) {
-    SentLine extra = generator.nextExtraOrNull();
-    if (extra != null) {
-      send(receivers, extra, null);
+  /**
+   * Sends up to {@link #BLAST_CHUNK} spots while every receiver takes more, flushes, and runs
+   * again: at once when it sent something, after a tick when a client's buffer was full (the client
+   * reads slower than this sends; the socket still holds what it has to read meanwhile).
+   */
+  private void blast() {
+    List<SimulatorSessionHandler> receivers = List.copyOf(sessions);
+    int sent = 0;
+    while (sent < BLAST_CHUNK && !finished && allWritable(receivers)) {
+      sendSpot(receivers);
+      sent++;
     }
-    SimulatedSpot spot = generator.nextSpot();
+    for (SimulatorSessionHandler session : receivers) {
+      session.flush();
+    }
+    if (finished) {
+      log.info("simulator: sent all {} spots, stream ends", spotsSent);
+      return;
+    }
+    tick = loop.schedule(this::tick, sent > 0 ? 0 : MIN_TICK_NANOS, TimeUnit.NANOSECONDS);
+  }
+
+  private static boolean allWritable(List<SimulatorSessionHandler> receivers) {
+    for (SimulatorSessionHandler session : receivers) {
+      if (!session.writable()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void sendSpot(List<SimulatorSessionHandler> receivers) {
+    SentLine line;
+    if (madeInAdvance == null) {
+      SentLine extra = generator.nextExtraOrNull();
+      if (extra != null) {
+        send(receivers, extra, null);
+      }
+      line = spotLine(generator.nextSpot());
+    } else {
+      // A spot is due and count is not reached, so one is left, perhaps after extra lines.
+      line = madeInAdvance.removeFirst();
+      while (line.spot() == null) {
+        send(receivers, line, null);
+        line = madeInAdvance.removeFirst();
+      }
+    }
+    SimulatedSpot spot = line.spot();
     history.addFirst(spot);
     if (history.size() > HISTORY_CAPACITY) {
       history.removeLast();
     }
-    send(
-        receivers,
-        new SentLine(
-            SentLine.Kind.SPOT, DxSpiderFormat.spotLine(spot, DxSpiderFormat.DEFAULT_WIDTH), spot),
-        spot);
+    send(receivers, line, spot);
     spotsSinceStart++;
     spotsSent++;
     if (options.count() > 0 && spotsSent >= options.count()) {

@@ -24,6 +24,11 @@ import java.util.regex.Pattern;
  *     {@code count} spots), and the spots nobody received go into the {@code sh/dx} history and
  *     {@link SimulatorServer#sentLines()}, so a client that reconnects can backfill them. When
  *     false the stream runs only while a client is logged in.
+ * @param blast send the {@code count} spots as fast as the logged-in clients read them instead of
+ *     at {@code rate}: for throughput benchmarks. The spots (and the WWV, WCY and announcement
+ *     lines among them) are all made before {@link SimulatorServer#start()} returns, so that making
+ *     them costs nothing while they are sent; their time is when they were made. Needs a {@code
+ *     count} of 1..{@value #MAX_BLAST_COUNT} and clients ({@code spotWithoutClients} off).
  */
 public record SimulatorOptions(
     String host,
@@ -37,9 +42,16 @@ public record SimulatorOptions(
     long closeAfter,
     long garbageEvery,
     long overlongEvery,
-    boolean spotWithoutClients) {
+    boolean spotWithoutClients,
+    boolean blast) {
 
   public static final double MAX_RATE = 100_000;
+
+  /**
+   * Most spots a blast makes: it makes them all before it starts, about 300 bytes of heap each, so
+   * five million need some 1.5 GB.
+   */
+  public static final long MAX_BLAST_COUNT = 5_000_000;
 
   private static final Pattern NODE_CALL = Pattern.compile("[A-Z0-9/-]{3,20}");
 
@@ -66,6 +78,18 @@ public record SimulatorOptions(
     requireNotNegative("closeAfter", closeAfter);
     requireNotNegative("garbageEvery", garbageEvery);
     requireNotNegative("overlongEvery", overlongEvery);
+    if (blast && (count < 1 || count > MAX_BLAST_COUNT)) {
+      throw new IllegalArgumentException(
+          "a blast needs a count of 1.."
+              + MAX_BLAST_COUNT
+              + " spots (it makes them all in advance), got "
+              + count);
+    }
+    if (blast && spotWithoutClients) {
+      throw new IllegalArgumentException(
+          "a blast sends as fast as clients read, so it cannot spot without clients:"
+              + " choose one of blast and spotWithoutClients");
+    }
   }
 
   /**
@@ -74,7 +98,7 @@ public record SimulatorOptions(
    */
   public static SimulatorOptions defaults() {
     return new SimulatorOptions(
-        "127.0.0.1", 0, 10, 0, 1, "SIM-1", SpotGenerator.MASTER_SCP, 0, 0, 0, 0, false);
+        "127.0.0.1", 0, 10, 0, 1, "SIM-1", SpotGenerator.MASTER_SCP, 0, 0, 0, 0, false, false);
   }
 
   public SimulatorOptions withListen(String newHost, int newPort) {
@@ -90,7 +114,8 @@ public record SimulatorOptions(
         closeAfter,
         garbageEvery,
         overlongEvery,
-        spotWithoutClients);
+        spotWithoutClients,
+        blast);
   }
 
   public SimulatorOptions withRate(double newRate) {
@@ -106,7 +131,8 @@ public record SimulatorOptions(
         closeAfter,
         garbageEvery,
         overlongEvery,
-        spotWithoutClients);
+        spotWithoutClients,
+        blast);
   }
 
   public SimulatorOptions withCount(long newCount) {
@@ -122,7 +148,8 @@ public record SimulatorOptions(
         closeAfter,
         garbageEvery,
         overlongEvery,
-        spotWithoutClients);
+        spotWithoutClients,
+        blast);
   }
 
   public SimulatorOptions withSeed(long newSeed) {
@@ -138,7 +165,8 @@ public record SimulatorOptions(
         closeAfter,
         garbageEvery,
         overlongEvery,
-        spotWithoutClients);
+        spotWithoutClients,
+        blast);
   }
 
   public SimulatorOptions withCallsFile(Path newCallsFile) {
@@ -154,7 +182,8 @@ public record SimulatorOptions(
         closeAfter,
         garbageEvery,
         overlongEvery,
-        spotWithoutClients);
+        spotWithoutClients,
+        blast);
   }
 
   public SimulatorOptions withSilentAfter(long spots) {
@@ -170,7 +199,8 @@ public record SimulatorOptions(
         closeAfter,
         garbageEvery,
         overlongEvery,
-        spotWithoutClients);
+        spotWithoutClients,
+        blast);
   }
 
   public SimulatorOptions withCloseAfter(long spots) {
@@ -186,7 +216,8 @@ public record SimulatorOptions(
         spots,
         garbageEvery,
         overlongEvery,
-        spotWithoutClients);
+        spotWithoutClients,
+        blast);
   }
 
   public SimulatorOptions withGarbageEvery(long lines) {
@@ -202,7 +233,8 @@ public record SimulatorOptions(
         closeAfter,
         lines,
         overlongEvery,
-        spotWithoutClients);
+        spotWithoutClients,
+        blast);
   }
 
   public SimulatorOptions withOverlongEvery(long lines) {
@@ -218,7 +250,8 @@ public record SimulatorOptions(
         closeAfter,
         garbageEvery,
         lines,
-        spotWithoutClients);
+        spotWithoutClients,
+        blast);
   }
 
   public SimulatorOptions withSpotWithoutClients(boolean on) {
@@ -234,6 +267,41 @@ public record SimulatorOptions(
         closeAfter,
         garbageEvery,
         overlongEvery,
+        on,
+        blast);
+  }
+
+  public SimulatorOptions withNodeCall(String newNodeCall) {
+    return new SimulatorOptions(
+        host,
+        port,
+        rate,
+        count,
+        seed,
+        newNodeCall,
+        callsFile,
+        silentAfter,
+        closeAfter,
+        garbageEvery,
+        overlongEvery,
+        spotWithoutClients,
+        blast);
+  }
+
+  public SimulatorOptions withBlast(boolean on) {
+    return new SimulatorOptions(
+        host,
+        port,
+        rate,
+        count,
+        seed,
+        nodeCall,
+        callsFile,
+        silentAfter,
+        closeAfter,
+        garbageEvery,
+        overlongEvery,
+        spotWithoutClients,
         on);
   }
 

@@ -236,7 +236,11 @@ final class SimulatorSessionHandler extends SimpleChannelInboundHandler<String> 
     if (silent || closing) {
       return;
     }
-    String text = spotOrNull == null ? line.text() : DxSpiderFormat.spotLine(spotOrNull, width);
+    // The broadcaster formats spots for the default width; only a wider client needs its own.
+    String text =
+        spotOrNull == null || width == DxSpiderFormat.DEFAULT_WIDTH
+            ? line.text()
+            : DxSpiderFormat.spotLine(spotOrNull, width);
     write(text, beep && line.kind().beeps() ? BEEP_CRLF : CRLF);
     if (spotOrNull == null) {
       return;
@@ -253,6 +257,14 @@ final class SimulatorSessionHandler extends SimpleChannelInboundHandler<String> 
 
   void flush() {
     ctx.flush();
+  }
+
+  /**
+   * Whether the channel takes more without queueing past Netty's high-water mark; a silent or
+   * closing session drops what it is given, so it always does.
+   */
+  boolean writable() {
+    return silent || closing || ctx.channel().isWritable();
   }
 
   @Override

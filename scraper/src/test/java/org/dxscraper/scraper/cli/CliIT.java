@@ -195,6 +195,73 @@ class CliIT {
   }
 
   @Test
+  void simulateRunsANodeWithItsOwnSpotsForEachListenAddress() throws Exception {
+    JarProcess simulator =
+        JarProcess.start(
+            temp,
+            Map.of(),
+            "simulate",
+            "--blast",
+            "--count",
+            "50",
+            "--listen",
+            "127.0.0.1:0",
+            "--listen",
+            "127.0.0.1:0");
+    try {
+      java.util.regex.Pattern listening =
+          java.util.regex.Pattern.compile("simulate: listening on 127\\.0\\.0\\.1:(\\d+)");
+      List<Integer> ports = new ArrayList<>();
+      org.dxscraper.scraper.testing.Await.until(
+          simulator::stderrOrWhy,
+          () -> {
+            ports.clear();
+            listening
+                .matcher(simulator.stderrOrWhy())
+                .results()
+                .forEach(m -> ports.add(Integer.parseInt(m.group(1))));
+            return ports.size() == 2;
+          },
+          java.time.Duration.ofSeconds(60));
+
+      List<String> first = spotsOfNode(ports.get(0), "SIM-1", 50);
+      List<String> second = spotsOfNode(ports.get(1), "SIM-2", 50);
+
+      assertThat(first).doesNotContainAnyElementsOf(second);
+    } finally {
+      simulator.terminate();
+    }
+    Outcome stopped = simulator.awaitExit(30);
+    assertThat(stopped.out().lines().filter(l -> l.startsWith("DX de "))).hasSize(100);
+  }
+
+  /** Logs in to the simulated node on {@code port} and reads its first {@code count} spots. */
+  private static List<String> spotsOfNode(int port, String nodeCall, int count) throws IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      java.io.BufferedReader in =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  socket.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+      socket
+          .getOutputStream()
+          .write("N0CALL\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      List<String> spots = new ArrayList<>();
+      boolean prompted = false;
+      while (spots.size() < count) {
+        String line = in.readLine();
+        assertThat(line).as("connection closed after %d spots", spots.size()).isNotNull();
+        prompted |= line.contains("N0CALL de " + nodeCall + " ");
+        if (line.startsWith("DX de ")) {
+          spots.add(line);
+        }
+      }
+      assertThat(prompted).as("a prompt from %s", nodeCall).isTrue();
+      return spots;
+    }
+  }
+
+  @Test
   void anOlderJavaIsToldWhichJavaIsNeededInOneLine() throws Exception {
     Path java17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
     org.junit.jupiter.api.Assumptions.assumeTrue(

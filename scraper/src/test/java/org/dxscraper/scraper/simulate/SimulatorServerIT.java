@@ -169,6 +169,28 @@ class SimulatorServerIT {
   }
 
   @Test
+  void blastDeliversEveryMadeSpotOverARealSocket() throws IOException {
+    // About 17 MB: more than loopback's socket buffers hold, so the blast waits for the reader.
+    int count = 200_000;
+    try (Socket socket =
+        connect(SimulatorOptions.defaults().withCount(count).withSeed(7).withBlast(true))) {
+      login(socket, "N0CALL");
+      InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16);
+
+      java.util.Set<String> spots = new java.util.HashSet<>();
+      while (spots.size() < count) {
+        String line = readRawLine(in);
+        assertThat(line).as("connection closed after %d spots", spots.size()).isNotEmpty();
+        if (line.startsWith("DX de ")) {
+          spots.add(line);
+        }
+      }
+
+      assertThat(server.spotsSent()).isEqualTo(count);
+    }
+  }
+
+  @Test
   void answersAnEmptyLineWithOnlyAPrompt() throws IOException {
     try (Socket socket = connect(SimulatorOptions.defaults().withRate(0.001))) {
       InputStream in = socket.getInputStream();

@@ -419,6 +419,53 @@ class SimulatorSessionHandlerTest {
   }
 
   @Test
+  void blastSendsTheWholeCountAtOnceWhateverTheRate() {
+    start(options().withRate(1).withCount(1000).withBlast(true));
+    loginAndDrain();
+
+    // One tick of the rate: a blast sends everything in it, not one spot.
+    advance(Duration.ofMillis(100));
+
+    List<String> spots = spotLines(writtenLines());
+    assertThat(spots).hasSize(1000).doesNotHaveDuplicates();
+    assertThat(broadcaster.spotsSent()).isEqualTo(1000);
+    assertThat(broadcaster.sentLog()).filteredOn(l -> l.spot() == null).isNotEmpty();
+  }
+
+  @Test
+  void blastSendsTheSameLinesAsTheRateWouldForTheSeed() {
+    start(options().withRate(100).withCount(200));
+    loginAndDrain();
+    advance(Duration.ofSeconds(3));
+    List<String> atTheRate = broadcaster.sentLog().stream().map(SentLine::text).toList();
+
+    start(options().withRate(100).withCount(200).withBlast(true));
+    loginAndDrain();
+    advance(Duration.ofMillis(100));
+
+    assertThat(broadcaster.sentLog().stream().map(SentLine::text).toList())
+        .containsExactlyElementsOf(atTheRate);
+  }
+
+  @Test
+  void blastWaitsWhileTheClientTakesNothingMore() {
+    start(options().withCount(1000).withBlast(true));
+    loginAndDrain();
+    // What a full socket does to Netty's channel: not writable until the client reads.
+    channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+
+    advance(Duration.ofSeconds(1));
+
+    assertThat(broadcaster.spotsSent()).isZero();
+    assertThat(written()).isEmpty();
+
+    channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+    advance(Duration.ofMillis(10));
+
+    assertThat(spotLines(writtenLines())).hasSize(1000);
+  }
+
+  @Test
   void answersAnEmptyLineWithOnlyAPrompt() {
     start(options());
     loginAndDrain();

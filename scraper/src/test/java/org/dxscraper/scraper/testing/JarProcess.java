@@ -97,9 +97,10 @@ public final class JarProcess {
       process.destroyForcibly();
       throw new AssertionError("dx-scraper did not finish in " + seconds + " s:\n" + stderrSoFar());
     }
+    // Not Files.readString: simulate prints its lines in ISO-8859-1, which is not always UTF-8.
     return new Outcome(
         process.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
+        new String(Files.readAllBytes(out), StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
   }
 }
