@@ -16,6 +16,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.dxscraper.scraper.simulate.SentLine;
 import org.dxscraper.scraper.simulate.SimulatorOptions;
 import org.dxscraper.scraper.simulate.SimulatorServer;
@@ -53,6 +55,9 @@ final class SimulateCommand implements Callable<Integer> {
   /** How long a stop waits for the lines already sent to be printed. */
   private static final Duration PRINT_DRAIN = Duration.ofSeconds(2);
 
+  /** How often a blast looks whether every node has its client. */
+  private static final Duration LOGIN_POLL = Duration.ofMillis(10);
+
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
@@ -85,7 +90,8 @@ final class SimulateCommand implements Callable<Integer> {
       defaultValue = "false",
       description =
           "Send the --count spots as fast as the client reads them, ignoring --rate; they are"
-              + " made before the node listens (for benchmarks; default: ${DEFAULT-VALUE}).")
+              + " made before the node listens, and every node starts when the last one has a"
+              + " client (for benchmarks; default: ${DEFAULT-VALUE}).")
   boolean blast;
 
   @Option(
@@ -152,12 +158,20 @@ final class SimulateCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     CountDownLatch printed = new CountDownLatch(1);
     List<SimulatorServer> servers = new ArrayList<>();
+    Object holdLock = new Object();
+    AtomicBoolean stopping = new AtomicBoolean();
     try {
       for (SimulatorOptions options : nodes) {
         SimulatorServer server = new SimulatorServer(options, InstantSource.system());
         servers.add(server);
         server.addListener(printQueue::add);
+        if (blast) {
+          server.holdSpots(); // before it listens: no client can be served before the others
+        }
         start(server, options);
+      }
+      if (blast) {
+        startTogether(servers, holdLock, stopping);
       }
       // The JVM ends when the hooks return: wait for the printer to write out what was sent, so
       // that a Ctrl-C does not lose the last lines still in its buffer.
@@ -166,7 +180,10 @@ final class SimulateCommand implements Callable<Integer> {
               () -> {
                 // No spot may be sent after the printer's last drain: a test counting the printed
                 // lines against what its daemon stored would find rows that were never printed.
-                servers.forEach(SimulatorServer::holdSpots);
+                synchronized (holdLock) {
+                  stopping.set(true);
+                  servers.forEach(SimulatorServer::holdSpots);
+                }
                 stopped.countDown();
                 try {
                   printed.await(PRINT_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
@@ -185,6 +202,39 @@ final class SimulateCommand implements Callable<Integer> {
       servers.forEach(SimulatorServer::close);
     }
     return 0;
+  }
+
+  /**
+   * Releases every node's blast once each has a logged-in client: a daemon logs in to its nodes one
+   * after the other (after a reconnect, seconds apart), and a throughput measurement wants their
+   * spots together. Never releases after the stop hook has held the spots.
+   */
+  private void startTogether(
+      List<SimulatorServer> servers, Object holdLock, AtomicBoolean stopping) {
+    Thread starter =
+        new Thread(
+            () -> {
+              while (servers.stream().anyMatch(s -> s.loggedInClients() == 0)) {
+                if (stopping.get()) {
+                  return;
+                }
+                LockSupport.parkNanos(LOGIN_POLL.toNanos());
+              }
+              synchronized (holdLock) {
+                if (stopping.get()) {
+                  return;
+                }
+                servers.forEach(SimulatorServer::releaseSpots);
+              }
+              spec.commandLine()
+                  .getErr()
+                  .printf(
+                      "simulate: all %d node(s) have a client, the blast starts%n", servers.size());
+              spec.commandLine().getErr().flush();
+            },
+            "simulate-blast-start");
+    starter.setDaemon(true);
+    starter.start();
   }
 
   private void start(SimulatorServer server, SimulatorOptions options) {

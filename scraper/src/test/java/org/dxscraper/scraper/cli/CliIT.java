@@ -224,10 +224,18 @@ class CliIT {
           },
           java.time.Duration.ofSeconds(60));
 
-      List<String> first = spotsOfNode(ports.get(0), "SIM-1", 50);
-      List<String> second = spotsOfNode(ports.get(1), "SIM-2", 50);
+      try (NodeClient first = NodeClient.logIn(ports.get(0), "SIM-1")) {
+        assertThat(simulator.stderrSoFar()).doesNotContain("the blast starts");
+        try (NodeClient second = NodeClient.logIn(ports.get(1), "SIM-2")) {
+          org.dxscraper.scraper.testing.Await.until(
+              simulator::stderrOrWhy,
+              () ->
+                  simulator.stderrOrWhy().contains("all 2 node(s) have a client, the blast starts"),
+              java.time.Duration.ofSeconds(10));
 
-      assertThat(first).doesNotContainAnyElementsOf(second);
+          assertThat(first.spots(50)).doesNotContainAnyElementsOf(second.spots(50));
+        }
+      }
     } finally {
       simulator.terminate();
     }
@@ -235,9 +243,13 @@ class CliIT {
     assertThat(stopped.out().lines().filter(l -> l.startsWith("DX de "))).hasSize(100);
   }
 
-  /** Logs in to the simulated node on {@code port} and reads its first {@code count} spots. */
-  private static List<String> spotsOfNode(int port, String nodeCall, int count) throws IOException {
-    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+  /** A client logged in to one simulated node, reading its spots. */
+  private record NodeClient(java.net.Socket socket, java.io.BufferedReader in)
+      implements AutoCloseable {
+
+    /** Logs in and reads up to the node's first prompt, which names the node. */
+    static NodeClient logIn(int port, String nodeCall) throws IOException {
+      java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
       socket.setSoTimeout(10_000);
       java.io.BufferedReader in =
           new java.io.BufferedReader(
@@ -246,18 +258,29 @@ class CliIT {
       socket
           .getOutputStream()
           .write("N0CALL\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String line = in.readLine();
+      while (line != null && !line.contains(" dxspider >")) {
+        line = in.readLine();
+      }
+      assertThat(line).as("the prompt of %s", nodeCall).contains("N0CALL de " + nodeCall + " ");
+      return new NodeClient(socket, in);
+    }
+
+    List<String> spots(int count) throws IOException {
       List<String> spots = new ArrayList<>();
-      boolean prompted = false;
       while (spots.size() < count) {
         String line = in.readLine();
         assertThat(line).as("connection closed after %d spots", spots.size()).isNotNull();
-        prompted |= line.contains("N0CALL de " + nodeCall + " ");
         if (line.startsWith("DX de ")) {
           spots.add(line);
         }
       }
-      assertThat(prompted).as("a prompt from %s", nodeCall).isTrue();
       return spots;
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
     }
   }
 
