@@ -1,0 +1,1137 @@
+#!/usr/bin/env python3
+"""The benchmark suite (#11): every figure of issue #11 measured in one run on this machine, each
+against its target, written into docs/BENCHMARKS.md.
+
+The built daemon runs as an operator runs it (`java -jar dx-scraper.jar run`, the journal on, the
+JVM options the project ships) against `dx-scraper simulate` and a private PostgreSQL cluster of
+the installed server (initdb, pg_ctl) on a free port, all on loopback. The cluster is private so
+that the outage figure can stop it and so that the shared server on 5432 adds no noise; it has
+initdb's settings plus track_commit_timestamp=on, which gives every row the time its transaction
+committed, so that rates and latencies come from the database's own clock instead of polling.
+
+    ./mvnw -q package -DskipTests
+    python3 scripts/benchmark.py --quick      # about 6 minutes, smaller runs
+    python3 scripts/benchmark.py              # about 45 minutes
+    python3 scripts/benchmark.py --jfr        # also profile the daemon, print where time goes
+
+The machine is shared and has two cores, so no absolute figure compares across days: every
+figure is a ratio to a reference measured in the same run (interleaved with it), or a
+measurement taken within this run, and each is repeated where time allows, with its spread.
+A verdict is on the median. Not part of `./mvnw verify`.
+
+Needs: a JDK 21+ (JAVA_HOME; also for ./mvnw, which builds the JMH benchmarks), PostgreSQL's
+server binaries (/usr/lib/postgresql/*/bin) and psql, and the Debian package hamradio-files
+(cty.dat, MASTER.SCP). Run as root, the cluster runs as user postgres.
+"""
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from connection_drills import CALL, ROOT, free_port, java, wait_for  # noqa: E402
+from storage_drills import CLUSTERS, Cluster  # noqa: E402
+
+DEFAULT_JAR = os.path.join(ROOT, "scraper", "target", "dx-scraper.jar")
+DEFAULT_OUT = os.path.join(ROOT, "docs", "BENCHMARKS.md")
+BEGIN = "<!-- benchmark-suite:begin -->"
+END = "<!-- benchmark-suite:end -->"
+
+# The one place the shipped JVM options are read from (see shipped_jvm_options).
+SHIPPED_JVM_SOURCE = os.path.join(ROOT, "dashboards", "systemd", "dx-scraper.service")
+
+# What the writer inserts (RowInserts.SPOT_COLUMNS): the \copy reference loads the same columns.
+SPOT_COLUMNS = ("spotted_at, received_at, node, spotter, frequency_khz, dx_call, comment, band,"
+                " mode, mode_source, snr_db, speed, speed_unit, spot_type, dx_grid, spotter_grid,"
+                " dx_entity, dx_continent, dx_cq_zone, spotter_entity, spotter_continent,"
+                " spotter_cq_zone, backfilled")
+
+# Sizes of each phase. Quick keeps every figure but measures less of it.
+MODES = {
+    "quick": dict(
+        blast=20_000, warm_blast=5_000, rounds=1, nodes=(1, 4, 16),
+        steady_runs=1, steady_warm=10, steady_windows=2, steady_window=10, idle_settle=5, idle=20,
+        fast_runs=1, fast_warm=6, fast_window=12,
+        drain=50_000, prefill=500_000, big_rounds=1, big_warm=False,
+        jmh=["-f", "1", "-wi", "2", "-w", "2s", "-i", "2", "-r", "2s"]),
+    "full": dict(
+        blast=200_000, warm_blast=50_000, rounds=3, nodes=(1, 4, 16),
+        steady_runs=2, steady_warm=30, steady_windows=3, steady_window=20, idle_settle=10,
+        idle=120,
+        fast_runs=2, fast_warm=20, fast_window=60,
+        drain=500_000, prefill=10_000_000, big_rounds=2, big_warm=True,
+        jmh=["-f", "2", "-wi", "5", "-w", "2s", "-i", "5", "-r", "2s"]),
+}
+
+STARTED = time.monotonic()
+
+
+def status(text):
+    print(f"[{time.monotonic() - STARTED:6.0f} s] {text}", flush=True)
+
+
+def median(values):
+    return statistics.median(values) if values else None
+
+
+def spread(values, fmt):
+    """'median (min-max, n)' of a list of numbers."""
+    if not values:
+        return "not measured"
+    if len(values) == 1:
+        return fmt(values[0])
+    return f"{fmt(median(values))} ({fmt(min(values))}-{fmt(max(values))}, {len(values)} values)"
+
+
+# ---------------------------------------------------------------------------------------------
+# The figures and their targets
+
+class Figure:
+    """One figure of the issue's table: its values (repeats), a target, and notes."""
+
+    def __init__(self, key, label, target, ok, fmt, how):
+        self.key, self.label, self.target, self.ok, self.fmt, self.how = (
+            key, label, target, ok, fmt, how)
+        self.values = []
+        self.notes = []
+        self.why_missing = None
+
+    def verdict(self):
+        if not self.values:
+            return "not measured"
+        if self.ok is None:
+            return ""
+        return "PASS" if self.ok(median(self.values)) else "FAIL"
+
+
+def _num(v):
+    return f"{v:,.0f}"
+
+
+FIGURES = [
+    Figure("e2e_ratio", "end-to-end rows/s ÷ `psql \\copy` rows/s, same rows, same table", ">= 0.7",
+           lambda v: v >= 0.7, lambda v: f"{v:.2f}",
+           "blast of N distinct spots into an empty `spot`, first line received to last commit;"
+           " then the same rows exported and loaded with `\\copy` into an empty"
+           " `LIKE spot INCLUDING ALL`; pair by pair"),
+    Figure("cpu_daemon", "daemon CPU per stored spot at a steady 1,000 spots/s", "<= 10 µs",
+           lambda v: v <= 10, lambda v: f"{v:.1f} µs",
+           "utime+stime of the java process (/proc) over each window ÷ rows committed in it"),
+    Figure("cpu_backend", "PostgreSQL backend CPU per stored spot, same run", "<= 15 µs",
+           lambda v: v <= 15, lambda v: f"{v:.1f} µs",
+           "utime+stime of the daemon's backends (pg_stat_activity, application_name dx-scraper)"),
+    Figure("idle_cpu", "idle CPU, logged in, no traffic", "<= 0.2% of a core",
+           lambda v: v <= 0.2, lambda v: f"{v:.2f}%",
+           "the same daemon after its stream ended, logged in, over the idle window"),
+    Figure("rss", "RSS at a steady 10,000 spots/s with the shipped JVM options", "<= 128 MB",
+           lambda v: v <= 128, lambda v: f"{v:.0f} MB",
+           "VmRSS sampled every second over the window; the figure is each run's largest sample"),
+    Figure("metrics_p99", "`/metrics` p99 with 10,000 spots/s flowing", "<= 10 ms",
+           lambda v: v <= 10, lambda v: f"{v:.1f} ms",
+           "GET /metrics every 50 ms on one kept-alive connection during the same windows"),
+    Figure("latency_p99", "line received -> row committed, p99 at 1,000 spots/s", "<= 250 ms",
+           lambda v: v <= 250, lambda v: f"{v:.0f} ms",
+           "per row: commit timestamp of its transaction (track_commit_timestamp) minus"
+           " received_at (stamped when the line was framed)"),
+    Figure("drain", "backlog drain after an outage", ">= 50,000 spots/s",
+           lambda v: v >= 50_000, lambda v: f"{v:,.0f} spots/s",
+           "PostgreSQL stopped, a blast read into the journal, PostgreSQL started: rows after the"
+           " first commit ÷ first to last commit"),
+    Figure("big_ratio", "insert rate with 10 million rows stored ÷ into an empty table", ">= 0.8",
+           lambda v: v >= 0.8, lambda v: f"{v:.2f}",
+           "the end-to-end blast into a prefilled database and into an empty one, alternately"),
+    Figure("parser", "parser, realistic mix, one core (JMH)", ">= 5,000,000 lines/s",
+           lambda v: v >= 5_000_000, lambda v: f"{v:,.0f} lines/s",
+           "LineParserBenchmark.parseMix, every measured iteration of every fork"),
+]
+INFO = [
+    Figure("rate_1", "throughput, 1 node", "", None, lambda v: f"{v:,.0f} rows/s",
+           "end-to-end blast, first line received to last commit"),
+    Figure("rate_4", "throughput, 4 nodes (a simulator node each, distinct spots)", "", None,
+           lambda v: f"{v:,.0f} rows/s", "the same N spread over the nodes"),
+    Figure("rate_16", "throughput, 16 nodes", "", None, lambda v: f"{v:,.0f} rows/s", "as above"),
+    Figure("copy_rate", "`psql \\copy` of the same rows (the reference)", "", None,
+           lambda v: f"{v:,.0f} rows/s", "psql's \\timing of the \\copy"),
+    Figure("blast_cpu", "daemon CPU per stored spot at full speed (1 node)", "", None,
+           lambda v: f"{v:.1f} µs", "over each measured 1-node blast"),
+    Figure("blast_backend", "PostgreSQL CPU per stored spot at full speed (1 node)", "", None,
+           lambda v: f"{v:.1f} µs", "every process of the cluster, same blasts"),
+    Figure("cpu_cluster", "whole cluster CPU per spot at 1,000 spots/s (all postgres processes)",
+           "", None, lambda v: f"{v:.1f} µs", "backends, WAL writer, checkpointer, autovacuum"),
+    Figure("latency_p50", "line -> commit p50 at 1,000 spots/s", "", None,
+           lambda v: f"{v:.0f} ms", ""),
+    Figure("latency_max", "line -> commit max at 1,000 spots/s", "", None,
+           lambda v: f"{v:.0f} ms", ""),
+    Figure("rss_default", "RSS at 10,000 spots/s with the JVM's defaults (no options)", "", None,
+           lambda v: f"{v:.0f} MB", "same as RSS, interleaved with it"),
+    Figure("fast_rate", "rows stored per second while the simulator sent 10,000/s", "", None,
+           lambda v: f"{v:,.0f} rows/s", "both option sets"),
+    Figure("metrics_p50", "`/metrics` p50 at 10,000 spots/s", "", None,
+           lambda v: f"{v:.1f} ms", ""),
+    Figure("big_rate", "insert rate into the prefilled database", "", None,
+           lambda v: f"{v:,.0f} rows/s", ""),
+    Figure("empty_rate", "insert rate into the empty database (its reference)", "", None,
+           lambda v: f"{v:,.0f} rows/s", ""),
+    Figure("cty_lookup", "cty.dat lookup, MASTER.SCP calls and skimmer spotters (JMH)", "", None,
+           lambda v: f"{v:,.0f} calls/s", "EnricherBenchmark.lookup"),
+    Figure("enrich", "enrichment of a parsed spot: band, mode, two lookups (JMH)", "", None,
+           lambda v: f"{v:,.0f} spots/s", "EnricherBenchmark.enrich"),
+    Figure("encode", "row encoding: jOOQ INSERT of 1,000-row batches, no driver (JMH)", "", None,
+           lambda v: f"{v:,.0f} rows/s", "RowInsertsBenchmark.insertStatement; the writer has"
+           " no encoding step of its own, so this is jOOQ building, rendering and binding"),
+]
+BY_KEY = {f.key: f for f in FIGURES + INFO}
+
+
+# ---------------------------------------------------------------------------------------------
+# Processes, /proc and the database
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """utime + stime of a process (all its threads) from /proc; None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
+def cpu_of(pids):
+    """{pid: cpu seconds} of those still running."""
+    found = {}
+    for pid in pids:
+        seconds = cpu_seconds(pid)
+        if seconds is not None:
+            found[pid] = seconds
+    return found
+
+
+def cpu_delta(before, after):
+    """CPU spent between two cpu_of() snapshots by the processes present in both."""
+    return sum(after[pid] - before[pid] for pid in before if pid in after)
+
+
+def load_average():
+    with open("/proc/loadavg") as f:
+        return f.read().split()[0]
+
+
+class Work:
+    """A work directory, the processes started in it, and their end."""
+
+    def __init__(self, path):
+        self.path = path
+        self.running = []
+
+    def start(self, name, args, stdout_name=None):
+        log = open(os.path.join(self.path, name + ".log"), "ab")
+        out = open(os.path.join(self.path, stdout_name), "ab") if stdout_name else log
+        process = subprocess.Popen(args, stdout=out, stderr=log, stdin=subprocess.DEVNULL,
+                                   start_new_session=True)
+        self.running.append(process)
+        return process
+
+    def stop_all(self):
+        for process in reversed(self.running):
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        self.running.clear()
+
+
+class BenchCluster(Cluster):
+    """The storage drills' private cluster, with commit timestamps on."""
+
+    def start(self):
+        self.run("pg_ctl", "-D", self.dir, "-w", "-l", os.path.join(self.dir, "server.log"), "-o",
+                 f"-p {self.port} -k /tmp -c listen_addresses=127.0.0.1"
+                 " -c track_commit_timestamp=on", "start")
+
+    def url(self, db="dx"):
+        return f"jdbc:postgresql://127.0.0.1:{self.port}/{db}"
+
+    def psql(self, db, *commands):
+        args = ["psql", "-X", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", db,
+                "-At", "-v", "ON_ERROR_STOP=1"]
+        for command in commands:
+            args += ["-c", command]
+        out = subprocess.run(args, check=True, capture_output=True, text=True)
+        return out.stdout.strip()
+
+    def create(self, db):
+        self.psql("dx", f"create database {db}")
+
+    def postmaster_pid(self):
+        with open(os.path.join(self.dir, "postmaster.pid")) as f:
+            return int(f.readline())
+
+    def all_pids(self):
+        """The postmaster and its children (backends, WAL writer, checkpointer, ...)."""
+        parent = self.postmaster_pid()
+        pids = [parent]
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as f:
+                        if int(f.read().rpartition(")")[2].split()[1]) == parent:
+                            pids.append(int(entry))
+                except OSError:
+                    pass
+        return pids
+
+    def backends(self, db):
+        out = self.psql(db, f"select pid from pg_stat_activity where datname = '{db}'"
+                            " and application_name = 'dx-scraper'")
+        return [int(line) for line in out.splitlines() if line]
+
+    def count(self, db, table="spot", after_id=0):
+        return int(self.psql(db, f"select count(*) from {table} where id > {after_id}"))
+
+    def max_id(self, db):
+        return int(self.psql(db, "select coalesce(max(id), 0) from spot"))
+
+
+class Daemon:
+    """One `dx-scraper run` on a database of the cluster, with its own data directory."""
+
+    def __init__(self, work, jar, cluster, db, node_ports, name, jvm_options, *extra, wait=True):
+        self.work, self.name = work, name
+        self.metrics_port = free_port()
+        nodes = []
+        for i, port in enumerate(node_ports):
+            nodes += ["--node", f"sim{i + 1 if len(node_ports) > 1 else ''}=127.0.0.1:{port}"]
+        args = [java(), *jvm_options, "-jar", jar, "run", "--callsign", CALL, *nodes,
+                "--db-url", cluster.url(db), "--db-user", "postgres",
+                "--data-dir", os.path.join(work.path, name + "-data"),
+                "--metrics-listen", f"127.0.0.1:{self.metrics_port}", *extra]
+        self.process = work.start(name, args)
+        self.pid = self.process.pid
+        if wait:
+            self.wait_up()
+
+    def wait_up(self):
+        wait_for(f"{self.name}'s /metrics", self.up, 180)
+        return self
+
+    def up(self):
+        if self.process.poll() is not None:
+            raise SystemExit(f"{self.name} exited with {self.process.returncode}; see"
+                             f" {os.path.join(self.work.path, self.name + '.log')}")
+        try:
+            self.metrics()
+            return True
+        except OSError:
+            return False
+
+    def metrics(self):
+        url = f"http://127.0.0.1:{self.metrics_port}/metrics"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            text = response.read().decode()
+        values = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                series, _, value = line.rpartition(" ")
+                values[series] = float(value)
+        return values
+
+    def total(self, name):
+        """Sum of a metric over its labels."""
+        return sum(v for k, v in self.metrics().items() if k == name or k.startswith(name + "{"))
+
+    def cpu(self):
+        return cpu_seconds(self.pid)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def spot_key(line):
+    """The identity of a printed spot line as the spot table's unique key sees it."""
+    spotter, _, rest = line[6:].partition(":")
+    words = rest.split()
+    return spotter.strip(), words[0], words[1], words[-1]
+
+
+class Simulator:
+    """`dx-scraper simulate` with one node per port; what it sent in NAME.sent, its log apart."""
+
+    def __init__(self, work, jar, name, ports, seed, *options):
+        self.work, self.name, self.ports = work, name, ports
+        self.sent = os.path.join(work.path, name + ".sent")
+        self.log = os.path.join(work.path, name + ".log")
+        args = [java(), "-jar", jar, "simulate", "--seed", str(seed), *options]
+        for port in ports:
+            args += ["--listen", f"127.0.0.1:{port}"]
+        self.process = work.start(name, args, stdout_name=name + ".sent")
+        self.pid = self.process.pid
+        wait_for(f"{name} to listen", lambda: self._log().count("simulate: listening on")
+                 == len(ports) or self._died(), 120)
+
+    def _died(self):
+        if self.process.poll() is not None:
+            raise SystemExit(f"{self.name} exited with {self.process.returncode}: {self._log()}")
+        return False
+
+    def _log(self):
+        with open(self.log, errors="replace") as f:
+            return f.read()
+
+    def finished(self):
+        """Every node has sent its last spot."""
+        return self._log().count("sent all") >= len(self.ports)
+
+    def wait_printed(self, spots):
+        """Waits until every node has sent its last spot and all `spots` are printed: the
+        simulator prints from a queue, a moment after sending."""
+        wait_for(f"{self.name} to send and print {spots} spots",
+                 lambda: self.finished() and self.spots_printed() >= spots or self._died(), 900)
+
+    def spots_printed(self):
+        with open(self.sent, "rb") as f:
+            return sum(1 for line in f if line.startswith(b"DX de "))
+
+    def lines_sent(self):
+        with open(self.sent, errors="replace") as f:
+            return sum(1 for _ in f)
+
+    def distinct_spots(self):
+        keys = set()
+        with open(self.sent, encoding="latin-1") as f:
+            for line in f:
+                if line.startswith("DX de "):
+                    keys.add(spot_key(line))
+        return len(keys)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(30)
+
+
+def wait_rows(cluster, db, expected, after_id=0, stall=90):
+    """Waits until `expected` rows are stored, or until the count has not moved for `stall` s."""
+    last, moved = -1, time.monotonic()
+    while True:
+        rows = cluster.count(db, after_id=after_id)
+        if rows >= expected:
+            return rows
+        if rows != last:
+            last, moved = rows, time.monotonic()
+        elif time.monotonic() - moved > stall:
+            status(f"  only {rows} of {expected} rows after {stall} s without progress")
+            return rows
+        time.sleep(0.5)
+
+
+def blast_timing(cluster, db, after_id=0):
+    """(rows, first line received, first commit, last commit, rows of the first commit) of the
+    rows with id > after_id, times as Unix seconds from the database's clock."""
+    out = cluster.psql(db, f"""
+        with r as (select received_at, pg_xact_commit_timestamp(xmin) as c from spot
+                   where id > {after_id})
+        select count(*), extract(epoch from min(received_at)), extract(epoch from min(c)),
+               extract(epoch from max(c)), count(*) filter (where c = (select min(c) from r))
+        from r""")
+    rows, received, first, last, in_first = out.split("|")
+    return int(rows), float(received), float(first), float(last), int(in_first)
+
+
+# ---------------------------------------------------------------------------------------------
+# Phases
+
+def shipped_jvm_options():
+    """The JVM options dx-scraper ships, read from one place so that they can change: the words
+    between `java` and `-jar` on the ExecStart line of the systemd unit. (The Dockerfile's
+    -XX:MaxRAMPercentage=50 is relative to a container's limit, so it says nothing here.)"""
+    with open(SHIPPED_JVM_SOURCE) as f:
+        for line in f:
+            if line.startswith("ExecStart="):
+                words = shlex.split(line.partition("=")[2])
+                return words[1:words.index("-jar")]
+    raise SystemExit(f"no ExecStart line in {SHIPPED_JVM_SOURCE}")
+
+
+def phase_jmh(ctx):
+    """Parser, enrichment and row encoding with JMH, built from this source tree."""
+    status("jmh: building the benchmarks (./mvnw test-compile, dependency:build-classpath)")
+    cp_file = os.path.join(ctx.work.path, "classpath.txt")
+    mvn = [os.path.join(ROOT, "mvnw"), "-q", "-o", "-pl", "scraper", "-am", "test-compile",
+           "dependency:build-classpath", "-Dmdep.includeScope=test",
+           f"-Dmdep.outputFile={cp_file}"]
+    build = subprocess.run(mvn, cwd=ROOT, capture_output=True, text=True)
+    if build.returncode != 0:
+        build = subprocess.run([a for a in mvn if a != "-o"], cwd=ROOT, capture_output=True,
+                               text=True)
+    if build.returncode != 0:
+        for key in ("parser", "cty_lookup", "enrich", "encode"):
+            BY_KEY[key].why_missing = "the JMH build failed: " + build.stdout[-300:]
+        status("jmh: build failed; skipping")
+        return
+    with open(cp_file) as f:
+        classpath = ":".join([os.path.join(ROOT, "scraper", "target", "test-classes"),
+                              os.path.join(ROOT, "scraper", "target", "classes"), f.read().strip()])
+    result = os.path.join(ctx.work.path, "jmh.json")
+    regex = "LineParserBenchmark|EnricherBenchmark|RowInsertsBenchmark"
+    status(f"jmh: running {regex} ({' '.join(ctx.mode['jmh'])})")
+    with open(os.path.join(ctx.work.path, "jmh.log"), "w") as log:
+        subprocess.run([java(), "-cp", classpath, "org.openjdk.jmh.Main", regex, *ctx.mode["jmh"],
+                        "-rf", "json", "-rff", result], stdout=log, stderr=subprocess.STDOUT,
+                       check=True)
+    names = {"LineParserBenchmark.parseMix": "parser", "EnricherBenchmark.lookup": "cty_lookup",
+             "EnricherBenchmark.enrich": "enrich", "RowInsertsBenchmark.insertStatement": "encode"}
+    with open(result) as f:
+        for bench in json.load(f):
+            key = names.get(".".join(bench["benchmark"].split(".")[-2:]))
+            if key:
+                for fork in bench["primaryMetric"]["rawData"]:
+                    BY_KEY[key].values.extend(fork)
+    for key in names.values():
+        f = BY_KEY[key]
+        status(f"jmh: {f.label}: {spread(f.values, f.fmt)}")
+
+
+def phase_throughput(ctx):
+    """End-to-end ratio to \\copy, and throughput with 1, 4 and 16 nodes, interleaved: a warm-up
+    round, then each round blasts N spots at every daemon in turn, the 1-node one followed by the
+    \\copy of its rows. With --jfr, one more 1-node blast is recorded, outside the figures."""
+    mode, cluster, work = ctx.mode, ctx.cluster, ctx.work
+    daemons, ports = {}, {}
+    for k in mode["nodes"]:
+        cluster.create(f"t{k}")
+        ports[k] = [free_port() for _ in range(k)]
+        daemons[k] = Daemon(work, ctx.jar, cluster, f"t{k}", ports[k], f"daemon-t{k}",
+                            ctx.jvm_options, "--backfill", "0", wait=False)
+    for daemon in daemons.values():
+        daemon.wait_up()
+    status(f"throughput: daemons for {', '.join(map(str, mode['nodes']))} node(s) are up")
+    cluster.psql("t1", "create table spot_copy (like spot including all)")
+    seeds = iter(range(100, 100_000, 100))
+
+    def blast(k, n, label, jfr_file=None):
+        db, daemon = f"t{k}", daemons[k]
+        cluster.psql(db, "truncate spot", "checkpoint")
+        if jfr_file:
+            jcmd(daemon.pid, "JFR.start", "name=bench", "settings=profile")
+        pids = cluster.all_pids()
+        b0, c0 = cpu_of(pids), daemon.cpu()
+        sim = Simulator(work, ctx.sim_jar, f"sim-t{k}-{label.replace(' ', '')}", ports[k],
+                        next(seeds), "--blast", "--count", str(n // k))
+        sim.wait_printed(n // k * k)
+        expected = sim.distinct_spots()
+        rows = wait_rows(cluster, db, expected)
+        c1, b1 = daemon.cpu(), cpu_of(pids)
+        if jfr_file:
+            jcmd(daemon.pid, "JFR.stop", "name=bench", f"filename={jfr_file}")
+        sim.stop()
+        stored, received, _, last, _ = blast_timing(cluster, db)
+        rate = stored / (last - received)
+        status(f"throughput: {label}, {k} node(s): {stored} of {expected} spots in"
+               f" {last - received:.1f} s = {rate:,.0f} rows/s")
+        if rows < expected:
+            BY_KEY[f"rate_{k}"].notes.append(f"{label}: only {rows} of {expected} rows stored")
+        return stored, rate, (c1 - c0) / stored * 1e6, cpu_delta(b0, b1) / stored * 1e6
+
+    for k in mode["nodes"]:
+        blast(k, mode["warm_blast"], "warm-up")
+    csv = os.path.join(work.path, "rows.csv")
+    for rnd in range(1, mode["rounds"] + 1):
+        for k in mode["nodes"]:
+            stored, rate, daemon_us, cluster_us = blast(k, mode["blast"], f"round {rnd}")
+            BY_KEY[f"rate_{k}"].values.append(rate)
+            if k != 1:
+                continue
+            BY_KEY["blast_cpu"].values.append(daemon_us)
+            BY_KEY["blast_backend"].values.append(cluster_us)
+            cluster.psql("t1", f"\\copy (select {SPOT_COLUMNS} from spot order by id) to '{csv}'"
+                               " with (format csv)")
+            cluster.psql("t1", "truncate spot_copy", "checkpoint")
+            out = cluster.psql("t1", "\\timing on",
+                               f"\\copy spot_copy ({SPOT_COLUMNS}) from '{csv}' with (format csv)")
+            seconds = float(re.search(r"Time: ([\d.]+) ms", out).group(1)) / 1000
+            copied = cluster.count("t1", "spot_copy")
+            BY_KEY["copy_rate"].values.append(copied / seconds)
+            BY_KEY["e2e_ratio"].values.append(rate / (copied / seconds))
+            status(f"throughput: round {rnd}, \\copy of the same {copied} rows: {seconds:.2f} s ="
+                   f" {copied / seconds:,.0f} rows/s; ratio {rate / (copied / seconds):.2f}")
+    if ctx.jfr:
+        jfr_file = os.path.join(work.path, "end-to-end.jfr")
+        blast(1, mode["blast"], "profiled (not counted)", jfr_file)
+        ctx.jfr_files["the 1-node daemon during one more end-to-end blast"] = jfr_file
+    for daemon in daemons.values():
+        daemon.stop()
+
+
+def jcmd(pid, *command):
+    tool = os.path.join(os.path.dirname(shutil.which(java()) or java()), "jcmd")
+    subprocess.run([tool, str(pid), *command], check=True, capture_output=True)
+
+
+def phase_steady(ctx):
+    """CPU per spot, line-to-commit latency at 1,000 spots/s; then idle CPU on the same daemon."""
+    mode, cluster, work = ctx.mode, ctx.cluster, ctx.work
+    for run in range(mode["steady_runs"]):
+        db = f"steady{run}"
+        cluster.create(db)
+        port = free_port()
+        seconds = mode["steady_warm"] + mode["steady_windows"] * mode["steady_window"] + 5
+        profile = ctx.jfr and run == 0
+        if profile:
+            seconds += mode["steady_window"]
+        sim = Simulator(work, ctx.sim_jar, f"sim-steady{run}", [port], 7 + run,
+                        "--rate", "1000", "--count", str(1000 * seconds))
+        daemon = Daemon(work, ctx.jar, cluster, db, [port], f"daemon-steady{run}", ctx.jvm_options)
+        status(f"steady: run {run + 1}, 1,000 spots/s, warming up {mode['steady_warm']} s")
+        time.sleep(mode["steady_warm"])  # the warm-up, not a wait for a condition
+        backends = cluster.backends(db)
+        first_id = cluster.max_id(db)
+        for w in range(mode["steady_windows"]):
+            id0, c0 = cluster.max_id(db), daemon.cpu()
+            b0, k0 = cpu_of(backends), cpu_of(cluster.all_pids())
+            time.sleep(mode["steady_window"])  # the measurement window
+            id1, c1 = cluster.max_id(db), daemon.cpu()
+            b1, k1 = cpu_of(backends), cpu_of(cluster.all_pids())
+            rows = cluster.count(db, after_id=id0) - cluster.count(db, after_id=id1)
+            BY_KEY["cpu_daemon"].values.append((c1 - c0) / rows * 1e6)
+            BY_KEY["cpu_backend"].values.append(cpu_delta(b0, b1) / rows * 1e6)
+            BY_KEY["cpu_cluster"].values.append(cpu_delta(k0, k1) / rows * 1e6)
+            status(f"steady: window {w + 1}: {rows} rows, daemon"
+                   f" {(c1 - c0) / rows * 1e6:.1f} µs/spot, backends"
+                   f" {cpu_delta(b0, b1) / rows * 1e6:.1f} µs/spot ({len(backends)} backends)")
+        last_id = cluster.max_id(db)
+        out = cluster.psql(db, f"""
+            select percentile_disc(array[0.5, 0.99]) within group (order by ms), max(ms), count(*)
+            from (select extract(epoch from pg_xact_commit_timestamp(xmin) - received_at) * 1000
+                  as ms from spot where id > {first_id} and id <= {last_id}) l""")
+        quantiles, worst, count = out.split("|")
+        p50, p99 = (float(q) for q in quantiles.strip("{}").split(","))
+        BY_KEY["latency_p99"].values.append(p99)
+        BY_KEY["latency_p50"].values.append(p50)
+        BY_KEY["latency_max"].values.append(float(worst))
+        status(f"steady: line -> commit over {count} rows: p50 {p50:.0f} ms, p99 {p99:.0f} ms,"
+               f" max {float(worst):.0f} ms")
+        if profile:
+            # One more window under JFR, after the measured ones: the recording costs CPU too.
+            jfr_file = os.path.join(work.path, "steady.jfr")
+            jcmd(daemon.pid, "JFR.start", "name=bench", "settings=profile")
+            time.sleep(mode["steady_window"])  # the profiled window
+            jcmd(daemon.pid, "JFR.stop", "name=bench", f"filename={jfr_file}")
+            ctx.jfr_files["the daemon during one more window at 1,000 spots/s"] = jfr_file
+        wait_for("the stream to end", sim.finished, 120)
+        time.sleep(mode["idle_settle"])  # the last batch commits, the JIT settles
+        connected = daemon.total("dx_scraper_cluster_connected")
+        if connected != 1:
+            BY_KEY["idle_cpu"].notes.append(f"run {run + 1}: not logged in ({connected})")
+        c0, t0 = daemon.cpu(), time.monotonic()
+        time.sleep(mode["idle"])  # the idle window
+        c1, t1 = daemon.cpu(), time.monotonic()
+        idle = (c1 - c0) / (t1 - t0) * 100
+        BY_KEY["idle_cpu"].values.append(idle)
+        status(f"steady: idle {t1 - t0:.0f} s, logged in: {c1 - c0:.2f} s CPU = {idle:.2f}%"
+               " of a core")
+        daemon.stop()
+        sim.stop()
+
+
+class Scraper(threading.Thread):
+    """GETs /metrics every `every` seconds on one kept-alive connection, timing each answer."""
+
+    def __init__(self, port, every=0.05):
+        super().__init__(daemon=True)
+        self.port, self.every = port, every
+        self.times = []
+        self.stopping = threading.Event()
+
+    def run(self):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        while not self.stopping.is_set():
+            started = time.perf_counter()
+            connection.request("GET", "/metrics")
+            connection.getresponse().read()
+            self.times.append((time.perf_counter() - started) * 1000)
+            self.stopping.wait(max(0.0, self.every - (time.perf_counter() - started)))
+        connection.close()
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def phase_fast(ctx):
+    """RSS and /metrics latency at 10,000 spots/s: shipped JVM options and the JVM's defaults,
+    alternately."""
+    mode, cluster, work = ctx.mode, ctx.cluster, ctx.work
+    runs = []
+    for i in range(mode["fast_runs"]):
+        runs += [("shipped", ctx.jvm_options), ("defaults", [])]
+    for run, (kind, options) in enumerate(runs):
+        db = f"fast{run}"
+        cluster.create(db)
+        port = free_port()
+        sim = Simulator(work, ctx.sim_jar, f"sim-fast{run}", [port], 30 + run, "--rate", "10000")
+        daemon = Daemon(work, ctx.jar, cluster, db, [port], f"daemon-fast{run}", options)
+        status(f"fast: 10,000 spots/s, JVM options {kind} ({' '.join(options) or 'none'}),"
+               f" warming up {mode['fast_warm']} s")
+        time.sleep(mode["fast_warm"])  # the warm-up
+        scraper = Scraper(daemon.metrics_port)
+        scraper.start()
+        id0, t0, samples = cluster.max_id(db), time.monotonic(), []
+        while time.monotonic() - t0 < mode["fast_window"]:
+            samples.append(rss_mb(daemon.pid))
+            time.sleep(1)  # the sampling interval
+        id1, t1 = cluster.max_id(db), time.monotonic()
+        scraper.stopping.set()
+        scraper.join()
+        rows = cluster.count(db, after_id=id0) - cluster.count(db, after_id=id1)
+        rate = rows / (t1 - t0)
+        lag = daemon.total("dx_scraper_journal_checkpoint_lag_lines")
+        BY_KEY["fast_rate"].values.append(rate)
+        BY_KEY["rss" if kind == "shipped" else "rss_default"].values.append(max(samples))
+        if kind == "shipped":
+            BY_KEY["metrics_p99"].values.append(percentile(scraper.times, 0.99))
+            BY_KEY["metrics_p50"].values.append(percentile(scraper.times, 0.5))
+        note = (f"{kind}: stored {rate:,.0f} rows/s while 10,000/s were sent, {lag:,.0f} lines"
+                f" behind at the end")
+        if rate < 9_500:
+            BY_KEY["rss"].notes.append(note + ": not steady, the daemon did not keep up")
+        status(f"fast: {note}; RSS max {max(samples):.0f} MB, median"
+               f" {median(samples):.0f} MB; /metrics {len(scraper.times)} GETs, p50"
+               f" {percentile(scraper.times, 0.5):.1f} ms, p99"
+               f" {percentile(scraper.times, 0.99):.1f} ms")
+        daemon.stop()
+        sim.stop()
+
+
+def phase_drain(ctx):
+    """PostgreSQL down while a blast is read into the journal; then the drain rate."""
+    mode, cluster, work = ctx.mode, ctx.cluster, ctx.work
+    cluster.create("drain")
+    port = free_port()
+    # The node does not listen yet: the daemon starts, migrates and retries the node meanwhile.
+    daemon = Daemon(work, ctx.jar, cluster, "drain", [port], "daemon-drain", ctx.jvm_options,
+                    "--backfill", "0")
+    cluster.stop()
+    status(f"drain: PostgreSQL stopped; blasting {mode['drain']:,} spots into the journal")
+    sim = Simulator(work, ctx.sim_jar, "sim-drain", [port], 50, "--blast", "--count",
+                    str(mode["drain"]))
+    sim.wait_printed(mode["drain"])
+    sent = sim.lines_sent()
+    # Lines past the in-memory backlog are only journalled, not yet counted as received.
+    wait_for("the daemon to journal every line",
+             lambda: daemon.total("dx_scraper_journal_appended_total") >= sent, 300)
+    expected = sim.distinct_spots()
+    lag = daemon.total("dx_scraper_journal_checkpoint_lag_lines")
+    backlog = daemon.total("dx_scraper_backlog_spots")
+    journal = daemon.total("dx_scraper_journal_bytes")
+    cluster.start()
+    up = time.time()
+    status(f"drain: PostgreSQL started with {lag:,.0f} lines after the checkpoint"
+           f" ({backlog:,.0f} rows in memory, journal {journal / 1e6:.0f} MB)")
+    rows = wait_rows(cluster, "drain", expected, stall=120)
+    stored, _, first, last, in_first = blast_timing(cluster, "drain")
+    rate = (stored - in_first) / (last - first)
+    BY_KEY["drain"].values.append(rate)
+    if lag <= backlog:
+        BY_KEY["drain"].notes.append(
+            "the whole backlog fitted in the writer's memory (--max-backlog), so this run did not"
+            " read the journal back; the full run's 500,000 spots do")
+    BY_KEY["drain"].notes.append(
+        f"{stored:,} of {expected:,} rows; backlog {lag:,.0f} lines, of them {backlog:,.0f} rows"
+        f" in memory; first commit {first - up:.1f} s after PostgreSQL was up (the writer's"
+        f" retry backoff), then {last - first:.1f} s to the last")
+    status(f"drain: {rows} rows; first commit {first - up:.1f} s after start, then"
+           f" {rate:,.0f} rows/s")
+    daemon.stop()
+    sim.stop()
+
+
+def prefill(cluster, db, rows):
+    """`rows` plausible spots in the past, made by SQL, with the indexes built afterwards."""
+    indexes = cluster.psql(db, "select indexdef from pg_indexes where tablename = 'spot'"
+                               " and indexname <> 'spot_pkey'").splitlines()
+    names = [re.search(r"INDEX (\S+) ON", d).group(1) for d in indexes]
+    cluster.psql(db, *[f"drop index {name}" for name in names])
+    # About 30 spots a minute going back from now: distinct identities by construction (within a
+    # minute, band and the 10 kHz step differ), 100,000 DX calls and 20,000 spotters shaped like
+    # calls, a quarter of the spotters skimmers, and the columns the enricher fills.
+    calls = ("chr((65 + {h} % 26)::int) || chr((65 + {h} / 26 % 26)::int)"
+             " || ({h} / 676 % 10)::text || chr((65 + {h} / 6760 % 26)::int)")
+    step = 1_000_000
+    for start in range(0, rows, step):
+        end = min(rows, start + step)
+        cluster.psql(db, f"""
+            insert into spot (spotted_at, received_at, node, spotter, frequency_khz, dx_call,
+                              comment, band, mode, mode_source, snr_db, speed, speed_unit,
+                              spot_type, dx_entity, dx_continent, dx_cq_zone, spotter_entity,
+                              spotter_continent, spotter_cq_zone)
+            select t, t + interval '3 seconds', 'sim',
+                   {calls.format(h='(i * 40503 % 20000)')}
+                     || case when i % 4 = 0 then '-#' else '' end,
+                   (array[1820, 3520, 7020, 10110, 14020, 18080, 21020, 24900, 28020, 50100])
+                     [(1 + i % 10)::int] + (i / 10 % 3) * 10 + (i * 7 % 100) / 10.0,
+                   {calls.format(h='(i * 2654435761 % 100000)')},
+                   case when i % 4 = 0 then 'CW 24 dB 22 WPM CQ' else 'tnx QSO 599' end,
+                   (array['160m', '80m', '40m', '30m', '20m', '17m', '15m', '12m', '10m', '6m'])
+                     [(1 + i % 10)::int],
+                   'CW', case when i % 4 = 0 then 'stated' else 'inferred' end,
+                   case when i % 4 = 0 then 24 end, case when i % 4 = 0 then 22 end,
+                   case when i % 4 = 0 then 'WPM' end, case when i % 4 = 0 then 'CQ' end,
+                   (array['Germany', 'United States', 'Japan', 'Spain', 'Brazil'])[(1 + i % 5)::int],
+                   (array['EU', 'NA', 'AS', 'EU', 'SA'])[(1 + i % 5)::int], 14 + i % 5,
+                   (array['Germany', 'United States', 'Japan', 'Spain', 'Brazil'])[(1 + i / 5 % 5)::int],
+                   (array['EU', 'NA', 'AS', 'EU', 'SA'])[(1 + i / 5 % 5)::int], 14 + i / 5 % 5
+            from (select i::bigint as i,
+                         date_trunc('minute', now()) - interval '1 minute' * (1 + i / 30) as t
+                  from generate_series({start}, {end - 1}) i) s""")
+        status(f"big: {end:,} of {rows:,} rows")
+    cluster.psql(db, "set maintenance_work_mem = '512MB'", *indexes)
+    cluster.psql(db, "vacuum analyze spot", "checkpoint")
+
+
+def phase_big(ctx):
+    """Insert rate into a database holding 10 million spots, as a ratio to an empty one."""
+    mode, cluster, work = ctx.mode, ctx.cluster, ctx.work
+    for db in ("big", "empty"):
+        cluster.create(db)
+    subprocess.run([java(), "-jar", ctx.jar, "migrate", "--db-url", cluster.url("big"),
+                    "--db-user", "postgres"], check=True, capture_output=True)
+    status(f"big: prefilling {mode['prefill']:,} rows")
+    started = time.monotonic()
+    prefill(cluster, "big", mode["prefill"])
+    size = cluster.psql("big", "select pg_size_pretty(pg_total_relation_size('spot'))")
+    status(f"big: prefilled in {time.monotonic() - started:.0f} s; spot is {size}")
+    BY_KEY["big_ratio"].notes.append(f"prefilled {mode['prefill']:,} rows, spot {size} with its"
+                                     " indexes; PostgreSQL's shared_buffers are initdb's 128 MB")
+    ports = {db: free_port() for db in ("big", "empty")}
+    daemons = {db: Daemon(work, ctx.jar, cluster, db, [ports[db]], f"daemon-{db}",
+                          ctx.jvm_options, "--backfill", "0", wait=False) for db in ("big", "empty")}
+    for daemon in daemons.values():
+        daemon.wait_up()
+    seed, rates = 900, {"big": [], "empty": []}
+    # Quick mode has no warm-up round: both daemons are cold at their first blast, alike.
+    for rnd in range(0 if mode["big_warm"] else 1, mode["big_rounds"] + 1):
+        warm = rnd == 0
+        order = ("big", "empty") if rnd % 2 else ("empty", "big")
+        for db in order:
+            if db == "empty":
+                cluster.psql(db, "truncate spot")
+            cluster.psql(db, "checkpoint")
+            after = cluster.max_id(db)
+            seed += 1
+            n = mode["warm_blast"] if warm else mode["blast"]
+            sim = Simulator(work, ctx.sim_jar, f"sim-{db}-r{rnd}", [ports[db]], seed, "--blast",
+                            "--count", str(n))
+            sim.wait_printed(n)
+            expected = sim.distinct_spots()
+            wait_rows(cluster, db, expected, after_id=after)
+            sim.stop()
+            stored, received, _, last, _ = blast_timing(cluster, db, after)
+            rate = stored / (last - received)
+            status(f"big: {'warm-up' if warm else f'round {rnd}'}, {db}: {stored} rows,"
+                   f" {rate:,.0f} rows/s")
+            if not warm:
+                rates[db].append(rate)
+        if not warm:
+            BY_KEY["big_ratio"].values.append(rates["big"][-1] / rates["empty"][-1])
+    BY_KEY["big_rate"].values.extend(rates["big"])
+    BY_KEY["empty_rate"].values.extend(rates["empty"])
+    for daemon in daemons.values():
+        daemon.stop()
+
+
+PHASES = {"jmh": phase_jmh, "throughput": phase_throughput, "steady": phase_steady,
+          "fast": phase_fast, "drain": phase_drain, "big": phase_big}
+PHASE_FIGURES = {
+    "jmh": ["parser", "cty_lookup", "enrich", "encode"],
+    "throughput": ["e2e_ratio", "rate_1", "rate_4", "rate_16", "copy_rate", "blast_cpu",
+                   "blast_backend"],
+    "steady": ["cpu_daemon", "cpu_backend", "idle_cpu", "latency_p99", "cpu_cluster",
+               "latency_p50", "latency_max"],
+    "fast": ["rss", "metrics_p99", "rss_default", "fast_rate", "metrics_p50"],
+    "drain": ["drain"],
+    "big": ["big_ratio", "big_rate", "empty_rate"],
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The profile
+
+def jfr_tool():
+    return os.path.join(os.path.dirname(shutil.which(java()) or java()), "jfr")
+
+
+def seconds_of(text):
+    """A JFR duration as `jfr print` writes it ("195 ms", "9.39 ms", "1.20 s", "850 us")."""
+    number, unit = text.split()
+    return float(number) * {"s": 1, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}.get(unit, 0)
+
+
+def profile(title, path, limit=12):
+    """Markdown lines for one recording: where the execution samples are (threads, top frames,
+    the innermost dx-scraper frame of each stack) and the garbage collector's pauses."""
+    out = subprocess.run([jfr_tool(), "print", "--stack-depth", "64", "--events",
+                          "jdk.ExecutionSample", path], capture_output=True, text=True,
+                         check=True).stdout
+    top, threads, ours, total = {}, {}, {}, 0
+    for event in out.split("jdk.ExecutionSample {")[1:]:
+        thread = re.search(r'sampledThread = "([^"]*)"', event)
+        frames = re.findall(r"^\s{4}(\S.*?)(?:\s+line: \d+)?\s*$",
+                            event.partition("stackTrace = [")[2], re.M)
+        frames = [f for f in frames if f not in ("]", "...")]
+        if not frames:
+            continue
+        total += 1
+        name = re.sub(r"-\d+$", "-N", thread.group(1) if thread else "?")
+        threads[name] = threads.get(name, 0) + 1
+        top[frames[0]] = top.get(frames[0], 0) + 1
+        own = next((f for f in frames if f.startswith("org.dxscraper.")), "(no dx-scraper frame)")
+        ours[own] = ours.get(own, 0) + 1
+    gcs = subprocess.run([jfr_tool(), "print", "--events", "jdk.GarbageCollection", path],
+                         capture_output=True, text=True, check=True).stdout
+    pauses = [seconds_of(p) for p in re.findall(r"sumOfPauses = ([\d.]+ \w+)", gcs)]
+    summary = subprocess.run([jfr_tool(), "summary", path], capture_output=True, text=True,
+                             check=True).stdout
+    start = re.search(r"Start: (\S+ \S+)", summary)
+    length = re.search(r"Duration: ([\d.]+) s", summary)
+    lines = [f"**{title}** ({length.group(1) if length else '?'} s recorded from"
+             f" {start.group(1) if start else '?'}): {total:,} execution samples;"
+             f" {len(pauses)} garbage collections pausing {sum(pauses) * 1000:.0f} ms in all"
+             f" (longest {max(pauses, default=0) * 1000:.0f} ms)."]
+    for heading, table in (("thread", threads), ("top frame (self)", top),
+                           ("innermost dx-scraper frame (inclusive)", ours)):
+        lines += ["", f"| {heading} | samples |", "|---|---|"]
+        for key, count in sorted(table.items(), key=lambda kv: -kv[1])[:limit]:
+            lines.append(f"| `{key}` | {100 * count / max(total, 1):.1f}% |")
+    return lines + [""]
+
+
+# ---------------------------------------------------------------------------------------------
+# The report
+
+def machine():
+    with open("/proc/meminfo") as f:
+        ram = int(f.readline().split()[1]) / 1024 / 1024
+    model = "unknown CPU"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.partition(":")[2].strip()
+                break
+    system = "Linux"
+    if os.path.exists("/etc/os-release"):
+        with open("/etc/os-release") as f:
+            for line in f:
+                if line.startswith("PRETTY_NAME="):
+                    system = line.partition("=")[2].strip().strip('"')
+    return f"{os.cpu_count()} cores ({model}), {ram:.1f} GiB RAM, {system}"
+
+
+def jar_label(jar):
+    """The jar's path, and this tree's commit when the jar was built in it."""
+    if not jar.startswith(ROOT + os.sep):
+        return jar
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+    return f"{os.path.relpath(jar, ROOT)}, built from {commit}{' with changes' if dirty else ''}"
+
+
+def jdk():
+    out = subprocess.run([java(), "-version"], capture_output=True, text=True).stderr
+    return " / ".join(out.splitlines()[:2])
+
+
+def report(ctx, phases, started_at, loads):
+    lines = [BEGIN, "", "## Benchmark suite (#11): latest run", ""]
+    lines.append(f"Written by `{ctx.command}` on {started_at:%Y-%m-%d %H:%M} UTC"
+                 f" ({ctx.mode_name} mode, {(time.monotonic() - STARTED) / 60:.0f} minutes).")
+    lines.append("")
+    lines.append(f"- Machine: {machine()}; load average {loads[0]} at the start,"
+                 f" {loads[1]} at the end (other work shares it).")
+    lines.append(f"- JDK: {jdk()}.")
+    lines.append(f"- PostgreSQL: {ctx.pg_version}, a private cluster on loopback (initdb's settings,"
+                 " fsync and synchronous_commit on, plus track_commit_timestamp=on).")
+    sim = "" if ctx.sim_jar == ctx.jar else f"; simulator from `{ctx.sim_jar}`"
+    lines.append(f"- Daemon: {ctx.jar_label}{sim}, journal on, JVM options"
+                 f" `{' '.join(ctx.jvm_options) or '(none)'}` ({ctx.jvm_source}); phases:"
+                 f" {', '.join(phases)}.")
+    lines += ["", "| figure | target | measured: median (min-max, repeats) | result |",
+              "|---|---|---|---|"]
+    for f in FIGURES:
+        value = spread(f.values, f.fmt) if f.values else (f.why_missing or "not measured")
+        if f.key == "big_ratio" and f.values and ctx.mode["prefill"] != 10_000_000:
+            value += f" with only {ctx.mode['prefill']:,} rows stored ({ctx.mode_name} mode)"
+        lines.append(f"| {f.label} | {f.target} | {value} | {f.verdict()} |")
+    lines += ["", "Also measured in the same run (no target):", "",
+              "| figure | measured: median (min-max, repeats) |", "|---|---|"]
+    for f in INFO:
+        if f.values:
+            lines.append(f"| {f.label} | {spread(f.values, f.fmt)} |")
+    failed = [f for f in FIGURES if f.verdict() == "FAIL"]
+    if failed:
+        lines += ["", "### Bottlenecks of the FAILs", ""]
+        for f in failed:
+            lines.append(f"- {f.label}: _bottleneck: to be filled in from a profile"
+                         " (`scripts/benchmark.py --jfr`)_")
+    if ctx.jfr_lines:
+        lines += ["", "### Profiles (`--jfr`: JFR's profile settings, recorded after the measured"
+                  " windows so that they do not weigh on the figures)", "", *ctx.jfr_lines]
+    lines += ["", "### How each figure was taken", ""]
+    for f in FIGURES + INFO:
+        if (f.values or f.notes) and (f.how or f.notes):
+            text = f"- {f.label}: {f.how}." if f.how else f"- {f.label}."
+            if f.notes:
+                text += " This run: " + "; ".join(f.notes) + "."
+            lines.append(text)
+    lines += ["", END]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(path, section):
+    text = ""
+    if os.path.exists(path):
+        with open(path) as f:
+            text = f.read()
+    if BEGIN in text and END in text:
+        head, _, rest = text.partition(BEGIN)
+        _, _, tail = rest.partition(END)
+        text = head + section.rstrip("\n") + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    with open(path, "w") as f:
+        f.write(text)
+
+
+class Context:
+    pass
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller runs, about 6 minutes")
+    parser.add_argument("--jar", default=DEFAULT_JAR, help="the dx-scraper.jar to measure")
+    parser.add_argument("--label", default=None,
+                        help="what the jar was built from, for the report (default: this tree's"
+                             " commit when the jar is in it)")
+    parser.add_argument("--sim-jar", default=None,
+                        help="the dx-scraper.jar whose `simulate` sends the spots (default: --jar);"
+                             " it needs --blast, so another build's daemon can be measured")
+    parser.add_argument("--out", default=DEFAULT_OUT,
+                        help="markdown file whose benchmark-suite section is replaced; '-' prints")
+    parser.add_argument("--jfr", action="store_true",
+                        help="profile the daemon with JFR (one more blast, one more window at"
+                             " 1,000/s, outside the figures) and print where its time goes")
+    parser.add_argument("--only", default=",".join(PHASES),
+                        help=f"comma-separated phases, of {', '.join(PHASES)}")
+    parser.add_argument("--jvm-options", default=None,
+                        help="JVM options for the daemon instead of the shipped ones")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    args = parser.parse_args()
+    phases = [p.strip() for p in args.only.split(",") if p.strip()]
+    unknown = [p for p in phases if p not in PHASES]
+    if unknown:
+        parser.error(f"no phase {unknown}; there are {list(PHASES)}")
+    for jar in (args.jar, args.sim_jar or args.jar):
+        if not os.path.exists(jar):
+            sys.exit(f"{jar} is missing: build it with ./mvnw -q package -DskipTests")
+
+    ctx = Context()
+    ctx.mode_name = "quick" if args.quick else "full"
+    ctx.mode = MODES[ctx.mode_name]
+    ctx.jar = os.path.abspath(args.jar)
+    ctx.sim_jar = os.path.abspath(args.sim_jar or args.jar)
+    ctx.jar_label = args.label or jar_label(ctx.jar)
+    ctx.jfr, ctx.jfr_files, ctx.jfr_lines = args.jfr, {}, []
+    if args.jvm_options is None:
+        ctx.jvm_options = shipped_jvm_options()
+        ctx.jvm_source = f"shipped: {os.path.relpath(SHIPPED_JVM_SOURCE, ROOT)}"
+    else:
+        ctx.jvm_options = shlex.split(args.jvm_options)
+        ctx.jvm_source = "given with --jvm-options"
+    script = os.path.relpath(os.path.abspath(sys.argv[0]), ROOT)
+    ctx.command = " ".join(["python3", script, *map(shlex.quote, sys.argv[1:])])
+    started_at = datetime.datetime.now(datetime.timezone.utc)
+    loads = [load_average()]
+    work = Work(tempfile.mkdtemp(prefix="dx-bench-"))
+    ctx.work = work
+    status(f"benchmark ({ctx.mode_name}): phases {', '.join(phases)}; work in {work.path};"
+           f" JVM options {' '.join(ctx.jvm_options) or '(none)'}; load {loads[0]}")
+    ok = False
+    try:
+        if any(p != "jmh" for p in phases):
+            ctx.cluster = BenchCluster(work.path)
+            ctx.pg_version = subprocess.run([os.path.join(ctx.cluster.bin, "postgres"),
+                                             "--version"], capture_output=True,
+                                            text=True).stdout.strip()
+        else:
+            ctx.pg_version = "(not used)"
+        for name in phases:
+            phase_started = time.monotonic()
+            try:
+                PHASES[name](ctx)
+            except (subprocess.CalledProcessError, SystemExit, OSError, ValueError) as e:
+                detail = getattr(e, "stderr", None) or e
+                status(f"{name}: failed: {str(detail).strip()[-400:]}")
+                for key in PHASE_FIGURES[name]:
+                    if not BY_KEY[key].values:
+                        BY_KEY[key].why_missing = f"not measured: the {name} phase failed ({e})"
+                work.stop_all()
+                if name == "drain":
+                    ctx.cluster.start()  # whatever state the outage left it in
+            status(f"{name}: done in {time.monotonic() - phase_started:.0f} s")
+        for title, path in ctx.jfr_files.items():
+            ctx.jfr_lines += profile(title, path)
+        if ctx.jfr_lines:
+            print("\n".join(ctx.jfr_lines), flush=True)
+        ok = True
+    finally:
+        work.stop_all()
+        for cluster in CLUSTERS:
+            subprocess.run([*cluster.as_user, os.path.join(cluster.bin, "pg_ctl"), "-D",
+                            cluster.dir, "-m", "immediate", "stop"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if ok and not args.keep:
+            shutil.rmtree(os.path.join(work.path, "pg"), ignore_errors=True)
+        status(f"logs in {work.path}")
+    loads.append(load_average())
+    section = report(ctx, phases, started_at, loads)
+    print(section)
+    if args.out != "-":
+        write_section(args.out, section)
+        status(f"wrote the benchmark-suite section of {os.path.relpath(args.out, ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
