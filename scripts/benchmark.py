@@ -49,8 +49,8 @@ DEFAULT_OUT = os.path.join(ROOT, "docs", "BENCHMARKS.md")
 BEGIN = "<!-- benchmark-suite:begin -->"
 END = "<!-- benchmark-suite:end -->"
 
-# The one place the shipped JVM options are read from (see shipped_jvm_options).
-SHIPPED_JVM_SOURCE = os.path.join(ROOT, "dashboards", "systemd", "dx-scraper.service")
+# The shipped JVM options: the file the README, the image and the systemd unit pass as @jvm.options.
+SHIPPED_JVM_SOURCE = os.path.join(ROOT, "jvm.options")
 
 # What the writer inserts (RowInserts.SPOT_COLUMNS): the \copy reference loads the same columns.
 SPOT_COLUMNS = ("spotted_at, received_at, node, spotter, frequency_khz, dx_call, comment, band,"
@@ -184,8 +184,8 @@ INFO = [
            lambda v: f"{v:,.0f} rows/s", ""),
     Figure("empty_rate", "insert rate into the empty database (its reference)", "", None,
            lambda v: f"{v:,.0f} rows/s", ""),
-    Figure("cty_lookup", "cty.dat lookup, MASTER.SCP calls and skimmer spotters (JMH)", "", None,
-           lambda v: f"{v:,.0f} calls/s", "EnricherBenchmark.lookup"),
+    Figure("cty_lookup", "cty.dat lookup, MASTER.SCP calls as a feed has them (JMH)", "", None,
+           lambda v: f"{v:,.0f} calls/s", "CtyDatBenchmark.lookup"),
     Figure("enrich", "enrichment of a parsed spot: band, mode, two lookups (JMH)", "", None,
            lambda v: f"{v:,.0f} spots/s", "EnricherBenchmark.enrich"),
     Figure("encode", "row encoding: jOOQ INSERT of 1,000-row batches, no driver (JMH)", "", None,
@@ -471,15 +471,15 @@ def blast_timing(cluster, db, after_id=0):
 # Phases
 
 def shipped_jvm_options():
-    """The JVM options dx-scraper ships, read from one place so that they can change: the words
-    between `java` and `-jar` on the ExecStart line of the systemd unit. (The Dockerfile's
-    -XX:MaxRAMPercentage=50 is relative to a container's limit, so it says nothing here.)"""
+    """The JVM options dx-scraper ships, from the one file that holds them (one option per line,
+    '#' starts a comment), so that the figures follow when they change."""
+    if not os.path.exists(SHIPPED_JVM_SOURCE):
+        raise SystemExit(f"{SHIPPED_JVM_SOURCE} is missing; pass --jvm-options")
+    options = []
     with open(SHIPPED_JVM_SOURCE) as f:
         for line in f:
-            if line.startswith("ExecStart="):
-                words = shlex.split(line.partition("=")[2])
-                return words[1:words.index("-jar")]
-    raise SystemExit(f"no ExecStart line in {SHIPPED_JVM_SOURCE}")
+            options += shlex.split(line.partition("#")[0])
+    return options
 
 
 def phase_jmh(ctx):
@@ -502,13 +502,13 @@ def phase_jmh(ctx):
         classpath = ":".join([os.path.join(ROOT, "scraper", "target", "test-classes"),
                               os.path.join(ROOT, "scraper", "target", "classes"), f.read().strip()])
     result = os.path.join(ctx.work.path, "jmh.json")
-    regex = "LineParserBenchmark|EnricherBenchmark|RowInsertsBenchmark"
+    regex = "LineParserBenchmark|CtyDatBenchmark|EnricherBenchmark|RowInsertsBenchmark"
     status(f"jmh: running {regex} ({' '.join(ctx.mode['jmh'])})")
     with open(os.path.join(ctx.work.path, "jmh.log"), "w") as log:
         subprocess.run([java(), "-cp", classpath, "org.openjdk.jmh.Main", regex, *ctx.mode["jmh"],
                         "-rf", "json", "-rff", result], stdout=log, stderr=subprocess.STDOUT,
                        check=True)
-    names = {"LineParserBenchmark.parseMix": "parser", "EnricherBenchmark.lookup": "cty_lookup",
+    names = {"LineParserBenchmark.parseMix": "parser", "CtyDatBenchmark.lookup": "cty_lookup",
              "EnricherBenchmark.enrich": "enrich", "RowInsertsBenchmark.insertStatement": "encode"}
     with open(result) as f:
         for bench in json.load(f):
