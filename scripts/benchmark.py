@@ -367,6 +367,14 @@ class Daemon:
     def cpu(self):
         return cpu_seconds(self.pid)
 
+    def gc_pauses(self):
+        """(seconds paused by the collector since the start, count of pauses), from the
+        daemon's own jvm_gc_pause_seconds."""
+        values = self.metrics()
+        total = sum(v for k, v in values.items() if k.startswith("jvm_gc_pause_seconds_sum"))
+        count = sum(v for k, v in values.items() if k.startswith("jvm_gc_pause_seconds_count"))
+        return total, count
+
     def stop(self):
         if self.process.poll() is None:
             self.process.terminate()
@@ -615,6 +623,7 @@ def phase_steady(ctx):
         time.sleep(mode["steady_warm"])  # the warm-up, not a wait for a condition
         backends = cluster.backends(db)
         first_id = cluster.max_id(db)
+        gc0 = daemon.gc_pauses()
         for w in range(mode["steady_windows"]):
             id0, c0 = cluster.max_id(db), daemon.cpu()
             b0, k0 = cpu_of(backends), cpu_of(cluster.all_pids())
@@ -629,6 +638,10 @@ def phase_steady(ctx):
                    f" {(c1 - c0) / rows * 1e6:.1f} µs/spot, backends"
                    f" {cpu_delta(b0, b1) / rows * 1e6:.1f} µs/spot ({len(backends)} backends)")
         last_id = cluster.max_id(db)
+        gc1 = daemon.gc_pauses()
+        BY_KEY["latency_p99"].notes.append(
+            f"run {run + 1}: {gc1[1] - gc0[1]:.0f} collector pauses, {(gc1[0] - gc0[0]) * 1000:.0f}"
+            " ms in all, during the windows")
         out = cluster.psql(db, f"""
             select percentile_disc(array[0.5, 0.99]) within group (order by ms), max(ms), count(*)
             from (select extract(epoch from pg_xact_commit_timestamp(xmin) - received_at) * 1000
@@ -704,6 +717,7 @@ def phase_fast(ctx):
         status(f"fast: 10,000 spots/s, JVM options {kind} ({' '.join(options) or 'none'}),"
                f" warming up {mode['fast_warm']} s")
         time.sleep(mode["fast_warm"])  # the warm-up
+        gc0 = daemon.gc_pauses()
         scraper = Scraper(daemon.metrics_port)
         scraper.start()
         id0, t0, samples = cluster.max_id(db), time.monotonic(), []
@@ -716,6 +730,10 @@ def phase_fast(ctx):
         rows = cluster.count(db, after_id=id0) - cluster.count(db, after_id=id1)
         rate = rows / (t1 - t0)
         lag = daemon.total("dx_scraper_journal_checkpoint_lag_lines")
+        gc1 = daemon.gc_pauses()
+        BY_KEY["metrics_p99" if kind == "shipped" else "rss_default"].notes.append(
+            f"{kind}: {gc1[1] - gc0[1]:.0f} collector pauses, {(gc1[0] - gc0[0]) * 1000:.0f} ms in"
+            " all, during the window")
         BY_KEY["fast_rate"].values.append(rate)
         BY_KEY["rss" if kind == "shipped" else "rss_default"].values.append(max(samples))
         if kind == "shipped":
