@@ -10,7 +10,7 @@ initdb's settings plus track_commit_timestamp=on, which gives every row the time
 committed, so that rates and latencies come from the database's own clock instead of polling.
 
     ./mvnw -q package -DskipTests
-    python3 scripts/benchmark.py --quick      # about 6 minutes, smaller runs
+    python3 scripts/benchmark.py --quick      # 6-9 minutes on a busy 2-core machine
     python3 scripts/benchmark.py              # about 45 minutes
     python3 scripts/benchmark.py --jfr        # also profile the daemon, print where time goes
 
@@ -1058,7 +1058,7 @@ class Context:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="smaller runs, about 6 minutes")
+    parser.add_argument("--quick", action="store_true", help="every figure from smaller runs, 6-9 minutes")
     parser.add_argument("--jar", default=DEFAULT_JAR, help="the dx-scraper.jar to measure")
     parser.add_argument("--label", default=None,
                         help="what the jar was built from, for the report (default: this tree's"
