@@ -64,14 +64,14 @@ MODES = {
         blast=20_000, warm_blast=5_000, rounds=1, nodes=(1, 4, 16),
         steady_runs=1, steady_warm=10, steady_windows=2, steady_window=10, idle_settle=5, idle=20,
         fast_runs=1, fast_warm=6, fast_window=12,
-        drain=50_000, prefill=500_000, big_rounds=1, big_warm=False,
+        drain=50_000, prefill=500_000, big_blast=20_000, big_rounds=1, big_warm=False,
         jmh=["-f", "1", "-wi", "2", "-w", "2s", "-i", "2", "-r", "2s"]),
     "full": dict(
-        blast=200_000, warm_blast=50_000, rounds=3, nodes=(1, 4, 16),
+        blast=200_000, warm_blast=20_000, rounds=2, nodes=(1, 4, 16),
         steady_runs=2, steady_warm=30, steady_windows=3, steady_window=20, idle_settle=10,
-        idle=120,
+        idle=60,
         fast_runs=2, fast_warm=20, fast_window=60,
-        drain=500_000, prefill=10_000_000, big_rounds=2, big_warm=True,
+        drain=500_000, prefill=10_000_000, big_blast=100_000, big_rounds=2, big_warm=True,
         jmh=["-f", "2", "-wi", "5", "-w", "2s", "-i", "5", "-r", "2s"]),
 }
 
@@ -867,7 +867,7 @@ def phase_big(ctx):
             cluster.psql(db, "checkpoint")
             after = cluster.max_id(db)
             seed += 1
-            n = mode["warm_blast"] if warm else mode["blast"]
+            n = mode["warm_blast"] if warm else mode["big_blast"]
             sim = Simulator(work, ctx.sim_jar, f"sim-{db}-r{rnd}", [ports[db]], seed, "--blast",
                             "--count", str(n))
             sim.wait_printed(n)
