@@ -1,19 +1,11 @@
 package org.dxscraper.scraper.store;
 
-import static org.dxscraper.db.jooq.Tables.SPOT;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.dxscraper.scraper.store.PendingRow.SpotRow;
-import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
-import org.jooq.tools.jdbc.MockConnection;
-import org.jooq.tools.jdbc.MockResult;
-import org.jooq.tools.jdbc.SingleConnectionDataSource;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,17 +17,13 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * What the writer thread spends per row before the database sees a batch: {@link RowInserts#spots}
- * on a batch of 1,000 rows, which builds jOOQ's multi-row {@code INSERT ... ON CONFLICT DO NOTHING
- * RETURNING}, renders its SQL and binds its 23,000 values. Results are rows per second.
- *
- * <p>The writer has no encoding step of its own to measure (it hands the rows to jOOQ), so this
- * runs the real method against jOOQ's {@link MockConnection}, which binds into a statement that
- * goes nowhere and answers with no rows: it measures jOOQ's share, not the JDBC driver's encoding
- * of the values for the wire, nor the server. A JDBC mock is out of place in a test; here it is
- * what separates the client's cost from the server's.
+ * What the writer thread spends per row before the database sees a batch: {@link SpotArrayEncoder}
+ * turning a batch of 1,000 rows into the 23 array literals that {@link RowInserts}' one prepared
+ * statement takes. Results are rows per second. What follows, pgjdbc sending the parameters and the
+ * server's work, is measured end to end by the benchmark suite.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -51,20 +39,10 @@ public class RowInsertsBenchmark {
   private static final String[] CONTINENTS = {"EU", "NA", "AS", "EU", "SA"};
 
   private final List<SpotRow> rows = new ArrayList<>(BATCH);
-  private DSLContext dsl;
+  private final SpotArrayEncoder encoder = new SpotArrayEncoder();
 
   @Setup
   public void makeBatch() {
-    // RETURNING finds no rows: the metrics' count of stored spots stays 0, nothing else reads it.
-    MockResult[] noRows = new MockResult[1];
-    // Through a DataSource, as the daemon does: using(Connection, ...) has a Settings overload
-    // whose
-    // JAXB annotations javac cannot resolve, a warning that -Werror turns into an error.
-    dsl =
-        DSL.using(
-            new SingleConnectionDataSource(new MockConnection(context -> noRows)),
-            SQLDialect.POSTGRES);
-    noRows[0] = new MockResult(0, dsl.newResult(SPOT.NODE, SPOT.BAND, SPOT.MODE, SPOT.BACKFILLED));
     Random random = new Random(42);
     Instant now = Instant.parse("2026-12-04T18:00:30Z");
     for (int i = 0; i < BATCH; i++) {
@@ -101,7 +79,9 @@ public class RowInsertsBenchmark {
 
   @Benchmark
   @OperationsPerInvocation(BATCH)
-  public Object insertStatement() {
-    return RowInserts.spots(dsl, rows);
+  public void insertStatement(Blackhole sink) {
+    for (int column = 0; column < SpotArrayEncoder.COLUMNS.size(); column++) {
+      sink.consume(encoder.encode(column, rows));
+    }
   }
 }
