@@ -37,6 +37,9 @@ final class SimulatorBroadcaster {
   /** Command lines kept for {@link SimulatorServer#commandsReceived()}; older ones are dropped. */
   static final int COMMAND_LOG_CAPACITY = 100_000;
 
+  /** Spots kept for {@link SimulatorServer#historyServed()}; older ones are dropped. */
+  static final int SERVED_LOG_CAPACITY = 100_000;
+
   /** DXSpider keeps far more; a thousand is plenty for {@code sh/dx}. */
   static final int HISTORY_CAPACITY = 1_000;
 
@@ -59,6 +62,7 @@ final class SimulatorBroadcaster {
   private final ArrayDeque<SimulatedSpot> history = new ArrayDeque<>();
   private final ArrayDeque<SentLine> sentLog = new ArrayDeque<>();
   private final ArrayDeque<String> commandLog = new ArrayDeque<>();
+  private final ArrayDeque<SimulatedSpot> servedLog = new ArrayDeque<>();
   private final List<SentLineListener> listeners = new CopyOnWriteArrayList<>();
   // A blast's lines, every spot and the extra lines between them, made in the constructor; null
   // when the stream makes its lines as it goes.
@@ -134,6 +138,19 @@ final class SimulatorBroadcaster {
     commandLog.addLast(line);
     if (commandLog.size() > COMMAND_LOG_CAPACITY) {
       commandLog.removeFirst();
+    }
+  }
+
+  /** A copy of the spots sent in {@code sh/dx} answers, in the order sent; on the event loop. */
+  List<SimulatedSpot> servedLog() {
+    return List.copyOf(servedLog);
+  }
+
+  /** Notes the spots of a {@code sh/dx} answer as they are written; on the event loop. */
+  void historyServed(List<SimulatedSpot> spots) {
+    servedLog.addAll(spots);
+    while (servedLog.size() > SERVED_LOG_CAPACITY) {
+      servedLog.removeFirst();
     }
   }
 

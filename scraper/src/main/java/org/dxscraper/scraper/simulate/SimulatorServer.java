@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -35,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * #silenceClients()} leaves every logged-in session half-open, {@link #disconnectClients()} drops
  * every connection, {@link #stopListening()} and {@link #startListening()} take the node off the
  * network and back on the same port, and {@link #logins()} and {@link #commandsReceived()} tell
- * what the clients did. With {@link SimulatorOptions#spotWithoutClients()} the stream goes on while
- * nobody is connected, so a client that comes back finds spots to backfill with {@code sh/dx N}.
+ * what the clients did; {@link #historyServed()} and {@link #unwrittenBytes()} tell what the node
+ * could give back to a client that lost part of the stream, and what it holds for a slow one. With
+ * {@link SimulatorOptions#spotWithoutClients()} the stream goes on while nobody is connected, so a
+ * client that comes back finds spots to backfill with {@code sh/dx N}.
  *
  * <p>One event loop thread serves the listener, every client and the broadcast timer, so the node's
  * state needs no locks. Every public method may be called from any thread. {@link #start()}, the
@@ -153,9 +156,37 @@ public final class SimulatorServer implements AutoCloseable {
     return onLoop("read the command log", broadcaster::commandLog);
   }
 
+  /**
+   * The spots sent in answer to {@code sh/dx}, in the order written, every answer to every client
+   * (at most the last {@value SimulatorBroadcaster#SERVED_LOG_CAPACITY}): what a client that lost
+   * part of the stream could get back from the node's history.
+   */
+  public List<SimulatedSpot> historyServed() {
+    return onLoop("read the history answers", broadcaster::servedLog);
+  }
+
   /** Spots broadcast so far (not counting WWV, WCY, announcements and misbehaviour lines). */
   public long spotsSent() {
     return broadcaster.spotsSent();
+  }
+
+  /**
+   * Bytes the node has written to its client connections that the kernel has not taken yet (held in
+   * the node's own outbound buffers because a client reads slower than the node sends).
+   */
+  public long unwrittenBytes() {
+    return onLoop(
+        "read the outbound buffers",
+        () -> {
+          long bytes = 0;
+          for (Channel client : clients) {
+            ChannelOutboundBuffer buffer = client.unsafe().outboundBuffer();
+            if (buffer != null) {
+              bytes += buffer.totalPendingWriteBytes();
+            }
+          }
+          return bytes;
+        });
   }
 
   /** Clients that are past {@code login: } and still connected, silent ones included. */

@@ -226,6 +226,7 @@ final class SimulatorSessionHandler extends SimpleChannelInboundHandler<String> 
     for (SimulatedSpot spot : spots) {
       writeLine(DxSpiderFormat.historyLine(spot));
     }
+    broadcaster.historyServed(spots);
   }
 
   /**

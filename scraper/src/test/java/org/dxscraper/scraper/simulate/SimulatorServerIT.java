@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -248,6 +249,7 @@ class SimulatorServerIT {
           () -> server.spotsSent() >= spotsAtSilence + 20,
           DEADLINE);
       assertThat(server.loggedInClients()).isEqualTo(1);
+      assertThat(server.historyServed()).as("a silent session answers nothing").isEmpty();
       try (Socket later = open()) {
         login(later, "N1CALL");
         send(later, "");
@@ -343,6 +345,24 @@ class SimulatorServerIT {
       expected.add("N0CALL de SIM-1 03-Mar-2027 2107Z dxspider >\r\n");
       assertThat(readReply(socket.getInputStream())).containsExactlyElementsOf(expected);
       assertThat(server.commandsReceived()).containsExactly("sh/dx 37");
+      assertThat(server.historyServed()).containsExactlyElementsOf(spots.reversed().subList(0, 37));
+    }
+  }
+
+  @Test
+  void aClientThatReadsSlowerThanTheNodeSendsLeavesBytesUnwrittenInTheNode() throws IOException {
+    server = new SimulatorServer(SimulatorOptions.defaults().withRate(5000), CLOCK).start();
+    try (Socket slow = new Socket()) {
+      slow.setReceiveBufferSize(4096); // before connect: the window the node may fill
+      slow.connect(new InetSocketAddress("127.0.0.1", server.port()));
+      slow.setSoTimeout(READ_TIMEOUT_MILLIS);
+      login(slow, "N0CALL");
+
+      // The client reads no more: the kernel's buffers fill and the rest waits in the node.
+      Await.until(
+          () -> "bytes held by the node, have " + server.unwrittenBytes(),
+          () -> server.unwrittenBytes() > 100_000,
+          DEADLINE);
     }
   }
 }
