@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *       disk.
  *   <li>The {@code journal-sync} thread fsyncs the current segment every {@link
  *       Settings#syncEvery()} when something was written, and closes rotated segments: a power loss
- *       risks that interval plus one fsync.
+ *       risks that interval plus one fsync. When a round finds nothing to sync it sleeps until the
+ *       next write wakes it (or {@link #IDLE_CHECK} passes, for the free-space check), so an idle
+ *       daemon does not wake ten times a second.
  *   <li>The writer thread moves the checkpoint ({@link #checkpoint}) and deletes the segments it
  *       covers.
  * </ul>
@@ -51,6 +53,13 @@ public final class Journal implements AutoCloseable {
 
   /** Bytes gathered for one {@code write()}: one socket read's lines fit many times over. */
   private static final int STAGING_BYTES = 256 * 1024;
+
+  /**
+   * How long the sync thread sleeps when a round found nothing to sync, unless a write wakes it:
+   * the free space is still checked this often. Waking every sync interval cost an idle daemon
+   * about 0.1% of a core (JFR and /proc per-thread counters, #11).
+   */
+  static final Duration IDLE_CHECK = Duration.ofSeconds(1);
 
   private static final int READ_BUFFER_BYTES = 64 * 1024;
 
@@ -141,6 +150,8 @@ public final class Journal implements AutoCloseable {
   private final long tornBytesAtOpen;
   private final Thread syncer;
   private final Object syncerSignal = new Object();
+  // Set while the sync thread sleeps with nothing to sync: the next flush wakes it.
+  private volatile boolean syncerIdle;
   private volatile boolean closed;
 
   // Event loop only.
@@ -393,6 +404,7 @@ public final class Journal implements AutoCloseable {
     if (!written.isEmpty()) {
       appended.add(written.size());
       checkSize();
+      wakeIdleSyncer();
     }
     return written;
   }
@@ -667,29 +679,60 @@ public final class Journal implements AutoCloseable {
   }
 
   private void syncLoop() {
+    boolean synced = true;
     while (!closed) {
       synchronized (syncerSignal) {
         try {
-          syncerSignal.wait(Math.max(1, settings.syncEvery().toMillis()));
+          if (synced) {
+            syncerSignal.wait(Math.max(1, settings.syncEvery().toMillis()));
+          } else {
+            syncerIdle = true;
+            // Written before syncerIdle was set: the flush did not see it, so do not sleep.
+            if (!somethingToSync()) {
+              syncerSignal.wait(IDLE_CHECK.toMillis());
+            }
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;
+        } finally {
+          syncerIdle = false;
         }
       }
       if (!closed) {
-        syncOnce();
+        synced = syncOnce();
       }
     }
+  }
+
+  /** Wakes the sync thread if it sleeps with nothing to sync; event loop, after a write. */
+  private void wakeIdleSyncer() {
+    if (syncerIdle) {
+      synchronized (syncerSignal) {
+        syncerSignal.notifyAll();
+      }
+    }
+  }
+
+  private boolean somethingToSync() {
+    JournalSegment segment = current;
+    return !toClose.isEmpty()
+        || directoryDirty.get()
+        || (segment != null && segment.channel != null && segment.size != segment.syncedSize);
   }
 
   /**
    * One round of the sync thread: fsync and close rotated segments, fsync the current one when it
    * grew, fsync the directory after a rotation, and watch the free space. Package-private so tests
    * drive it without waiting.
+   *
+   * @return whether there was anything to fsync
    */
-  void syncOnce() {
+  boolean syncOnce() {
+    boolean synced = false;
     try {
       for (FileChannel rotated = toClose.poll(); rotated != null; rotated = toClose.poll()) {
+        synced = true;
         try (FileChannel old = rotated) {
           old.force(false);
         }
@@ -697,14 +740,17 @@ public final class Journal implements AutoCloseable {
       JournalSegment segment = current;
       FileChannel channel = segment == null ? null : segment.channel;
       if (channel != null && segment.size != segment.syncedSize) {
+        synced = true;
         long size = segment.size;
         channel.force(false);
         segment.syncedSize = size;
       }
       if (directoryDirty.getAndSet(false)) {
+        synced = true;
         JournalCheckpoint.forceDirectory(settings.dir());
       }
     } catch (IOException | RuntimeException e) {
+      synced = true; // try again at the sync interval, not the idle one
       // The kernel may have dropped the pages it could not write (PostgreSQL's fsync lesson of
       // 2018): the lines stay in the page cache for the writer, only a power loss could take them.
       syncErrors.increment();
@@ -717,6 +763,7 @@ public final class Journal implements AutoCloseable {
       }
     }
     checkFreeSpace();
+    return synced;
   }
 
   private void checkFreeSpace() {

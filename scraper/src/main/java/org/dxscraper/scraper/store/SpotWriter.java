@@ -128,6 +128,7 @@ public final class SpotWriter implements AutoCloseable {
   private volatile boolean stopping;
   private volatile long stopDeadline;
   private volatile Journal journal;
+  private volatile Runnable afterBatch = () -> {};
   // Arrival of the first row of the batch being written, null between batches: what a watchdog
   // needs when the database hangs and nothing new arrives behind the batch.
   private volatile Instant inFlightSince;
@@ -189,6 +190,16 @@ public final class SpotWriter implements AutoCloseable {
    */
   public SpotWriter checkpointTo(Journal journal) {
     this.journal = Objects.requireNonNull(journal, "journal");
+    return this;
+  }
+
+  /**
+   * Runs {@code action} on the writer thread after each batch, once its rows have left the backlog:
+   * a drain waiting for room hears of it at once instead of polling. It must be quick and must not
+   * block. Call before {@link #start()}.
+   */
+  public SpotWriter afterEachBatch(Runnable action) {
+    this.afterBatch = Objects.requireNonNull(action, "action");
     return this;
   }
 
@@ -312,6 +323,11 @@ public final class SpotWriter implements AutoCloseable {
         inFlightRows = 0;
       }
       queue.resumeIfDrained();
+      try {
+        afterBatch.run();
+      } catch (RuntimeException e) {
+        log.warn("writer: the after-batch action failed: {}", e.toString());
+      }
     }
     checkpoint(true);
   }
@@ -389,6 +405,7 @@ public final class SpotWriter implements AutoCloseable {
     stopDeadline = ticker.getAsLong() + grace.toNanos();
     stopping = true;
     stopSignal.countDown();
+    queue.wake();
     // With a journal a write hung on a dead server may keep the thread; the rows are safe, so
     // waiting longer than the grace would only delay the stop.
     Duration wait = journal != null ? grace.plusSeconds(1) : grace.plusSeconds(10);
