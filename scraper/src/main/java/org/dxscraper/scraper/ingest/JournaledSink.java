@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.random.RandomGenerator;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * reaches {@code spillAt} rows (the database is down or slow), new lines stay in the journal only
  * and a drain reads them back, oldest first, whenever the backlog is below {@code drainBelow}: the
  * memory held is bounded by the backlog, the outage by the journal's size. Lines left by an earlier
- * run (after a crash) drain the same way at start.
+ * run (after a crash) drain the same way at start. A drain that waits for the writer is woken by it
+ * after each batch ({@link SpotWriter#afterEachBatch}); polling every {@link #DRAIN_WAIT} alone
+ * held the drain after an outage to about 36,000 lines/s while the writer idled between polls.
  *
  * <p>Threading: everything here runs on the Netty event loop ({@link LineSink}'s contract, and the
  * drain and retries are scheduled on it), so the journal's event-loop side needs no locks.
@@ -37,7 +40,7 @@ public final class JournaledSink implements LineSink {
   /** Lines parsed per drain task: about 2 ms of event-loop time, so reads are not held up. */
   static final int DRAIN_CHUNK = 500;
 
-  /** How soon a drain looks again at a writer that is still behind. */
+  /** How soon a drain looks again at a writer that is still behind, if the writer says nothing. */
   static final Duration DRAIN_WAIT = Duration.ofMillis(50);
 
   /** Retries of a failed journal write: 1 s, doubling to 30 s, with jitter. */
@@ -53,6 +56,9 @@ public final class JournaledSink implements LineSink {
   private ScheduledExecutorService loop;
   private Journal.Reader drain;
   private boolean drainScheduled;
+  private ScheduledFuture<?> drainTimer;
+  // Set on the event loop when the drain stops for a full backlog; read by the writer thread.
+  private volatile boolean awaitingWriter;
   private boolean retryScheduled;
   private int writeAttempts;
   private boolean drainFailing;
@@ -78,6 +84,7 @@ public final class JournaledSink implements LineSink {
     }
     this.spillAt = spillAt;
     this.drainBelow = drainBelow;
+    writer.afterEachBatch(this::writerMadeRoom);
   }
 
   /**
@@ -149,12 +156,33 @@ public final class JournaledSink implements LineSink {
     if (delayNanos == 0) {
       loop.execute(this::drainSome);
     } else {
-      loop.schedule(this::drainSome, delayNanos, TimeUnit.NANOSECONDS);
+      drainTimer = loop.schedule(this::drainSome, delayNanos, TimeUnit.NANOSECONDS);
     }
+  }
+
+  /** Writer thread, after each batch: wakes a drain that waits for room. */
+  private void writerMadeRoom() {
+    if (awaitingWriter && writer.backlog() < drainBelow) {
+      awaitingWriter = false;
+      loop.execute(this::drainEarly);
+    }
+  }
+
+  /** Event loop: the drain's timer is not needed, the writer made room. */
+  private void drainEarly() {
+    if (drainScheduled) {
+      if (drainTimer == null) {
+        return; // an immediate drain is queued already
+      }
+      drainTimer.cancel(false);
+    }
+    drainSome();
   }
 
   private void drainSome() {
     drainScheduled = false;
+    drainTimer = null;
+    awaitingWriter = false;
     if (drain == null) {
       return;
     }
@@ -186,7 +214,18 @@ public final class JournaledSink implements LineSink {
       scheduleDrain(TimeUnit.SECONDS.toNanos(1));
       return;
     }
-    scheduleDrain(passed == DRAIN_CHUNK ? 0 : DRAIN_WAIT.toNanos());
+    if (passed == DRAIN_CHUNK) {
+      scheduleDrain(0);
+    } else {
+      awaitingWriter = true;
+      // A batch that ended before the flag was set did not see it: look once more.
+      if (writer.backlog() < drainBelow) {
+        awaitingWriter = false;
+        scheduleDrain(0);
+      } else {
+        scheduleDrain(DRAIN_WAIT.toNanos());
+      }
+    }
   }
 
   private void caughtUp() {

@@ -208,6 +208,11 @@ public final class TestPostgres {
       return database;
     }
 
+    /** Rows in {@code table}, counted on a connection of its own. */
+    public long count(String table) {
+      return testDatabase.count(table);
+    }
+
     @Override
     public void close() {
       database.close();
