@@ -367,6 +367,22 @@ class Daemon:
     def cpu(self):
         return cpu_seconds(self.pid)
 
+    def jit_cpu(self):
+        """CPU seconds of the JIT compiler threads (/proc/PID/task/*: "C1/C2 CompilerThre")."""
+        total = 0
+        task_dir = f"/proc/{self.pid}/task"
+        for tid in os.listdir(task_dir):
+            try:
+                with open(f"{task_dir}/{tid}/comm") as f:
+                    if "CompilerThre" not in f.read():
+                        continue
+                with open(f"{task_dir}/{tid}/stat") as f:
+                    fields = f.read().rpartition(")")[2].split()
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+        return total
+
     def gc_pauses(self):
         """(seconds paused by the collector since the start, count of pauses), from the
         daemon's own jvm_gc_pause_seconds."""
@@ -550,7 +566,7 @@ def phase_throughput(ctx):
         db, daemon = f"t{k}", daemons[k]
         cluster.psql(db, "truncate spot", "checkpoint")
         if jfr_file:
-            jcmd(daemon.pid, "JFR.start", "name=bench", "settings=profile")
+            jcmd(daemon.pid, "JFR.start", "name=bench", "settings=profile", JFR_SAMPLING)
         pids = cluster.all_pids()
         b0, c0 = cpu_of(pids), daemon.cpu()
         sim = Simulator(work, ctx.sim_jar, f"sim-t{k}-{label.replace(' ', '')}", ports[k],
@@ -625,17 +641,20 @@ def phase_steady(ctx):
         first_id = cluster.max_id(db)
         gc0 = daemon.gc_pauses()
         for w in range(mode["steady_windows"]):
-            id0, c0 = cluster.max_id(db), daemon.cpu()
+            id0, c0, j0 = cluster.max_id(db), daemon.cpu(), daemon.jit_cpu()
             b0, k0 = cpu_of(backends), cpu_of(cluster.all_pids())
             time.sleep(mode["steady_window"])  # the measurement window
-            id1, c1 = cluster.max_id(db), daemon.cpu()
+            id1, c1, j1 = cluster.max_id(db), daemon.cpu(), daemon.jit_cpu()
             b1, k1 = cpu_of(backends), cpu_of(cluster.all_pids())
             rows = cluster.count(db, after_id=id0) - cluster.count(db, after_id=id1)
             BY_KEY["cpu_daemon"].values.append((c1 - c0) / rows * 1e6)
             BY_KEY["cpu_backend"].values.append(cpu_delta(b0, b1) / rows * 1e6)
             BY_KEY["cpu_cluster"].values.append(cpu_delta(k0, k1) / rows * 1e6)
+            BY_KEY["cpu_daemon"].notes.append(
+                f"run {run + 1} window {w + 1}: {(j1 - j0) / rows * 1e6:.1f} µs/spot of it in the"
+                " JIT compiler threads, still compiling")
             status(f"steady: window {w + 1}: {rows} rows, daemon"
-                   f" {(c1 - c0) / rows * 1e6:.1f} µs/spot, backends"
+                   f" {(c1 - c0) / rows * 1e6:.1f} µs/spot (JIT {(j1 - j0) / rows * 1e6:.1f}), backends"
                    f" {cpu_delta(b0, b1) / rows * 1e6:.1f} µs/spot ({len(backends)} backends)")
         last_id = cluster.max_id(db)
         gc1 = daemon.gc_pauses()
@@ -656,7 +675,7 @@ def phase_steady(ctx):
         if profile:
             # One more window under JFR, after the measured ones: the recording costs CPU too.
             jfr_file = os.path.join(work.path, "steady.jfr")
-            jcmd(daemon.pid, "JFR.start", "name=bench", "settings=profile")
+            jcmd(daemon.pid, "JFR.start", "name=bench", "settings=profile", JFR_SAMPLING)
             time.sleep(mode["steady_window"])  # the profiled window
             jcmd(daemon.pid, "JFR.stop", "name=bench", f"filename={jfr_file}")
             ctx.jfr_files["the daemon during one more window at 1,000 spots/s"] = jfr_file
@@ -905,6 +924,11 @@ PHASE_FIGURES = {
 # ---------------------------------------------------------------------------------------------
 # The profile
 
+# JFR's profile settings sample each Java thread every 10-20 ms: a 3 s blast gave 10 samples.
+# Every millisecond gives hundreds.
+JFR_SAMPLING = "jdk.ExecutionSample#period=1ms"
+
+
 def jfr_tool():
     return os.path.join(os.path.dirname(shutil.which(java()) or java()), "jfr")
 
@@ -1021,8 +1045,7 @@ def report(ctx, phases, started_at, loads):
     if failed:
         lines += ["", "### Bottlenecks of the FAILs", ""]
         for f in failed:
-            lines.append(f"- {f.label}: _bottleneck: to be filled in from a profile"
-                         " (`scripts/benchmark.py --jfr`)_")
+            lines.append(f"- {f.label}: see \"Where the time goes\" below the suite's section")
     if ctx.jfr_lines:
         lines += ["", "### Profiles (`--jfr`: JFR's profile settings, recorded after the measured"
                   " windows so that they do not weigh on the figures)", "", *ctx.jfr_lines]
