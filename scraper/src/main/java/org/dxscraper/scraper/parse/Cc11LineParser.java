@@ -31,13 +31,13 @@ final class Cc11LineParser {
   private Cc11LineParser() {}
 
   /** Parses {@code [start, end)}, which begins with {@link #PREFIX}. */
-  static ClusterMessage parse(String s, int start, int end) {
+  static ClusterMessage parse(char[] s, int start, int end) {
     // starts[i] is where field i begins; field i ends one char before starts[i + 1].
     int[] starts = new int[MAX_FIELDS + 1];
     int fields = 1;
     starts[0] = start;
     for (int i = start; i < end && fields < MAX_FIELDS; i++) {
-      if (s.charAt(i) == '^') {
+      if (s[i] == '^') {
         starts[fields++] = i + 1;
       }
     }
@@ -73,7 +73,9 @@ final class Cc11LineParser {
         field(s, starts, SPOTTER),
         hz,
         field(s, starts, 2),
-        Chars.trimmedSubstring(s, starts[5], starts[6] - 1),
+        s,
+        starts[5],
+        starts[6] - 1,
         SpotClock.atEpochDay(epochDay, minute),
         true,
         grid(s, starts, fields, SPOTTER_GRID),
@@ -82,26 +84,26 @@ final class Cc11LineParser {
         zone(s, starts, fields, DX_CQ_ZONE));
   }
 
-  private static int fieldStart(String s, int[] starts, int field) {
+  private static int fieldStart(char[] s, int[] starts, int field) {
     return Chars.skipBlanks(s, starts[field], starts[field + 1] - 1);
   }
 
-  private static int fieldEnd(String s, int[] starts, int field) {
+  private static int fieldEnd(char[] s, int[] starts, int field) {
     return Chars.trimEnd(s, fieldStart(s, starts, field), starts[field + 1] - 1);
   }
 
   /** True when the field holds one word: a call or spotter, never empty, never two words. */
-  private static boolean isWord(String s, int[] starts, int field) {
+  private static boolean isWord(char[] s, int[] starts, int field) {
     int from = fieldStart(s, starts, field);
     int to = fieldEnd(s, starts, field);
     return from < to && Chars.tokenEnd(s, from, to) == to;
   }
 
-  private static String field(String s, int[] starts, int field) {
+  private static String field(char[] s, int[] starts, int field) {
     return Chars.upperSubstring(s, fieldStart(s, starts, field), fieldEnd(s, starts, field));
   }
 
-  private static String grid(String s, int[] starts, int fields, int field) {
+  private static String grid(char[] s, int[] starts, int fields, int field) {
     if (field >= fields) {
       return null;
     }
@@ -110,7 +112,7 @@ final class Cc11LineParser {
     return Chars.isGrid(s, from, to) ? Chars.upperSubstring(s, from, to) : null;
   }
 
-  private static Integer zone(String s, int[] starts, int fields, int field) {
+  private static Integer zone(char[] s, int[] starts, int fields, int field) {
     return field < fields
         ? SpotFactory.zone(s, fieldStart(s, starts, field), fieldEnd(s, starts, field))
         : null;

@@ -22,15 +22,13 @@ final class DxSpotLineParser {
    * Parses the line in {@code [start, end)}, which begins with {@link #PREFIX} and ends with its
    * last non-blank char.
    */
-  static ClusterMessage parse(String s, int start, int end, Instant receivedAt) {
+  static ClusterMessage parse(char[] s, int start, int end, Instant receivedAt) {
     int p = Chars.skipBlanks(s, start + PREFIX.length(), end);
     if (p == end) {
       return new Unparsed(Unparsed.TRUNCATED);
     }
     int spotterEnd = p;
-    while (spotterEnd < end
-        && !Chars.isBlank(s.charAt(spotterEnd))
-        && s.charAt(spotterEnd) != ':') {
+    while (spotterEnd < end && !Chars.isBlank(s[spotterEnd]) && s[spotterEnd] != ':') {
       spotterEnd++;
     }
     if (spotterEnd == p) {
@@ -39,7 +37,7 @@ final class DxSpotLineParser {
     String spotter = Chars.upperSubstring(s, p, spotterEnd);
     p = Chars.skipBlanks(s, spotterEnd, end);
     // Some nodes write "W4BEE :" and some no colon at all ("EI55WAW     7046.5").
-    if (p < end && s.charAt(p) == ':') {
+    if (p < end && s[p] == ':') {
       p = Chars.skipBlanks(s, p + 1, end);
     }
     if (p == end) {
@@ -61,7 +59,7 @@ final class DxSpotLineParser {
 
   /** Reads time, grid, zones and comment from {@code [callEnd, end)}, working from the right. */
   private static Spot readTail(
-      String s, int callEnd, int end, Instant receivedAt, String spotter, long hz, String dxCall) {
+      char[] s, int callEnd, int end, Instant receivedAt, String spotter, long hz, String dxCall) {
     int timeStart = -1;
     int suffixStart = -1;
     int lastStart = Chars.tokenStart(s, callEnd, end);
@@ -107,7 +105,9 @@ final class DxSpotLineParser {
         spotter,
         hz,
         dxCall,
-        Chars.trimmedSubstring(s, callEnd, commentEnd),
+        s,
+        callEnd,
+        commentEnd,
         spottedAt,
         timeFromLine,
         spotterGrid,

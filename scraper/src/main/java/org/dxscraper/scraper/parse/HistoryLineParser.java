@@ -21,13 +21,13 @@ final class HistoryLineParser {
    * history line at all (a frequency first, a {@code <spotter>} last), so that other readers may
    * try it.
    */
-  static ClusterMessage parseOrNull(String s, int start, int end) {
+  static ClusterMessage parseOrNull(char[] s, int start, int end) {
     int frequencyEnd = Chars.tokenEnd(s, start, end);
     long hz = SpotFactory.hertz(s, start, frequencyEnd);
-    if (hz < 0 || s.charAt(end - 1) != '>') {
+    if (hz < 0 || s[end - 1] != '>') {
       return null;
     }
-    int spotterStart = s.lastIndexOf('<', end - 1) + 1;
+    int spotterStart = Chars.lastIndexOf(s, '<', 0, end) + 1;
     if (spotterStart <= frequencyEnd) {
       return null;
     }
@@ -61,7 +61,9 @@ final class HistoryLineParser {
         Chars.upperSubstring(s, spotterFrom, spotterEnd),
         hz,
         Chars.upperSubstring(s, callStart, callEnd),
-        Chars.trimmedSubstring(s, timeEnd, spotterStart - 1),
+        s,
+        timeEnd,
+        spotterStart - 1,
         SpotClock.atEpochDay(epochDay, minute),
         true,
         null,

@@ -16,9 +16,9 @@ import java.util.Objects;
  * CR, BEL and blanks are stripped here too. Control chars and the space separate fields; every
  * other char, 0x7F and above included, is text and never ends a field, so multi-byte chars in a
  * comment move nothing. A line holding a NUL is {@link Unparsed#NUL} as a whole. Lines are read by
- * scanning chars, without regexes, and allocate only the strings and records they return: about 5
- * million {@code DX de} lines per second on one core (JDK 25, the fixture corpus in a loop), five
- * times the 1 M/s the daemon budgets.
+ * scanning a {@code char[]} copy of the line, without regexes, and allocate only that copy and the
+ * strings and records they return: about 5 million {@code DX de} lines per second on one core (JDK
+ * 25, the fixture corpus in a loop), five times the 1 M/s the daemon budgets.
  */
 public final class LineParser {
 
@@ -35,15 +35,17 @@ public final class LineParser {
     if (line.indexOf('\0') >= 0) {
       return new Unparsed(Unparsed.NUL);
     }
-    int end = Chars.trimmedEnd(line);
-    int start = Chars.skipBlanks(line, 0, end);
+    // The readers scan a copy: see Chars for why not String.charAt.
+    char[] chars = line.toCharArray();
+    int end = Chars.trimmedEnd(chars);
+    int start = Chars.skipBlanks(chars, 0, end);
     if (start == end) {
       return new Unparsed(Unparsed.EMPTY);
     }
     try {
-      ClusterMessage message = byFirstWord(line, start, end, receivedAt);
+      ClusterMessage message = byFirstWord(chars, start, end, receivedAt);
       if (message == null) {
-        message = TextLineParser.talkOrPromptOrNull(line, start, end);
+        message = TextLineParser.talkOrPromptOrNull(chars, start, end);
       }
       return message != null ? message : new Unparsed(Unparsed.UNKNOWN_LINE);
     } catch (RuntimeException e) {
@@ -61,23 +63,24 @@ public final class LineParser {
    * Unparsed#UNKNOWN_LINE} and does not start like this is the node's own text: its banner, motd,
    * prompts and replies to commands.
    */
-  public static boolean startsLikeBroadcast(String line) {
-    int end = line.length();
+  public static boolean startsLikeBroadcast(String text) {
+    char[] line = text.toCharArray();
+    int end = line.length;
     int start = Chars.skipBlanks(line, 0, end);
     if (start == end) {
       return false;
     }
-    if (Chars.isDigit(line.charAt(start))) {
+    if (Chars.isDigit(line[start])) {
       return startsWithNumber(line, start, end);
     }
     if (isHeader(line, start, end, DxSpotLineParser.PREFIX)
         || isHeader(line, start, end, SolarLineParser.WWV_PREFIX)
         || isHeader(line, start, end, SolarLineParser.WCY_PREFIX)
         || isHeader(line, start, end, TextLineParser.WX_PREFIX)
-        || line.startsWith(Cc11LineParser.PREFIX, start)) {
+        || Chars.startsWith(line, start, Cc11LineParser.PREFIX)) {
       return true;
     }
-    if (!line.startsWith(TextLineParser.ANNOUNCE_PREFIX, start)) {
+    if (!Chars.startsWith(line, start, TextLineParser.ANNOUNCE_PREFIX)) {
       return false;
     }
     int scopeStart = Chars.skipBlanks(line, start + TextLineParser.ANNOUNCE_PREFIX.length(), end);
@@ -89,26 +92,26 @@ public final class LineParser {
   }
 
   /** Digits, optionally a '.' and more digits, then a blank: "14025.0 ", not "24-Nov-2026". */
-  private static boolean startsWithNumber(String s, int start, int end) {
+  private static boolean startsWithNumber(char[] s, int start, int end) {
     int i = start;
-    while (i < end && Chars.isDigit(s.charAt(i))) {
+    while (i < end && Chars.isDigit(s[i])) {
       i++;
     }
-    if (i < end && s.charAt(i) == '.') {
+    if (i < end && s[i] == '.') {
       i++;
-      while (i < end && Chars.isDigit(s.charAt(i))) {
+      while (i < end && Chars.isDigit(s[i])) {
         i++;
       }
     }
-    return i < end && Chars.isBlank(s.charAt(i));
+    return i < end && Chars.isBlank(s[i]);
   }
 
   /**
    * The message for lines whose first word names their kind, or null. Dispatching on the first char
    * keeps the common case (a spot) to one comparison before the real work.
    */
-  private static ClusterMessage byFirstWord(String s, int start, int end, Instant receivedAt) {
-    char first = s.charAt(start);
+  private static ClusterMessage byFirstWord(char[] s, int start, int end, Instant receivedAt) {
+    char first = s[start];
     if (Chars.isDigit(first)) {
       return HistoryLineParser.parseOrNull(s, start, end);
     }
@@ -119,14 +122,14 @@ public final class LineParser {
         }
         return null;
       case 'C':
-        if (s.startsWith(Cc11LineParser.PREFIX, start)) {
+        if (Chars.startsWith(s, start, Cc11LineParser.PREFIX)) {
           return Cc11LineParser.parse(s, start, end);
         }
         return null;
       case 'W':
         return weatherOrNull(s, start, end, receivedAt);
       case 'T':
-        if (s.startsWith(TextLineParser.ANNOUNCE_PREFIX, start)) {
+        if (Chars.startsWith(s, start, TextLineParser.ANNOUNCE_PREFIX)) {
           return TextLineParser.announcementOrNull(s, start, end, receivedAt);
         }
         return null;
@@ -135,7 +138,7 @@ public final class LineParser {
     }
   }
 
-  private static ClusterMessage weatherOrNull(String s, int start, int end, Instant receivedAt) {
+  private static ClusterMessage weatherOrNull(char[] s, int start, int end, Instant receivedAt) {
     if (isHeader(s, start, end, SolarLineParser.WWV_PREFIX)) {
       return SolarLineParser.parse(s, start, end, receivedAt, SolarReport.Kind.WWV);
     }
@@ -152,8 +155,8 @@ public final class LineParser {
    * True when the line starts with {@code prefix} ("DX de") followed by a blank or the end, so that
    * a talk from a call such as "DX0DX" is not taken for a spot.
    */
-  private static boolean isHeader(String s, int start, int end, String prefix) {
+  private static boolean isHeader(char[] s, int start, int end, String prefix) {
     int after = start + prefix.length();
-    return s.startsWith(prefix, start) && (after >= end || Chars.isBlank(s.charAt(after)));
+    return Chars.startsWith(s, start, prefix) && (after >= end || Chars.isBlank(s[after]));
   }
 }

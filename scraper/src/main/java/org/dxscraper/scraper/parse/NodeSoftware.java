@@ -11,40 +11,43 @@ public enum NodeSoftware {
   /**
    * The software a banner or prompt line names, or {@link #UNKNOWN} when the line names none (most
    * lines). Recognises "running DXSpider", "DX Spider", "AR-Cluster", "CC Cluster", "Reverse
-   * Beacon" and the prompt suffixes {@code dxspider >}, {@code arc6>} and {@code CCC >}. Pure and
-   * allocation-free; never throws, a null line is UNKNOWN.
+   * Beacon" and the prompt suffixes {@code dxspider >}, {@code arc6>} and {@code CCC >}. Pure;
+   * never throws, a null line is UNKNOWN.
    */
   public static NodeSoftware identify(String line) {
-    if (line == null) {
-      return UNKNOWN;
-    }
-    if (Chars.containsIgnoreCase(line, "dxspider") || Chars.containsIgnoreCase(line, "dx spider")) {
+    return line == null ? UNKNOWN : identify(line.toCharArray(), 0, line.length());
+  }
+
+  /** {@link #identify(String)} for the text in {@code [from, to)} of a line's chars. */
+  static NodeSoftware identify(char[] line, int from, int to) {
+    if (Chars.containsIgnoreCase(line, from, to, "dxspider")
+        || Chars.containsIgnoreCase(line, from, to, "dx spider")) {
       return DXSPIDER;
     }
-    if (Chars.containsIgnoreCase(line, "ar-cluster")
-        || Chars.containsIgnoreCase(line, "arcluster")) {
+    if (Chars.containsIgnoreCase(line, from, to, "ar-cluster")
+        || Chars.containsIgnoreCase(line, from, to, "arcluster")) {
       return AR_CLUSTER;
     }
     // Checked before RBN: CC Cluster banners advertise "set/skimmer to enable RBN spots".
-    if (Chars.containsIgnoreCase(line, "cc cluster")
-        || Chars.containsIgnoreCase(line, "cc-cluster")) {
+    if (Chars.containsIgnoreCase(line, from, to, "cc cluster")
+        || Chars.containsIgnoreCase(line, from, to, "cc-cluster")) {
       return CC_CLUSTER;
     }
-    if (Chars.containsIgnoreCase(line, "reverse beacon")
-        || Chars.containsIgnoreCase(line, "reversebeacon")) {
+    if (Chars.containsIgnoreCase(line, from, to, "reverse beacon")
+        || Chars.containsIgnoreCase(line, from, to, "reversebeacon")) {
       return RBN;
     }
-    return fromPromptSuffix(line);
+    return fromPromptSuffix(line, from, to);
   }
 
   /** The word before the closing '>' of a prompt: "dxspider >", "arc6>", "CCC >". */
-  private static NodeSoftware fromPromptSuffix(String line) {
-    int end = Chars.trimmedEnd(line);
-    if (end == 0 || line.charAt(end - 1) != '>') {
+  private static NodeSoftware fromPromptSuffix(char[] line, int from, int to) {
+    int end = Chars.trimEnd(line, from, to);
+    if (end == from || line[end - 1] != '>') {
       return UNKNOWN;
     }
-    int wordEnd = Chars.trimEnd(line, 0, end - 1);
-    int wordStart = Chars.tokenStart(line, 0, wordEnd);
+    int wordEnd = Chars.trimEnd(line, from, end - 1);
+    int wordStart = Chars.tokenStart(line, from, wordEnd);
     if (Chars.equalsIgnoreCase(line, wordStart, wordEnd, "dxspider")) {
       return DXSPIDER;
     }

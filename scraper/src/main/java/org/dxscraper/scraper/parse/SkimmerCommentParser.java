@@ -26,44 +26,49 @@ final class SkimmerCommentParser {
 
   private SkimmerCommentParser() {}
 
+  /** The skimmer fields of a whole comment; {@link #parse(char[], int, int)} does the work. */
   static SkimmerFields parse(String comment) {
-    int end = comment.length();
-    int modeEnd = Chars.tokenEnd(comment, 0, end);
-    if (!isModeWord(comment, 0, modeEnd)) {
+    return parse(comment.toCharArray(), 0, comment.length());
+  }
+
+  /** The skimmer fields of the comment in {@code [from, end)}, trimmed, of a line's chars. */
+  static SkimmerFields parse(char[] s, int from, int end) {
+    int modeEnd = Chars.tokenEnd(s, from, end);
+    if (!isModeWord(s, from, modeEnd)) {
       return SkimmerFields.NONE;
     }
-    int i = Chars.skipBlanks(comment, modeEnd, end);
+    int i = Chars.skipBlanks(s, modeEnd, end);
     int sign = 1;
-    if (i < end && (comment.charAt(i) == '-' || comment.charAt(i) == '+')) {
-      sign = comment.charAt(i) == '-' ? -1 : 1;
+    if (i < end && (s[i] == '-' || s[i] == '+')) {
+      sign = s[i] == '-' ? -1 : 1;
       // CC Cluster pads one-digit reports after the sign: "- 8 dB", "+ 9 dB".
-      i = Chars.skipBlanks(comment, i + 1, end);
+      i = Chars.skipBlanks(s, i + 1, end);
     }
     int digitsEnd = i;
-    while (digitsEnd < end && Chars.isDigit(comment.charAt(digitsEnd))) {
+    while (digitsEnd < end && Chars.isDigit(s[digitsEnd])) {
       digitsEnd++;
     }
     if (digitsEnd == i || digitsEnd - i > 3) {
       return SkimmerFields.NONE;
     }
-    int afterReport = afterDecibels(comment, digitsEnd, end);
+    int afterReport = afterDecibels(s, digitsEnd, end);
     if (afterReport < 0) {
       return SkimmerFields.NONE;
     }
-    int snr = sign * Chars.parseDigits(comment, i, digitsEnd);
-    return readTail(comment, afterReport, end, mode(comment, modeEnd), snr);
+    int snr = sign * Chars.parseDigits(s, i, digitsEnd);
+    return readTail(s, afterReport, end, mode(s, from, modeEnd), snr);
   }
 
   /**
    * The index after "dB", which RBN and CC Cluster write as a word ("24 dB") and DXSpider glues to
    * the number ("23dB"); -1 when neither follows the number ending at {@code numberEnd}.
    */
-  private static int afterDecibels(String s, int numberEnd, int end) {
+  private static int afterDecibels(char[] s, int numberEnd, int end) {
     if (Chars.matchesAt(s, numberEnd, end, "dB")) {
       int after = numberEnd + 2;
-      return after == end || Chars.isBlank(s.charAt(after)) ? after : -1;
+      return after == end || Chars.isBlank(s[after]) ? after : -1;
     }
-    if (numberEnd == end || !Chars.isBlank(s.charAt(numberEnd))) {
+    if (numberEnd == end || !Chars.isBlank(s[numberEnd])) {
       return -1;
     }
     int wordStart = Chars.skipBlanks(s, numberEnd, end);
@@ -71,7 +76,7 @@ final class SkimmerCommentParser {
     return Chars.equalsIgnoreCase(s, wordStart, wordEnd, "dB") ? wordEnd : -1;
   }
 
-  private static SkimmerFields readTail(String s, int from, int end, String mode, int snr) {
+  private static SkimmerFields readTail(char[] s, int from, int end, String mode, int snr) {
     Tail tail = new Tail();
     int p = Chars.skipBlanks(s, from, end);
     while (p >= 0 && p < end) {
@@ -88,7 +93,7 @@ final class SkimmerCommentParser {
     String grid;
 
     /** Reads the field at {@code p}; returns where the next one starts, or -1 to stop reading. */
-    int read(String s, int p, int end) {
+    int read(char[] s, int p, int end) {
       int wordEnd = Chars.tokenEnd(s, p, end);
       int next = Chars.skipBlanks(s, wordEnd, end);
       int nextEnd = Chars.tokenEnd(s, next, end);
@@ -127,7 +132,7 @@ final class SkimmerCommentParser {
     return snr < Spot.MIN_SNR_DB || snr > Spot.MAX_SNR_DB ? null : snr;
   }
 
-  private static SpeedUnit speedUnit(String s, int from, int to) {
+  private static SpeedUnit speedUnit(char[] s, int from, int to) {
     if (Chars.equalsIgnoreCase(s, from, to, "WPM")) {
       return SpeedUnit.WPM;
     }
@@ -137,7 +142,7 @@ final class SkimmerCommentParser {
     return null;
   }
 
-  private static SpotType spotType(String s, int from, int to) {
+  private static SpotType spotType(char[] s, int from, int to) {
     if (Chars.equalsIgnoreCase(s, from, to, "CQ")) {
       return SpotType.CQ;
     }
@@ -155,32 +160,32 @@ final class SkimmerCommentParser {
   }
 
   /** DXSpider's relayed RBN spots add the quality "Q:9*" and the zones heard "Z:5,14". */
-  private static boolean isDxSpiderAnnotation(String s, int from, int to) {
+  private static boolean isDxSpiderAnnotation(char[] s, int from, int to) {
     return to - from >= 2
-        && s.charAt(from + 1) == ':'
-        && (Chars.asciiUpper(s.charAt(from)) == 'Q' || Chars.asciiUpper(s.charAt(from)) == 'Z');
+        && s[from + 1] == ':'
+        && (Chars.asciiUpper(s[from]) == 'Q' || Chars.asciiUpper(s[from]) == 'Z');
   }
 
-  private static boolean isModeWord(String s, int from, int to) {
+  private static boolean isModeWord(char[] s, int from, int to) {
     int length = to - from;
-    if (length < 2 || length > MAX_MODE_LENGTH || !Chars.isAsciiLetter(s.charAt(from))) {
+    if (length < 2 || length > MAX_MODE_LENGTH || !Chars.isAsciiLetter(s[from])) {
       return false;
     }
     for (int i = from; i < to; i++) {
-      if (!Chars.isAsciiLetterOrDigit(s.charAt(i))) {
+      if (!Chars.isAsciiLetterOrDigit(s[i])) {
         return false;
       }
     }
     return true;
   }
 
-  private static String mode(String s, int modeEnd) {
+  private static String mode(char[] s, int from, int modeEnd) {
     for (String known : KNOWN_MODES) {
-      if (Chars.equalsIgnoreCase(s, 0, modeEnd, known)) {
+      if (Chars.equalsIgnoreCase(s, from, modeEnd, known)) {
         return known;
       }
     }
-    return Chars.upperSubstring(s, 0, modeEnd);
+    return Chars.upperSubstring(s, from, modeEnd);
   }
 
   /** The fields read from a skimmer comment; all null in {@link #NONE}. */

@@ -24,23 +24,23 @@ final class SolarLineParser {
 
   /** Parses {@code [start, end)}, which begins with the prefix of {@code bulletin}. */
   static ClusterMessage parse(
-      String s, int start, int end, Instant receivedAt, SolarReport.Kind bulletin) {
+      char[] s, int start, int end, Instant receivedAt, SolarReport.Kind bulletin) {
     int stationStart = Chars.skipBlanks(s, start + WWV_PREFIX.length(), end);
     int stationEnd = stationStart;
-    while (stationEnd < end && !isStationEnd(s.charAt(stationEnd))) {
+    while (stationEnd < end && !isStationEnd(s[stationEnd])) {
       stationEnd++;
     }
     int open = Chars.skipBlanks(s, stationEnd, end);
     if (stationEnd == stationStart || open == end) {
       return new Unparsed(Unparsed.TRUNCATED);
     }
-    int close = s.charAt(open) == '<' ? Chars.indexOf(s, '>', open, end) : -1;
+    int close = s[open] == '<' ? Chars.indexOf(s, '>', open, end) : -1;
     int hour = close < 0 ? -1 : hour(s, open + 1, close);
     if (hour < 0) {
       return new Unparsed(Unparsed.BAD_HOUR);
     }
     int bodyStart = Chars.skipBlanks(s, close + 1, end);
-    if (bodyStart < end && s.charAt(bodyStart) == ':') {
+    if (bodyStart < end && s[bodyStart] == ':') {
       bodyStart = Chars.skipBlanks(s, bodyStart + 1, end);
     }
     if (bodyStart == end) {
@@ -63,7 +63,7 @@ final class SolarLineParser {
         fields.gmf,
         fields.aurora,
         fields.forecast,
-        s.substring(bodyStart, end));
+        Chars.substring(s, bodyStart, end));
   }
 
   private static boolean isStationEnd(char c) {
@@ -74,8 +74,8 @@ final class SolarLineParser {
    * DXSpider writes the hour bare ({@code <1>}, {@code <21>}), AR-Cluster with a 'Z' ({@code
    * <15Z>}).
    */
-  private static int hour(String s, int from, int to) {
-    int digitsEnd = to > from && Chars.asciiUpper(s.charAt(to - 1)) == 'Z' ? to - 1 : to;
+  private static int hour(char[] s, int from, int to) {
+    int digitsEnd = to > from && Chars.asciiUpper(s[to - 1]) == 'Z' ? to - 1 : to;
     if (digitsEnd - from > 2) {
       return -1;
     }
@@ -96,16 +96,16 @@ final class SolarLineParser {
     String aurora;
     String forecast;
 
-    void read(String s, int from, int end) {
+    void read(char[] s, int from, int end) {
       int p = skipSeparators(s, from, end);
       while (p < end) {
         int wordEnd = p;
-        while (wordEnd < end && !isSeparator(s.charAt(wordEnd))) {
+        while (wordEnd < end && !isSeparator(s[wordEnd])) {
           wordEnd++;
         }
         int equals = Chars.indexOf(s, '=', p, wordEnd);
         if (equals < 0) {
-          forecast = s.substring(p, end);
+          forecast = Chars.substring(s, p, end);
           return;
         }
         assign(s, p, equals, wordEnd);
@@ -114,7 +114,7 @@ final class SolarLineParser {
     }
 
     /** Unknown keys are skipped: a node adding a field must not cost the ones we know. */
-    private void assign(String s, int key, int equals, int end) {
+    private void assign(char[] s, int key, int equals, int end) {
       int value = equals + 1;
       if (Chars.equalsIgnoreCase(s, key, equals, "SFI")) {
         sfi = bounded(s, value, end, SolarReport.MAX_INDEX);
@@ -138,22 +138,22 @@ final class SolarLineParser {
     }
 
     /** The value when it is 0..max, else null: these go into smallint columns. */
-    private static Integer bounded(String s, int from, int to, int max) {
+    private static Integer bounded(char[] s, int from, int to, int max) {
       int value = Chars.parseDigits(s, from, to);
       return value >= 0 && value <= max ? value : null;
     }
 
-    private static String text(String s, int from, int to) {
-      return from < to ? s.substring(from, to) : null;
+    private static String text(char[] s, int from, int to) {
+      return from < to ? Chars.substring(s, from, to) : null;
     }
 
     private static boolean isSeparator(char c) {
       return Chars.isBlank(c) || c == ',';
     }
 
-    private static int skipSeparators(String s, int from, int end) {
+    private static int skipSeparators(char[] s, int from, int end) {
       int p = from;
-      while (p < end && isSeparator(s.charAt(p))) {
+      while (p < end && isSeparator(s[p])) {
         p++;
       }
       return p;

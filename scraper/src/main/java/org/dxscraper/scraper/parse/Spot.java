@@ -121,7 +121,7 @@ public record Spot(
   }
 
   private static void requireGrid(String name, String value) {
-    if (value != null && !Chars.isGrid(value, 0, value.length())) {
+    if (value != null && !Chars.isGrid(value.toCharArray(), 0, value.length())) {
       throw new IllegalArgumentException(
           name + " must be a 4 or 6 char Maidenhead locator, got \"" + value + "\"");
     }

@@ -33,7 +33,7 @@ final class SpotClock {
    * The minute of the day written as 4 digits {@code HHMM} in {@code [from, from + 4)}, or {@link
    * #NO_TIME} when those are not 4 digits or not a time of day (2460, 9999).
    */
-  static int minuteOfDay(String s, int from, int to) {
+  static int minuteOfDay(char[] s, int from, int to) {
     if (from < 0 || from + 4 > to) {
       return NO_TIME;
     }
@@ -47,12 +47,12 @@ final class SpotClock {
   }
 
   /** True when {@code [from, to)} is shaped {@code HHMMZ}: four digits and a 'Z', valid or not. */
-  static boolean isZuluToken(String s, int from, int to) {
-    if (to - from != 5 || Chars.asciiUpper(s.charAt(from + 4)) != 'Z') {
+  static boolean isZuluToken(char[] s, int from, int to) {
+    if (to - from != 5 || Chars.asciiUpper(s[from + 4]) != 'Z') {
       return false;
     }
     for (int i = from; i < from + 4; i++) {
-      if (!Chars.isDigit(s.charAt(i))) {
+      if (!Chars.isDigit(s[i])) {
         return false;
       }
     }
@@ -87,9 +87,9 @@ final class SpotClock {
    * The epoch day of a DXSpider date {@code D-Mon-YYYY} or {@code DD-Mon-YYYY} in {@code [from,
    * to)}, or {@link Long#MIN_VALUE} when it is not one or names no real day (30-Feb-2026).
    */
-  static long epochDay(String s, int from, int to) {
+  static long epochDay(char[] s, int from, int to) {
     int firstDash = Chars.indexOf(s, '-', from, to);
-    if (firstDash < 0 || to - firstDash != 9 || s.charAt(firstDash + 4) != '-') {
+    if (firstDash < 0 || to - firstDash != 9 || s[firstDash + 4] != '-') {
       return Long.MIN_VALUE;
     }
     int day = Chars.parseDigits(s, from, firstDash);
@@ -108,9 +108,9 @@ final class SpotClock {
     return Instant.ofEpochSecond(epochDay * SECONDS_PER_DAY + minuteOfDay * 60L);
   }
 
-  private static int month(String s, int from) {
+  private static int month(char[] s, int from) {
     for (int i = 0; i < MONTHS.length; i++) {
-      if (Chars.matchesAt(s, from, s.length(), MONTHS[i])) {
+      if (Chars.matchesAt(s, from, s.length, MONTHS[i])) {
         return i + 1;
       }
     }

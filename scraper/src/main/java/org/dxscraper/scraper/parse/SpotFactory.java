@@ -18,25 +18,25 @@ final class SpotFactory {
    * "10489540.0" or "7074", exact to the Hz (digits after the third decimal are dropped); -1 when
    * the field is not a positive number.
    */
-  static long hertz(String s, int from, int to) {
+  static long hertz(char[] s, int from, int to) {
     int i = from;
     long khz = 0;
-    while (i < to && Chars.isDigit(s.charAt(i))) {
+    while (i < to && Chars.isDigit(s[i])) {
       if (i - from == MAX_KHZ_DIGITS) {
         return -1;
       }
-      khz = khz * 10 + (s.charAt(i) - '0');
+      khz = khz * 10 + (s[i] - '0');
       i++;
     }
     if (i == from) {
       return -1;
     }
     long hz = khz * 1000;
-    if (i < to && s.charAt(i) == '.') {
+    if (i < to && s[i] == '.') {
       i++;
       long scale = 100;
-      while (i < to && Chars.isDigit(s.charAt(i))) {
-        hz += (s.charAt(i) - '0') * scale;
+      while (i < to && Chars.isDigit(s[i])) {
+        hz += (s[i] - '0') * scale;
         scale /= 10;
         i++;
       }
@@ -45,36 +45,40 @@ final class SpotFactory {
   }
 
   /**
-   * Builds a spot, reading the skimmer fields from its comment when the spotter is a skimmer
-   * ({@code -#}, {@link Spot#skimmer()}). People write skimmer-like comments too (DXSpider's own
-   * capture: {@code FT8 -12dB this comment is long} by N1SPOT): their "-12dB" is a report heard by
-   * ear or copied from a screen, not a measured SNR, so it fills no skimmer column; the mode word
-   * in such a comment is still found later, from the comment itself. Every skimmer-shaped comment
-   * in the public captures (RBN, CC Cluster, DXSpider relaying RBN) comes from a {@code -#}
-   * spotter.
+   * Builds a spot whose comment is {@code [commentFrom, commentTo)} of the line, trimmed, reading
+   * the skimmer fields from the comment when the spotter is a skimmer ({@code -#}, {@link
+   * Spot#skimmer()}). People write skimmer-like comments too (DXSpider's own capture: {@code FT8
+   * -12dB this comment is long} by N1SPOT): their "-12dB" is a report heard by ear or copied from a
+   * screen, not a measured SNR, so it fills no skimmer column; the mode word in such a comment is
+   * still found later, from the comment itself. Every skimmer-shaped comment in the public captures
+   * (RBN, CC Cluster, DXSpider relaying RBN) comes from a {@code -#} spotter.
    */
   static Spot create(
       SpotFormat format,
       String spotter,
       long frequencyHz,
       String dxCall,
-      String comment,
+      char[] line,
+      int commentFrom,
+      int commentTo,
       Instant spottedAt,
       boolean timeFromLine,
       String spotterGrid,
       String dxGrid,
       Integer spotterZone,
       Integer dxZone) {
+    int commentStart = Chars.skipBlanks(line, commentFrom, commentTo);
+    int commentEnd = Chars.trimEnd(line, commentStart, commentTo);
     SkimmerCommentParser.SkimmerFields skimmer =
         Spot.isSkimmer(spotter)
-            ? SkimmerCommentParser.parse(comment)
+            ? SkimmerCommentParser.parse(line, commentStart, commentEnd)
             : SkimmerCommentParser.SkimmerFields.NONE;
     return new Spot(
         format,
         spotter,
         frequencyHz,
         dxCall,
-        comment,
+        Chars.trimmedSubstring(line, commentStart, commentEnd),
         spottedAt,
         timeFromLine,
         spotterGrid,
@@ -90,7 +94,7 @@ final class SpotFactory {
   }
 
   /** A zone number 1..90 written as 1 or 2 digits, or null. */
-  static Integer zone(String s, int from, int to) {
+  static Integer zone(char[] s, int from, int to) {
     if (to - from > 2) {
       return null;
     }

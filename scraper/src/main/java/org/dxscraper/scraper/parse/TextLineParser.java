@@ -30,7 +30,7 @@ final class TextLineParser {
    * Parses {@code [start, end)}, which begins with {@link #ANNOUNCE_PREFIX}; null when the word
    * after the scope is not "de" (AR-Cluster banners have lines like "To turn ON Skimmer Spots").
    */
-  static ClusterMessage announcementOrNull(String s, int start, int end, Instant receivedAt) {
+  static ClusterMessage announcementOrNull(char[] s, int start, int end, Instant receivedAt) {
     int scopeStart = Chars.skipBlanks(s, start + ANNOUNCE_PREFIX.length(), end);
     int scopeEnd = Chars.tokenEnd(s, scopeStart, end);
     int deStart = Chars.skipBlanks(s, scopeEnd, end);
@@ -63,7 +63,7 @@ final class TextLineParser {
   }
 
   /** Parses {@code [start, end)}, which begins with {@link #WX_PREFIX}. */
-  static ClusterMessage wx(String s, int start, int end) {
+  static ClusterMessage wx(char[] s, int start, int end) {
     Tail tail = Tail.read(s, start + WX_PREFIX.length(), end);
     if (tail == null) {
       return new Unparsed(Unparsed.TRUNCATED);
@@ -72,23 +72,23 @@ final class TextLineParser {
   }
 
   /** A talk line or a prompt in {@code [start, end)}, or null when the line is neither. */
-  static ClusterMessage talkOrPromptOrNull(String s, int start, int end) {
+  static ClusterMessage talkOrPromptOrNull(char[] s, int start, int end) {
     int toEnd = Chars.tokenEnd(s, start, end);
-    if (isStation(s, start, toEnd) && s.startsWith(DE, toEnd)) {
+    if (isStation(s, start, toEnd) && Chars.startsWith(s, toEnd, DE)) {
       Tail tail = Tail.read(s, toEnd + DE.length(), end);
       if (tail != null && isStation(s, tail.senderStart, tail.senderEnd)) {
         return new Talk(Chars.upperSubstring(s, start, toEnd), tail.sender(s), tail.text(s, end));
       }
     }
-    return s.charAt(end - 1) == '>' ? promptOrNull(s, start, end) : null;
+    return s[end - 1] == '>' ? promptOrNull(s, start, end) : null;
   }
 
   /**
    * A prompt {@code USER de NODE ... >}. Text before the user is allowed: CC Cluster answers "bye"
    * with "73 David. W1HKJ de AE5E 19-Nov-2016 0154Z CCC >".
    */
-  private static ClusterMessage promptOrNull(String s, int start, int end) {
-    int de = s.indexOf(DE, start);
+  private static ClusterMessage promptOrNull(char[] s, int start, int end) {
+    int de = Chars.indexOf(s, DE, start);
     if (de < 0 || de >= end) {
       return null;
     }
@@ -101,18 +101,18 @@ final class TextLineParser {
     return new Prompt(
         Chars.upperSubstring(s, userStart, de),
         Chars.upperSubstring(s, nodeStart, nodeEnd),
-        NodeSoftware.identify(s.substring(nodeEnd, end)));
+        NodeSoftware.identify(s, nodeEnd, end));
   }
 
   /** A call with optional SSID or skimmer mark: letters, digits, '/', '-', '#', with a digit. */
-  private static boolean isStation(String s, int from, int to) {
+  private static boolean isStation(char[] s, int from, int to) {
     if (to - from < 3) {
       return false;
     }
     boolean letter = false;
     boolean digit = false;
     for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
+      char c = s[i];
       if (Chars.isAsciiLetter(c)) {
         letter = true;
       } else if (Chars.isDigit(c)) {
@@ -128,10 +128,10 @@ final class TextLineParser {
   private record Tail(int senderStart, int senderEnd, int minute, int textStart) {
 
     /** The tail starting at {@code from}, or null when the sender or the colon is missing. */
-    static Tail read(String s, int from, int end) {
+    static Tail read(char[] s, int from, int end) {
       int senderStart = Chars.skipBlanks(s, from, end);
       int senderEnd = senderStart;
-      while (senderEnd < end && !isSenderEnd(s.charAt(senderEnd))) {
+      while (senderEnd < end && !isSenderEnd(s[senderEnd])) {
         senderEnd++;
       }
       if (senderEnd == senderStart) {
@@ -140,7 +140,7 @@ final class TextLineParser {
       int p = Chars.skipBlanks(s, senderEnd, end);
       int minute = SpotClock.NO_TIME;
       // CC Cluster adds the time: "To ALL de CT2ZZ <1044Z> : text".
-      if (p < end && s.charAt(p) == '<') {
+      if (p < end && s[p] == '<') {
         int close = Chars.indexOf(s, '>', p, end);
         if (close < 0) {
           return null;
@@ -150,7 +150,7 @@ final class TextLineParser {
         }
         p = Chars.skipBlanks(s, close + 1, end);
       }
-      if (p == end || s.charAt(p) != ':') {
+      if (p == end || s[p] != ':') {
         return null;
       }
       return new Tail(senderStart, senderEnd, minute, p + 1);
@@ -160,11 +160,11 @@ final class TextLineParser {
       return Chars.isBlank(c) || c == ':' || c == '<';
     }
 
-    String sender(String s) {
+    String sender(char[] s) {
       return Chars.upperSubstring(s, senderStart, senderEnd);
     }
 
-    String text(String s, int end) {
+    String text(char[] s, int end) {
       return Chars.trimmedSubstring(s, textStart, end);
     }
   }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class SpotClockTest {
 
   private static int minute(String hhmm) {
-    return SpotClock.minuteOfDay(hhmm, 0, hhmm.length());
+    return SpotClock.minuteOfDay(hhmm.toCharArray(), 0, hhmm.length());
   }
 
   private static Instant resolve(String receivedAt, String hhmm) {
@@ -119,12 +119,12 @@ class SpotClockTest {
 
   @Test
   void recognisesZuluTokensWhetherValidOrNot() {
-    assertThat(SpotClock.isZuluToken("0113Z", 0, 5)).isTrue();
-    assertThat(SpotClock.isZuluToken("2460Z", 0, 5)).isTrue();
-    assertThat(SpotClock.isZuluToken("0113z", 0, 5)).isTrue();
-    assertThat(SpotClock.isZuluToken("113Z", 0, 4)).isFalse();
-    assertThat(SpotClock.isZuluToken("01130", 0, 5)).isFalse();
-    assertThat(SpotClock.isZuluToken("0a13Z", 0, 5)).isFalse();
+    assertThat(SpotClock.isZuluToken("0113Z".toCharArray(), 0, 5)).isTrue();
+    assertThat(SpotClock.isZuluToken("2460Z".toCharArray(), 0, 5)).isTrue();
+    assertThat(SpotClock.isZuluToken("0113z".toCharArray(), 0, 5)).isTrue();
+    assertThat(SpotClock.isZuluToken("113Z".toCharArray(), 0, 4)).isFalse();
+    assertThat(SpotClock.isZuluToken("01130".toCharArray(), 0, 5)).isFalse();
+    assertThat(SpotClock.isZuluToken("0a13Z".toCharArray(), 0, 5)).isFalse();
   }
 
   @Test
@@ -148,7 +148,7 @@ class SpotClockTest {
   }
 
   private static long epochDay(String date) {
-    return SpotClock.epochDay(date, 0, date.length());
+    return SpotClock.epochDay(date.toCharArray(), 0, date.length());
   }
 
   private static long day(String isoDate) {
