@@ -76,87 +76,107 @@ final class SkimmerCommentParser {
     return Chars.equalsIgnoreCase(s, wordStart, wordEnd, "dB") ? wordEnd : -1;
   }
 
+  /**
+   * Reads the optional fields after the signal report, word by word in any order, until a word fits
+   * none of them. Each word is scanned once: the loop carries the end of the word it stands on.
+   */
   private static SkimmerFields readTail(char[] s, int from, int end, String mode, int snr) {
-    Tail tail = new Tail();
+    int speed = -1;
+    SpeedUnit unit = null;
+    SpotType type = null;
+    String grid = null;
     int p = Chars.skipBlanks(s, from, end);
-    while (p >= 0 && p < end) {
-      p = tail.read(s, p, end);
-    }
-    return new SkimmerFields(mode, clampSnr(snr), tail.speed, tail.unit, tail.type, tail.grid);
-  }
-
-  /** The optional fields after the signal report, collected word by word in any order. */
-  private static final class Tail {
-    Integer speed;
-    SpeedUnit unit;
-    SpotType type;
-    String grid;
-
-    /** Reads the field at {@code p}; returns where the next one starts, or -1 to stop reading. */
-    int read(char[] s, int p, int end) {
-      int wordEnd = Chars.tokenEnd(s, p, end);
+    int wordEnd = Chars.tokenEnd(s, p, end);
+    while (p < end) {
       int next = Chars.skipBlanks(s, wordEnd, end);
       int nextEnd = Chars.tokenEnd(s, next, end);
+      boolean twoWords;
       int number = Chars.parseDigits(s, p, wordEnd);
-      SpeedUnit speedUnit = number >= 0 ? speedUnit(s, next, nextEnd) : null;
-      if (speedUnit != null) {
-        if (speed == null && number <= Spot.MAX_SPEED) {
-          speed = number;
-          unit = speedUnit;
+      if (number >= 0) {
+        Word after = Word.of(s, next, nextEnd);
+        SpeedUnit speedUnit =
+            after == Word.WPM ? SpeedUnit.WPM : after == Word.BPS ? SpeedUnit.BPS : null;
+        if (speedUnit != null) {
+          if (speed < 0 && number <= Spot.MAX_SPEED) {
+            speed = number;
+            unit = speedUnit;
+          }
+        } else if (after != Word.HZ) {
+          // CC Cluster's FT8 spots carry the audio offset: "928 Hz". Not a speed; skipped. Any
+          // other number ends the fields.
+          break;
         }
-        return Chars.skipBlanks(s, nextEnd, end);
+        twoWords = true;
+      } else {
+        SpotType spotType = type == null ? Word.of(s, p, wordEnd).spotType : null;
+        if (spotType != null) {
+          type = spotType;
+          // RBN writes "NCDXF B", CC Cluster "NCDXF BCN": the second word belongs to the type.
+          Word second = spotType == SpotType.NCDXF ? Word.of(s, next, nextEnd) : null;
+          twoWords = second == Word.B || second == Word.BCN;
+        } else if (grid == null && Chars.isGrid(s, p, wordEnd)) {
+          // RBN's FT8 feed puts the DX station's locator where CW spots have the speed.
+          grid = Chars.upperSubstring(s, p, wordEnd);
+          twoWords = false;
+        } else if (isDxSpiderAnnotation(s, p, wordEnd)) {
+          twoWords = false;
+        } else {
+          break;
+        }
       }
-      // CC Cluster's FT8 spots carry the audio offset: "928 Hz". Not a speed; skipped.
-      if (number >= 0 && Chars.equalsIgnoreCase(s, next, nextEnd, "Hz")) {
-        return Chars.skipBlanks(s, nextEnd, end);
+      if (twoWords) {
+        p = Chars.skipBlanks(s, nextEnd, end);
+        wordEnd = Chars.tokenEnd(s, p, end);
+      } else {
+        p = next;
+        wordEnd = nextEnd;
       }
-      SpotType spotType = type == null ? spotType(s, p, wordEnd) : null;
-      if (spotType != null) {
-        type = spotType;
-        // RBN writes "NCDXF B", CC Cluster "NCDXF BCN": the second word belongs to the type.
-        boolean secondWord =
-            Chars.equalsIgnoreCase(s, next, nextEnd, "B")
-                || Chars.equalsIgnoreCase(s, next, nextEnd, "BCN");
-        return spotType == SpotType.NCDXF && secondWord ? Chars.skipBlanks(s, nextEnd, end) : next;
-      }
-      if (grid == null && Chars.isGrid(s, p, wordEnd)) {
-        // RBN's FT8 feed puts the DX station's locator where CW spots have the speed.
-        grid = Chars.upperSubstring(s, p, wordEnd);
-        return next;
-      }
-      return isDxSpiderAnnotation(s, p, wordEnd) ? next : -1;
     }
+    Integer speedOrNull = speed < 0 ? null : speed;
+    return new SkimmerFields(mode, clampSnr(snr), speedOrNull, unit, type, grid);
   }
 
   private static Integer clampSnr(int snr) {
     return snr < Spot.MIN_SNR_DB || snr > Spot.MAX_SNR_DB ? null : snr;
   }
 
-  private static SpeedUnit speedUnit(char[] s, int from, int to) {
-    if (Chars.equalsIgnoreCase(s, from, to, "WPM")) {
-      return SpeedUnit.WPM;
-    }
-    if (Chars.equalsIgnoreCase(s, from, to, "BPS")) {
-      return SpeedUnit.BPS;
-    }
-    return null;
-  }
+  /**
+   * The words of a skimmer comment's tail, matched without regard to ASCII case. One table lookup
+   * instead of a comparison per word keeps the inlined reader small (C2 inlines the whole DX line
+   * reader into one compilation, and past its node budget it leaves calls in the hot loops).
+   */
+  private enum Word {
+    WPM("WPM", null),
+    BPS("BPS", null),
+    HZ("Hz", null),
+    CQ("CQ", SpotType.CQ),
+    DX("DX", SpotType.DX),
+    BEACON("BEACON", SpotType.BEACON),
+    BCN("BCN", SpotType.BEACON),
+    NCDXF("NCDXF", SpotType.NCDXF),
+    B("B", null),
+    OTHER("", null);
 
-  private static SpotType spotType(char[] s, int from, int to) {
-    if (Chars.equalsIgnoreCase(s, from, to, "CQ")) {
-      return SpotType.CQ;
+    private static final Word[] KNOWN = {WPM, BPS, HZ, CQ, DX, BEACON, BCN, NCDXF, B};
+
+    private final String text;
+
+    /** The spot type the word names alone, or null. */
+    final SpotType spotType;
+
+    Word(String text, SpotType spotType) {
+      this.text = text;
+      this.spotType = spotType;
     }
-    if (Chars.equalsIgnoreCase(s, from, to, "DX")) {
-      return SpotType.DX;
+
+    static Word of(char[] s, int from, int to) {
+      for (Word word : KNOWN) {
+        if (Chars.equalsIgnoreCase(s, from, to, word.text)) {
+          return word;
+        }
+      }
+      return OTHER;
     }
-    if (Chars.equalsIgnoreCase(s, from, to, "BEACON")
-        || Chars.equalsIgnoreCase(s, from, to, "BCN")) {
-      return SpotType.BEACON;
-    }
-    if (Chars.equalsIgnoreCase(s, from, to, "NCDXF")) {
-      return SpotType.NCDXF;
-    }
-    return null;
   }
 
   /** DXSpider's relayed RBN spots add the quality "Q:9*" and the zones heard "Z:5,14". */
