@@ -248,19 +248,18 @@ final class Chars {
   }
 
   /**
-   * True when an upper-cased word looks like a callsign: at least 3 chars of A-Z, 0-9 and '/', with
-   * a letter and a digit, not starting or ending with '/'. Words people put in the call column
-   * ("CQ", "TU", "I") fail it; so do SSIDs, which are a spotter's, not a DX station's.
+   * True when {@code [from, to)}, upper-cased, looks like a callsign: at least 3 chars of A-Z, 0-9
+   * and '/', with a letter and a digit, not starting or ending with '/'. Words people put in the
+   * call column ("CQ", "TU", "I") fail it; so do SSIDs, which are a spotter's, not a DX station's.
    */
-  static boolean isCallShaped(String word) {
-    int length = word.length();
-    if (length < 3 || word.charAt(0) == '/' || word.charAt(length - 1) == '/') {
+  static boolean isCallShaped(char[] s, int from, int to) {
+    if (to - from < 3 || s[from] == '/' || s[to - 1] == '/') {
       return false;
     }
     boolean letter = false;
     boolean digit = false;
-    for (int i = 0; i < length; i++) {
-      char c = word.charAt(i);
+    for (int i = from; i < to; i++) {
+      char c = asciiUpper(s[i]);
       if (c >= 'A' && c <= 'Z') {
         letter = true;
       } else if (isDigit(c)) {

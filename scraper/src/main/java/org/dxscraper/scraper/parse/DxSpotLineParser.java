@@ -53,13 +53,12 @@ final class DxSpotLineParser {
       return new Unparsed(Unparsed.DX_NO_CALL);
     }
     int callEnd = Chars.tokenEnd(s, callStart, end);
-    String dxCall = Chars.upperSubstring(s, callStart, callEnd);
-    return readTail(s, callEnd, end, receivedAt, spotter, hz, dxCall);
+    return readTail(s, callStart, callEnd, end, receivedAt, spotter, hz);
   }
 
   /** Reads time, grid, zones and comment from {@code [callEnd, end)}, working from the right. */
   private static Spot readTail(
-      char[] s, int callEnd, int end, Instant receivedAt, String spotter, long hz, String dxCall) {
+      char[] s, int callStart, int callEnd, int end, Instant receivedAt, String spotter, long hz) {
     int timeStart = -1;
     int suffixStart = -1;
     int lastStart = Chars.tokenStart(s, callEnd, end);
@@ -104,8 +103,9 @@ final class DxSpotLineParser {
         SpotFormat.DX_DE,
         spotter,
         hz,
-        dxCall,
         s,
+        callStart,
+        callEnd,
         callEnd,
         commentEnd,
         spottedAt,

@@ -45,20 +45,22 @@ final class SpotFactory {
   }
 
   /**
-   * Builds a spot whose comment is {@code [commentFrom, commentTo)} of the line, trimmed, reading
-   * the skimmer fields from the comment when the spotter is a skimmer ({@code -#}, {@link
-   * Spot#skimmer()}). People write skimmer-like comments too (DXSpider's own capture: {@code FT8
-   * -12dB this comment is long} by N1SPOT): their "-12dB" is a report heard by ear or copied from a
-   * screen, not a measured SNR, so it fills no skimmer column; the mode word in such a comment is
-   * still found later, from the comment itself. Every skimmer-shaped comment in the public captures
-   * (RBN, CC Cluster, DXSpider relaying RBN) comes from a {@code -#} spotter.
+   * Builds a spot whose DX call is {@code [callFrom, callTo)} of the line, upper-cased, and whose
+   * comment is {@code [commentFrom, commentTo)}, trimmed, reading the skimmer fields from the
+   * comment when the spotter is a skimmer ({@code -#}, {@link Spot#skimmer()}). People write
+   * skimmer-like comments too (DXSpider's own capture: {@code FT8 -12dB this comment is long} by
+   * N1SPOT): their "-12dB" is a report heard by ear or copied from a screen, not a measured SNR, so
+   * it fills no skimmer column; the mode word in such a comment is still found later, from the
+   * comment itself. Every skimmer-shaped comment in the public captures (RBN, CC Cluster, DXSpider
+   * relaying RBN) comes from a {@code -#} spotter.
    */
   static Spot create(
       SpotFormat format,
       String spotter,
       long frequencyHz,
-      String dxCall,
       char[] line,
+      int callFrom,
+      int callTo,
       int commentFrom,
       int commentTo,
       Instant spottedAt,
@@ -77,7 +79,7 @@ final class SpotFactory {
         format,
         spotter,
         frequencyHz,
-        dxCall,
+        Chars.upperSubstring(line, callFrom, callTo),
         Chars.trimmedSubstring(line, commentStart, commentEnd),
         spottedAt,
         timeFromLine,
@@ -90,7 +92,7 @@ final class SpotFactory {
         skimmer.speed(),
         skimmer.speedUnit(),
         skimmer.spotType(),
-        !Chars.isCallShaped(dxCall));
+        !Chars.isCallShaped(line, callFrom, callTo));
   }
 
   /** A zone number 1..90 written as 1 or 2 digits, or null. */
