@@ -33,8 +33,8 @@ final class SkimmerCommentParser {
 
   /** The skimmer fields of the comment in {@code [from, end)}, trimmed, of a line's chars. */
   static SkimmerFields parse(char[] s, int from, int end) {
-    int modeEnd = Chars.tokenEnd(s, from, end);
-    if (!isModeWord(s, from, modeEnd)) {
+    int modeEnd = modeWordEnd(s, from, end);
+    if (modeEnd < 0) {
       return SkimmerFields.NONE;
     }
     int i = Chars.skipBlanks(s, modeEnd, end);
@@ -44,8 +44,12 @@ final class SkimmerCommentParser {
       // CC Cluster pads one-digit reports after the sign: "- 8 dB", "+ 9 dB".
       i = Chars.skipBlanks(s, i + 1, end);
     }
+    // The report's value is summed up in the same pass that finds its end; it is used only when
+    // there are 1 to 3 digits, so a longer run that overflows the sum does no harm.
     int digitsEnd = i;
+    int report = 0;
     while (digitsEnd < end && Chars.isDigit(s[digitsEnd])) {
+      report = report * 10 + (s[digitsEnd] - '0');
       digitsEnd++;
     }
     if (digitsEnd == i || digitsEnd - i > 3) {
@@ -55,25 +59,40 @@ final class SkimmerCommentParser {
     if (afterReport < 0) {
       return SkimmerFields.NONE;
     }
-    int snr = sign * Chars.parseDigits(s, i, digitsEnd);
-    return readTail(s, afterReport, end, mode(s, from, modeEnd), snr);
+    return readTail(s, afterReport, end, mode(s, from, modeEnd), sign * report);
   }
 
   /**
-   * The index after "dB", which RBN and CC Cluster write as a word ("24 dB") and DXSpider glues to
-   * the number ("23dB"); -1 when neither follows the number ending at {@code numberEnd}.
+   * The end of the mode word at {@code from}: 2 to {@value #MAX_MODE_LENGTH} ASCII letters and
+   * digits, a letter first, then a blank or the end of the comment; -1 when there is none. One
+   * pass: the run of letters and digits is the word exactly when a blank or the end follows it.
+   */
+  private static int modeWordEnd(char[] s, int from, int end) {
+    int i = from;
+    while (i < end && Chars.isAsciiLetterOrDigit(s[i])) {
+      i++;
+    }
+    int length = i - from;
+    boolean wordEnds = i == end || Chars.isBlank(s[i]);
+    return wordEnds && length >= 2 && length <= MAX_MODE_LENGTH && Chars.isAsciiLetter(s[from])
+        ? i
+        : -1;
+  }
+
+  /**
+   * The index after "dB", which DXSpider glues to the number ("23dB") and RBN and CC Cluster write
+   * as a word of its own ("24 dB"); -1 when neither follows the number ending at {@code numberEnd},
+   * or when more follows "dB" before a blank ("23dBm").
    */
   private static int afterDecibels(char[] s, int numberEnd, int end) {
-    if (Chars.matchesAt(s, numberEnd, end, "dB")) {
-      int after = numberEnd + 2;
-      return after == end || Chars.isBlank(s[after]) ? after : -1;
-    }
-    if (numberEnd == end || !Chars.isBlank(s[numberEnd])) {
-      return -1;
-    }
-    int wordStart = Chars.skipBlanks(s, numberEnd, end);
-    int wordEnd = Chars.tokenEnd(s, wordStart, end);
-    return Chars.equalsIgnoreCase(s, wordStart, wordEnd, "dB") ? wordEnd : -1;
+    int unit =
+        numberEnd < end && Chars.isBlank(s[numberEnd])
+            ? Chars.skipBlanks(s, numberEnd, end)
+            : numberEnd;
+    int after = unit + 2;
+    return Chars.matchesAt(s, unit, end, "dB") && (after == end || Chars.isBlank(s[after]))
+        ? after
+        : -1;
   }
 
   /**
@@ -184,19 +203,6 @@ final class SkimmerCommentParser {
     return to - from >= 2
         && s[from + 1] == ':'
         && (Chars.asciiUpper(s[from]) == 'Q' || Chars.asciiUpper(s[from]) == 'Z');
-  }
-
-  private static boolean isModeWord(char[] s, int from, int to) {
-    int length = to - from;
-    if (length < 2 || length > MAX_MODE_LENGTH || !Chars.isAsciiLetter(s[from])) {
-      return false;
-    }
-    for (int i = from; i < to; i++) {
-      if (!Chars.isAsciiLetterOrDigit(s[i])) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static String mode(char[] s, int from, int modeEnd) {
