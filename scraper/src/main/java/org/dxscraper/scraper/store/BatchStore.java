@@ -63,7 +63,7 @@ final class BatchStore {
   private final RandomGenerator random;
   private final SpotWriter.Listener listener;
   private final WriterStats stats;
-  private final DedupWindow dedup = new DedupWindow(50_000);
+  private final DedupWindow dedup = new DedupWindow(DedupWindow.CAPACITY);
   private final RowInserts inserts = new RowInserts();
   // Set at the first failed attempt of an outage, cleared by the next commit.
   private volatile Instant failingSince;

@@ -14,11 +14,19 @@ import java.util.Map;
 final class DedupWindow {
   private final Map<Key, Boolean> seen;
 
+  /**
+   * Spots remembered by the writer: 20 s at RBN's contest peaks of about 500 spots/s, minutes at
+   * ordinary rates, and two nodes relay the same spot seconds apart. It was 50,000: 9-10 MB of
+   * keys, their entries and the strings they hold, 40% of the daemon's live heap at 10,000 spots/s
+   * (class histogram after a full collection: 24 MB live), for duplicates the database's key
+   * refuses anyway.
+   */
+  static final int CAPACITY = 10_000;
+
   record Key(long epochMinute, long tenthsOfKhz, String dxCall, String spotter) {}
 
   /**
-   * @param capacity spots remembered; at RBN's contest peaks of about 500 spots/s, 50,000 is 100 s,
-   *     far more than the seconds between two nodes relaying the same spot
+   * @param capacity spots remembered
    */
   DedupWindow(int capacity) {
     if (capacity < 1) {
