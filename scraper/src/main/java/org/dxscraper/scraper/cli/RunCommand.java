@@ -185,7 +185,7 @@ final class RunCommand implements Callable<Integer> {
       names = "--max-backlog",
       paramLabel = "ROWS",
       // 10,000 rows is ten full batches: the writer never waits for rows, the heap stays within
-      // jvm.options' 64 MB (100,000 filled a 32 MB heap at 10,000 spots/s), and the journal
+      // jvm.options' 48 MB (100,000 filled a 32 MB heap at 10,000 spots/s), and the journal
       // holds the rest on disk.
       defaultValue = "10000",
       description =
