@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -164,7 +165,11 @@ public final class JournaledSink implements LineSink {
   private void writerMadeRoom() {
     if (awaitingWriter && writer.backlog() < drainBelow) {
       awaitingWriter = false;
-      loop.execute(this::drainEarly);
+      try {
+        loop.execute(this::drainEarly);
+      } catch (RejectedExecutionException e) {
+        // Stopping: the event loop is gone, the lines not drained replay at the next start.
+      }
     }
   }
 

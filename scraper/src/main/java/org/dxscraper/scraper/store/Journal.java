@@ -682,6 +682,9 @@ public final class Journal implements AutoCloseable {
     boolean synced = true;
     while (!closed) {
       synchronized (syncerSignal) {
+        if (closed) {
+          return; // close() notified before this thread began to wait
+        }
         try {
           if (synced) {
             syncerSignal.wait(Math.max(1, settings.syncEvery().toMillis()));

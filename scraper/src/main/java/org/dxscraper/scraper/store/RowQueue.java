@@ -128,7 +128,8 @@ final class RowQueue {
     while (batch.size() < settings.batchSize()) {
       queue.drainTo(batch, settings.batchSize() - batch.size());
       long left = deadline - ticker.getAsLong();
-      if (batch.size() >= settings.batchSize() || left <= 0 || hurry) {
+      // woken: the writer is stopping, and awaitRows no longer parks (it would spin).
+      if (batch.size() >= settings.batchSize() || left <= 0 || hurry || woken) {
         break;
       }
       awaitRows(settings.batchSize() - batch.size(), left);
@@ -158,6 +159,11 @@ final class RowQueue {
     if (Thread.interrupted()) {
       throw new InterruptedException("writer interrupted while gathering a batch");
     }
+  }
+
+  /** Whether the writer waits in {@link #fill} for rows: for tests, which must not sleep. */
+  boolean writerWaiting() {
+    return waiter != null;
   }
 
   /** Ends the writer's wait at once, and every later one: the writer is stopping. Any thread. */

@@ -14,10 +14,12 @@ import org.dxscraper.scraper.parse.LineParser;
 import org.dxscraper.scraper.parse.Spot;
 import org.dxscraper.scraper.store.PendingRow.SpotRow;
 import org.dxscraper.scraper.store.RowQueue.Queued;
+import org.dxscraper.scraper.testing.Await;
 import org.junit.jupiter.api.Test;
 
 class RowQueueTest {
   private static final Instant T0 = Instant.parse("2026-12-04T18:00:00Z");
+  private static final Duration DEADLINE = Duration.ofSeconds(5);
   private static final LineParser PARSER = new LineParser();
   private static final Enricher ENRICHER = new Enricher(null);
 
@@ -94,12 +96,35 @@ class RowQueueTest {
                 throw new IllegalStateException(e);
               }
             });
-    Thread.sleep(50); // let the writer take the first row and wait
+    Await.until(() -> "the writer waiting for more rows", queue::writerWaiting, DEADLINE);
     queue.submit(spot(1, T0), 2);
     queue.submit(spot(2, T0), 3);
 
     assertThat(filled.get(5, TimeUnit.SECONDS)).isTrue();
     assertThat(batch).extracting(Queued::seq).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void aStopEndsTheGatheringOfABatchAtOnce() throws Exception {
+    // An hour's batch age and a ticker that stands still: only the stop can end this wait.
+    RowQueue queue = queue(InstantSource.fixed(T0), 3, Duration.ofHours(1), 100, 10);
+    queue.submit(spot(0, T0), 1);
+    List<Queued> batch = new ArrayList<>();
+    CompletableFuture<Boolean> filled =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return queue.fill(batch, false);
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Await.until(() -> "the writer waiting for more rows", queue::writerWaiting, DEADLINE);
+
+    queue.wake();
+
+    assertThat(filled.get(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(batch).extracting(Queued::seq).containsExactly(1L);
   }
 
   @Test
