@@ -50,6 +50,18 @@ class RowQueueTest {
         stats);
   }
 
+  /** {@code queue.fill(batch, false)} on another thread, as the writer calls it. */
+  private static CompletableFuture<Boolean> fillElsewhere(RowQueue queue, List<Queued> batch) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return queue.fill(batch, false);
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
   static SpotRow spot(int i, Instant at) {
     String khz = (140_000 + i) / 10 + "." + i % 10;
     String line = "DX de N1SPOT:    " + khz + "  K" + i + "ABC   test " + i + " 1800Z";
@@ -87,15 +99,7 @@ class RowQueueTest {
     RowQueue queue = queue(InstantSource.fixed(T0), 3, Duration.ofHours(1), 100, 10);
     queue.submit(spot(0, T0), 1);
     List<Queued> batch = new ArrayList<>();
-    CompletableFuture<Boolean> filled =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return queue.fill(batch, false);
-              } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    CompletableFuture<Boolean> filled = fillElsewhere(queue, batch);
     Await.until(() -> "the writer waiting for more rows", queue::writerWaiting, DEADLINE);
     queue.submit(spot(1, T0), 2);
     queue.submit(spot(2, T0), 3);
@@ -110,15 +114,7 @@ class RowQueueTest {
     RowQueue queue = queue(InstantSource.fixed(T0), 3, Duration.ofHours(1), 100, 10);
     queue.submit(spot(0, T0), 1);
     List<Queued> batch = new ArrayList<>();
-    CompletableFuture<Boolean> filled =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return queue.fill(batch, false);
-              } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    CompletableFuture<Boolean> filled = fillElsewhere(queue, batch);
     Await.until(() -> "the writer waiting for more rows", queue::writerWaiting, DEADLINE);
 
     queue.wake();
