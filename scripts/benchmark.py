@@ -38,11 +38,10 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from connection_drills import CALL, ROOT, free_port, java, wait_for  # noqa: E402
-from storage_drills import CLUSTERS, Cluster  # noqa: E402
+from connection_drills import CALL, ROOT, free_port, java, scrape, wait_for  # noqa: E402
+from storage_drills import Cluster, stop_clusters  # noqa: E402
 
 DEFAULT_JAR = os.path.join(ROOT, "scraper", "target", "dx-scraper.jar")
 DEFAULT_OUT = os.path.join(ROOT, "docs", "BENCHMARKS.md")
@@ -350,15 +349,7 @@ class Daemon:
             return False
 
     def metrics(self):
-        url = f"http://127.0.0.1:{self.metrics_port}/metrics"
-        with urllib.request.urlopen(url, timeout=10) as response:
-            text = response.read().decode()
-        values = {}
-        for line in text.splitlines():
-            if line and not line.startswith("#"):
-                series, _, value = line.rpartition(" ")
-                values[series] = float(value)
-        return values
+        return scrape(self.metrics_port, timeout=10)
 
     def total(self, name):
         """Sum of a metric over its labels."""
@@ -1162,10 +1153,7 @@ def main():
         ok = True
     finally:
         work.stop_all()
-        for cluster in CLUSTERS:
-            subprocess.run([*cluster.as_user, os.path.join(cluster.bin, "pg_ctl"), "-D",
-                            cluster.dir, "-m", "immediate", "stop"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stop_clusters()
         if ok and not args.keep:
             shutil.rmtree(os.path.join(work.path, "pg"), ignore_errors=True)
         status(f"logs in {work.path}")

@@ -92,6 +92,19 @@ class Processes:
                     process.kill()
 
 
+def scrape(port, timeout):
+    """The daemon's /metrics on `port` as {series with labels: value}."""
+    url = f"http://127.0.0.1:{port}/metrics"
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        text = response.read().decode()
+    values = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            series, _, value = line.rpartition(" ")
+            values[series] = float(value)
+    return values
+
+
 class Daemon:
     def __init__(self, process, metrics_port, db_port):
         self.process = process
@@ -106,15 +119,7 @@ class Daemon:
             return False
 
     def metrics(self):
-        url = f"http://127.0.0.1:{self.metrics_port}/metrics"
-        with urllib.request.urlopen(url, timeout=5) as response:
-            text = response.read().decode()
-        values = {}
-        for line in text.splitlines():
-            if line and not line.startswith("#"):
-                series, _, value = line.rpartition(" ")
-                values[series] = float(value)
-        return values
+        return scrape(self.metrics_port, timeout=5)
 
     def value(self, series):
         return self.metrics().get(series, 0.0)

@@ -80,6 +80,15 @@ class Cluster:
         return int(total), int(distinct)
 
 
+def stop_clusters():
+    """Stops every cluster made by this process (immediate: a drill's end, or a failure)."""
+    for cluster in CLUSTERS:
+        subprocess.run([*cluster.as_user, os.path.join(cluster.bin, "pg_ctl"), "-D",
+                        cluster.dir, "-m", "immediate", "stop"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    CLUSTERS.clear()
+
+
 class Run:
     """One `dx-scraper run` process on the cluster, with its own log."""
 
@@ -301,11 +310,7 @@ def main():
                 ok = DRILLS[name](processes)
         finally:
             processes.stop_all()
-            for cluster in CLUSTERS:
-                subprocess.run([*cluster.as_user, os.path.join(cluster.bin, "pg_ctl"), "-D",
-                                cluster.dir, "-m", "immediate", "stop"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            CLUSTERS.clear()
+            stop_clusters()
         if not ok:
             failed.append(name)
         print(f"  (logs in {work})", flush=True)
