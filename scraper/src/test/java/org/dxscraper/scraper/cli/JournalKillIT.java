@@ -104,14 +104,7 @@ class JournalKillIT {
       // history still holds of what was in flight at the kill.
       JarProcess second = start(db, node.port(), true);
       awaitLogin(node, 2, second);
-      Await.until(
-          () -> "the node to answer the second run's sh/dx:\n" + second.stderrOrWhy(),
-          ledger::answeredSinceStop,
-          START);
-      Await.until(
-          () -> LIVE_AFTER_RESTART + " spots broadcast to the second run",
-          () -> ledger.liveAfterStop() >= LIVE_AFTER_RESTART,
-          START);
+      ledger.awaitRestartedRun(second, LIVE_AFTER_RESTART, START);
       node.holdSpots();
       int expected = ledger.mustStore().size();
       Progress afterRestart =

@@ -222,14 +222,7 @@ class JournalOutageIT {
       }
       JarProcess second = start(node.port(), metricsPort);
       awaitLogin(node, 2, second);
-      Await.until(
-          () -> "the node to answer the second run's sh/dx:\n" + second.stderrOrWhy(),
-          ledger::answeredSinceStop,
-          START);
-      Await.until(
-          () -> LIVE_AFTER_RESTART + " spots broadcast to the second run",
-          () -> ledger.liveAfterStop() >= LIVE_AFTER_RESTART,
-          START);
+      ledger.awaitRestartedRun(second, LIVE_AFTER_RESTART, START);
       node.holdSpots();
       mark("second run logged in, spots held", node);
       int expected = ledger.mustStore().size();

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -132,6 +133,19 @@ public final class RestartLedger {
   /** Whether the node has answered a {@code sh/dx} since the stop. */
   public boolean answeredSinceStop() {
     return node.historyServed().size() > stopNoted().servedBefore();
+  }
+
+  /**
+   * Waits until the restarted run has had its {@code sh/dx} answered and {@code live} spots
+   * broadcast to it, each within {@code deadline}; {@code run} says why when it died meanwhile.
+   */
+  public void awaitRestartedRun(JarProcess run, int live, Duration deadline) {
+    Await.until(
+        () -> "the node to answer the second run's sh/dx:\n" + run.stderrOrWhy(),
+        this::answeredSinceStop,
+        deadline);
+    Await.until(
+        () -> live + " spots broadcast to the second run", () -> liveAfterStop() >= live, deadline);
   }
 
   /**
