@@ -170,7 +170,7 @@ public final class HostMetrics implements AutoCloseable {
     return metrics;
   }
 
-  /** Node_exporter's defaults, sampled every five seconds. */
+  /** Node_exporter's defaults, sampled every {@link HostMetricsConfig#DEFAULT_INTERVAL}. */
   public static HostMetrics start(MeterRegistry registry, ScheduledExecutorService scheduler) {
     return start(registry, scheduler, HostMetricsConfig.defaults());
   }

@@ -29,8 +29,12 @@ public record HostMetricsConfig(
     Duration mountTimeout,
     HostPaths paths) {
 
-  /** Five seconds: a third of Prometheus' usual 15 s scrape interval. */
-  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+  /**
+   * Fifteen seconds: Prometheus' usual scrape interval (and the shipped prometheus.yml's), so a
+   * scrape sees a sample at most one interval old. Every 5 s, the samples and the JIT compiling
+   * them were most of an idle daemon's CPU (docs/BENCHMARKS.md, "Where the time goes").
+   */
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(15);
 
   /** node_exporter's {@code defaultFilesystemMountTimeout}. */
   public static final Duration DEFAULT_MOUNT_TIMEOUT = Duration.ofSeconds(5);

@@ -55,6 +55,10 @@ final class LinuxProcReader {
 
   private static final Pattern CPU_LINE = Pattern.compile("cpu(\\d+)");
 
+  // String.split("\\s+") compiles the regex on every call: a sample splits about 100 lines, and
+  // those compilations kept the JIT busy on an idle daemon (docs/BENCHMARKS.md, idle CPU).
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
   /** What /proc/stat says about the CPUs and the boot. */
   record ProcStat(Map<String, CpuTimes> cpus, double bootTimeSeconds) {}
 
@@ -62,7 +66,7 @@ final class LinuxProcReader {
   Load readLoad() throws IOException {
     Path file = proc.resolve("loadavg");
     String text = Files.readString(file, StandardCharsets.US_ASCII);
-    String[] fields = text.trim().split("\\s+");
+    String[] fields = WHITESPACE.split(text.trim());
     try {
       return new Load(
           Double.parseDouble(fields[0]),
@@ -82,7 +86,7 @@ final class LinuxProcReader {
     Map<String, CpuTimes> cpus = new HashMap<>();
     double bootTime = Double.NaN;
     for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
-      String[] fields = line.split("\\s+");
+      String[] fields = WHITESPACE.split(line);
       try {
         Matcher cpu = CPU_LINE.matcher(fields[0]);
         if (cpu.matches()) {
@@ -127,7 +131,7 @@ final class LinuxProcReader {
       if (colon < 0) {
         continue;
       }
-      String[] value = line.substring(colon + 1).trim().split("\\s+");
+      String[] value = WHITESPACE.split(line.substring(colon + 1).trim());
       try {
         double number = Long.parseLong(value[0]);
         // node_exporter multiplies the "kB" fields by 1024, as the kernel means KiB.
@@ -170,7 +174,7 @@ final class LinuxProcReader {
       if (line.isBlank()) {
         continue;
       }
-      String[] fields = line.trim().split("\\s+");
+      String[] fields = WHITESPACE.split(line.trim());
       if (fields.length < 4) {
         throw new IOException("malformed mount table line: " + line);
       }
