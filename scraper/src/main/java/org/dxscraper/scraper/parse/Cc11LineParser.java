@@ -75,6 +75,7 @@ final class Cc11LineParser {
         s,
         fieldStart(s, starts, 2),
         fieldEnd(s, starts, 2),
+        Chars.classesOf(s, fieldStart(s, starts, 2), fieldEnd(s, starts, 2)),
         starts[5],
         starts[6] - 1,
         SpotClock.atEpochDay(epochDay, minute),

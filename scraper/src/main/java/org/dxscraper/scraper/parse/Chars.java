@@ -247,27 +247,81 @@ final class Chars {
     return upper >= 'A' && upper <= 'X';
   }
 
+  /** {@link #classesOf} bit: an ASCII lower-case letter, which upper-casing changes. */
+  static final int LOWER = 1;
+
+  /** {@link #classesOf} bit: an ASCII letter of either case. */
+  static final int LETTER = 2;
+
+  static final int DIGIT = 4;
+
+  static final int SLASH = 8;
+
+  /** {@link #classesOf} bit: any other char, non-ASCII ones included. */
+  static final int OTHER = 16;
+
+  private static final byte[] ASCII_CLASSES = new byte[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      int classes = OTHER;
+      if (c >= 'a' && c <= 'z') {
+        classes = LOWER | LETTER;
+      } else if (c >= 'A' && c <= 'Z') {
+        classes = LETTER;
+      } else if (isDigit(c)) {
+        classes = DIGIT;
+      } else if (c == '/') {
+        classes = SLASH;
+      }
+      ASCII_CLASSES[c] = (byte) classes;
+    }
+  }
+
+  /** The {@link #LOWER}, {@link #LETTER}, ... bits of {@code c}. */
+  static int classOf(char c) {
+    return c < ASCII_CLASSES.length ? ASCII_CLASSES[c] : OTHER;
+  }
+
+  /**
+   * The {@link #LOWER}, {@link #LETTER}, ... bits of every char of {@code [from, to)} or-ed
+   * together: one pass without a branch on the chars tells whether a call needs upper-casing and
+   * whether it is shaped like one. A loop per question costs a pass and a mispredicted exit each
+   * (calls vary in length), and the DX line reader now finds the bits in the loop that finds the
+   * call's end: LineParserBenchmark's mix, old and new code timed alternately in one JVM, 150
+   * slices of 200 ms, median new/old 1.10 with {@code Word.of}'s keys, 1.09 without this fusion.
+   */
+  static int classesOf(char[] s, int from, int to) {
+    int classes = 0;
+    for (int i = from; i < to; i++) {
+      classes |= classOf(s[i]);
+    }
+    return classes;
+  }
+
   /**
    * True when {@code [from, to)}, upper-cased, looks like a callsign: at least 3 chars of A-Z, 0-9
    * and '/', with a letter and a digit, not starting or ending with '/'. Words people put in the
    * call column ("CQ", "TU", "I") fail it; so do SSIDs, which are a spotter's, not a DX station's.
    */
   static boolean isCallShaped(char[] s, int from, int to) {
+    return isCallShaped(s, from, to, classesOf(s, from, to));
+  }
+
+  /** {@link #isCallShaped(char[], int, int)} given the range's {@link #classesOf}. */
+  static boolean isCallShaped(char[] s, int from, int to, int classes) {
     if (to - from < 3 || s[from] == '/' || s[to - 1] == '/') {
       return false;
     }
-    boolean letter = false;
-    boolean digit = false;
-    for (int i = from; i < to; i++) {
-      char c = asciiUpper(s[i]);
-      if (c >= 'A' && c <= 'Z') {
-        letter = true;
-      } else if (isDigit(c)) {
-        digit = true;
-      } else if (c != '/') {
-        return false;
-      }
-    }
-    return letter && digit;
+    return (classes & (LETTER | DIGIT | OTHER)) == (LETTER | DIGIT);
+  }
+
+  /**
+   * {@code [from, to)} as a string, upper-cased (ASCII letters only, as {@link #upperSubstring})
+   * when its {@link #classesOf} has {@link #LOWER}; saves {@code upperSubstring}'s search for a
+   * lower-case letter where the caller has classified the chars already.
+   */
+  static String upperSubstring(char[] s, int from, int to, int classes) {
+    return (classes & LOWER) != 0 ? upperSubstring(s, from, to) : substring(s, from, to);
   }
 }

@@ -27,14 +27,17 @@ final class DxSpotLineParser {
     if (p == end) {
       return new Unparsed(Unparsed.TRUNCATED);
     }
+    // One pass finds the spotter's end and whether it needs upper-casing.
     int spotterEnd = p;
+    int spotterClasses = 0;
     while (spotterEnd < end && !Chars.isBlank(s[spotterEnd]) && s[spotterEnd] != ':') {
+      spotterClasses |= Chars.classOf(s[spotterEnd]);
       spotterEnd++;
     }
     if (spotterEnd == p) {
       return new Unparsed(Unparsed.DX_NO_SPOTTER);
     }
-    String spotter = Chars.upperSubstring(s, p, spotterEnd);
+    String spotter = Chars.upperSubstring(s, p, spotterEnd, spotterClasses);
     p = Chars.skipBlanks(s, spotterEnd, end);
     // Some nodes write "W4BEE :" and some no colon at all ("EI55WAW     7046.5").
     if (p < end && s[p] == ':') {
@@ -52,13 +55,26 @@ final class DxSpotLineParser {
     if (callStart == end) {
       return new Unparsed(Unparsed.DX_NO_CALL);
     }
-    int callEnd = Chars.tokenEnd(s, callStart, end);
-    return readTail(s, callStart, callEnd, end, receivedAt, spotter, hz);
+    // One pass finds the call's end and what upper-casing and judging it need.
+    int callEnd = callStart;
+    int callClasses = 0;
+    while (callEnd < end && !Chars.isBlank(s[callEnd])) {
+      callClasses |= Chars.classOf(s[callEnd]);
+      callEnd++;
+    }
+    return readTail(s, callStart, callEnd, callClasses, end, receivedAt, spotter, hz);
   }
 
   /** Reads time, grid, zones and comment from {@code [callEnd, end)}, working from the right. */
   private static Spot readTail(
-      char[] s, int callStart, int callEnd, int end, Instant receivedAt, String spotter, long hz) {
+      char[] s,
+      int callStart,
+      int callEnd,
+      int callClasses,
+      int end,
+      Instant receivedAt,
+      String spotter,
+      long hz) {
     int timeStart = -1;
     int suffixStart = -1;
     int lastStart = Chars.tokenStart(s, callEnd, end);
@@ -106,6 +122,7 @@ final class DxSpotLineParser {
         s,
         callStart,
         callEnd,
+        callClasses,
         callEnd,
         commentEnd,
         spottedAt,

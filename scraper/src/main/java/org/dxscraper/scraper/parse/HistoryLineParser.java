@@ -63,6 +63,7 @@ final class HistoryLineParser {
         s,
         callStart,
         callEnd,
+        Chars.classesOf(s, callStart, callEnd),
         timeEnd,
         spotterStart - 1,
         SpotClock.atEpochDay(epochDay, minute),

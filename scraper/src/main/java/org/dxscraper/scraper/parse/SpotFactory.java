@@ -45,9 +45,10 @@ final class SpotFactory {
   }
 
   /**
-   * Builds a spot whose DX call is {@code [callFrom, callTo)} of the line, upper-cased, and whose
-   * comment is {@code [commentFrom, commentTo)}, trimmed, reading the skimmer fields from the
-   * comment when the spotter is a skimmer ({@code -#}, {@link Spot#skimmer()}). People write
+   * Builds a spot whose DX call is {@code [callFrom, callTo)} of the line, upper-cased ({@code
+   * callClasses} is its {@link Chars#classesOf}, which the caller finds while it scans the call),
+   * and whose comment is {@code [commentFrom, commentTo)}, trimmed, reading the skimmer fields from
+   * the comment when the spotter is a skimmer ({@code -#}, {@link Spot#skimmer()}). People write
    * skimmer-like comments too (DXSpider's own capture: {@code FT8 -12dB this comment is long} by
    * N1SPOT): their "-12dB" is a report heard by ear or copied from a screen, not a measured SNR, so
    * it fills no skimmer column; the mode word in such a comment is still found later, from the
@@ -61,6 +62,7 @@ final class SpotFactory {
       char[] line,
       int callFrom,
       int callTo,
+      int callClasses,
       int commentFrom,
       int commentTo,
       Instant spottedAt,
@@ -79,8 +81,9 @@ final class SpotFactory {
         format,
         spotter,
         frequencyHz,
-        Chars.upperSubstring(line, callFrom, callTo),
-        Chars.trimmedSubstring(line, commentStart, commentEnd),
+        Chars.upperSubstring(line, callFrom, callTo, callClasses),
+        // Trimmed above, so no trimmedSubstring testing both ends again.
+        commentStart == commentEnd ? "" : Chars.substring(line, commentStart, commentEnd),
         spottedAt,
         timeFromLine,
         spotterGrid,
@@ -92,7 +95,7 @@ final class SpotFactory {
         skimmer.speed(),
         skimmer.speedUnit(),
         skimmer.spotType(),
-        !Chars.isCallShaped(line, callFrom, callTo));
+        !Chars.isCallShaped(line, callFrom, callTo, callClasses));
   }
 
   /** A zone number 1..90 written as 1 or 2 digits, or null. */

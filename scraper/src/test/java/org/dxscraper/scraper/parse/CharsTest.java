@@ -31,4 +31,26 @@ class CharsTest {
     assertThat(Chars.matchesAt("10 d".toCharArray(), 3, 4, "dB")).isFalse();
     assertThat(Chars.matchesAt("10 dB".toCharArray(), -1, 5, "dB")).isFalse();
   }
+
+  @Test
+  void callsAreJudgedByTheClassesOfTheirChars() {
+    assertThat(callShaped("dl1abc")).isTrue();
+    assertThat(callShaped("EA8/DL1ABC")).isTrue();
+    assertThat(callShaped("CQ")).isFalse();
+    assertThat(callShaped("TEST")).isFalse(); // no digit
+    assertThat(callShaped("123")).isFalse(); // no letter
+    assertThat(callShaped("/DL1A")).isFalse();
+    assertThat(callShaped("DL1A/")).isFalse();
+    assertThat(callShaped("DL1-A")).isFalse();
+    assertThat(callShaped("DL1\u00c4")).isFalse(); // not ASCII
+    char[] s = "dL1".toCharArray();
+    assertThat(Chars.upperSubstring(s, 0, 3, Chars.classesOf(s, 0, 3))).isEqualTo("DL1");
+    char[] upper = "DL1".toCharArray();
+    assertThat(Chars.classesOf(upper, 0, 3) & Chars.LOWER).isZero();
+  }
+
+  private static boolean callShaped(String call) {
+    char[] s = call.toCharArray();
+    return Chars.isCallShaped(s, 0, s.length, Chars.classesOf(s, 0, s.length));
+  }
 }

@@ -93,4 +93,19 @@ class SkimmerCommentParserTest {
     assertThat(fields.speedUnit()).isNull();
     assertThat(fields.spotType()).isEqualTo(SpotType.CQ);
   }
+
+  @Test
+  void wordKeysMatchIgnoringCaseAndOnlyWordsThatFitALong() {
+    assertThat(key("wpm")).isEqualTo(key("WPM")).isNotZero();
+    assertThat(key("WPN")).isNotEqualTo(key("WPM"));
+    assertThat(key("MSK144")).isNotEqualTo(key("MSK14"));
+    assertThat(key("PSK125AB")).isNotZero(); // eight chars still fit
+    assertThat(key("PSK125ABC")).isZero(); // nine do not: they match no known word
+    assertThat(key("")).isZero();
+    assertThat(key("F\u00c4")).isZero(); // not ASCII
+  }
+
+  private static long key(String word) {
+    return SkimmerCommentParser.asciiKey(word.toCharArray(), 0, word.length());
+  }
 }
