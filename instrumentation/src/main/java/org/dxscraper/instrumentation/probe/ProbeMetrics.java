@@ -79,7 +79,12 @@ public final class ProbeMetrics implements MeterBinder, AutoCloseable {
     this.targets = List.copyOf(states);
     this.probeThreads =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("probe-", 0).factory());
-    this.prober = new Prober(settings.timeout(), nanoTicker, probeThreads);
+    this.prober =
+        new Prober(
+            settings.timeout(),
+            nanoTicker,
+            probeThreads,
+            targets.stream().anyMatch(ProbeTarget::isHttp));
   }
 
   /** Registers the gauges; they read cached values only. */

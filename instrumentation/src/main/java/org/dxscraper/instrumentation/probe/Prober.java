@@ -25,15 +25,22 @@ final class Prober implements AutoCloseable {
   private final LongSupplier nanoTicker;
   private final HttpClient http;
 
-  Prober(Duration timeout, LongSupplier nanoTicker, Executor httpExecutor) {
+  /**
+   * @param needsHttp whether any target is an HTTP one: the JDK's HTTP client starts a selector
+   *     thread when it is built, which wakes up on its own even with nothing to do, so a daemon
+   *     probing only ports (or nothing) has none
+   */
+  Prober(Duration timeout, LongSupplier nanoTicker, Executor httpExecutor, boolean needsHttp) {
     this.timeout = timeout;
     this.nanoTicker = nanoTicker;
     this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(timeout)
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .executor(httpExecutor)
-            .build();
+        needsHttp
+            ? HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .executor(httpExecutor)
+                .build()
+            : null;
   }
 
   ProbeResult probe(ProbeTarget target) throws InterruptedException {
@@ -90,6 +97,8 @@ final class Prober implements AutoCloseable {
 
   @Override
   public void close() {
-    http.shutdownNow();
+    if (http != null) {
+      http.shutdownNow();
+    }
   }
 }

@@ -16,11 +16,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,6 +120,32 @@ class ProbeMetricsIT {
       assertThat(value("probe_duration_seconds", "mute")).isBetween(0.25, 1.0);
       assertThat(took).isLessThan(timeout.plusMillis(500));
     }
+  }
+
+  @Test
+  void startsTheHttpClientsThreadOnlyForHttpTargets() {
+    Set<String> before = httpClientThreads();
+    String port = "tcp://127.0.0.1:" + open.getLocalPort();
+    try (ProbeMetrics none = new ProbeMetrics(List.of(), ProbeSettings.defaults());
+        ProbeMetrics ports =
+            new ProbeMetrics(List.of(target("open", port)), ProbeSettings.defaults())) {
+      none.bindTo(registry);
+      ports.bindTo(registry);
+      assertThat(httpClientThreads()).isSubsetOf(before);
+    }
+    try (ProbeMetrics web =
+        new ProbeMetrics(List.of(target("web", "http://127.0.0.1:1/")), ProbeSettings.defaults())) {
+      web.bindTo(registry);
+      assertThat(httpClientThreads()).isNotEmpty().isNotEqualTo(before);
+    }
+  }
+
+  /** The JDK HTTP client's selector threads, which it starts when it is built. */
+  private static Set<String> httpClientThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .map(Thread::getName)
+        .filter(name -> name.startsWith("HttpClient-") && name.endsWith("-SelectorManager"))
+        .collect(Collectors.toSet());
   }
 
   @Test
