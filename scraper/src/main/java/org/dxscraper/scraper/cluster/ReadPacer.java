@@ -15,10 +15,12 @@ import java.util.function.BooleanSupplier;
  * <p>Why: a node sends each spot as it happens, so without pacing every spot is a wake-up of the
  * event loop, a {@code read()} and a journal {@code write()}. At 1,000 spots/s that was about 14 µs
  * of event-loop CPU per spot, mostly in those system calls (JFR CPU-time samples: {@code
- * EPoll.wait}, {@code read0}, {@code pwrite0}); a spot costs about 3 µs when it shares a read with
- * others. A quiet node costs nothing more: the read that waits for its next line is armed, and the
- * pause only follows a read that brought something. A line waits at most {@link #PACE} longer,
- * against the writer's 200 ms batch age.
+ * EPoll.wait}, {@code read0}, {@code pwrite0}). Paced, a read at that rate brings about 10 spots:
+ * {@code strace} counts about 100 reads and 100 journal writes a second instead of 1,000 of each
+ * (docs/BENCHMARKS.md, "Where the time goes", for what a spot still costs). A quiet node costs
+ * nothing more: the read that waits for its next line is armed, and the pause only follows a read
+ * that brought something. A line waits at most {@link #PACE} longer, against the writer's 200 ms
+ * batch age.
  *
  * <p>Back-pressure owns auto-read too ({@link NodeConnector#setReading}): a paused node is not
  * resumed here, and a resume from there simply ends this pause early. Event loop only.

@@ -303,12 +303,8 @@ final class Chars {
    * True when {@code [from, to)}, upper-cased, looks like a callsign: at least 3 chars of A-Z, 0-9
    * and '/', with a letter and a digit, not starting or ending with '/'. Words people put in the
    * call column ("CQ", "TU", "I") fail it; so do SSIDs, which are a spotter's, not a DX station's.
+   * {@code classes} is the range's {@link #classesOf}, which the caller finds while it scans.
    */
-  static boolean isCallShaped(char[] s, int from, int to) {
-    return isCallShaped(s, from, to, classesOf(s, from, to));
-  }
-
-  /** {@link #isCallShaped(char[], int, int)} given the range's {@link #classesOf}. */
   static boolean isCallShaped(char[] s, int from, int to, int classes) {
     if (to - from < 3 || s[from] == '/' || s[to - 1] == '/') {
       return false;
