@@ -35,6 +35,9 @@ public final class PostgresMetrics {
   private volatile double up = Double.NaN;
   private volatile String datname;
   private volatile double databaseSize = Double.NaN;
+  // Sampling thread only; the gauge reads the volatile result.
+  private final GrowthRate growth = new GrowthRate();
+  private volatile double growthPerDay = Double.NaN;
   private boolean sizeRegistered;
 
   private static final class QueryGauge {
@@ -69,6 +72,18 @@ public final class PostgresMetrics {
     return this;
   }
 
+  /**
+   * A gauge of how fast the database grows, bytes per day over the last day of samples of its size
+   * ({@link GrowthRate}: drops count as none); NaN for the first hour.
+   */
+  public PostgresMetrics addGrowthGauge(String name, String description) {
+    Gauge.builder(name, this, m -> m.growthPerDay)
+        .description(description)
+        .strongReference(true)
+        .register(registry);
+    return this;
+  }
+
   /** Samples now and then every {@code interval} on {@code scheduler}. */
   public PostgresMetrics start(ScheduledExecutorService scheduler, Duration interval) {
     scheduler.scheduleWithFixedDelay(this::sample, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
@@ -86,6 +101,8 @@ public final class PostgresMetrics {
         datname = rs.getString(1);
         databaseSize = rs.getLong(2);
       }
+      growth.record(System.nanoTime(), databaseSize);
+      growthPerDay = growth.perDay();
       for (QueryGauge query : queries) {
         try (ResultSet rs = s.executeQuery(query.sql)) {
           double value = Double.NaN;

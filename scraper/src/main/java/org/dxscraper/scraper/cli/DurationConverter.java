@@ -8,7 +8,7 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Reads durations as people write them: {@code 500ms}, {@code 90s}, {@code 15m}, {@code 2h}, or
- * ISO-8601 ({@code PT15M}); a bare {@code 0} is zero.
+ * {@code 90d}, {@code 52w}, or ISO-8601 ({@code PT15M}); a bare {@code 0} is zero.
  */
 final class DurationConverter implements ITypeConverter<Duration> {
   @Override
@@ -30,11 +30,12 @@ final class DurationConverter implements ITypeConverter<Duration> {
         case 'm' -> Duration.ofMinutes(amount);
         case 'h' -> Duration.ofHours(amount);
         case 'd' -> Duration.ofDays(amount);
+        case 'w' -> Duration.ofDays(7 * amount);
         default -> throw new NumberFormatException();
       };
     } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
       throw new TypeConversionException(
-          "'" + value + "' is not a duration: write e.g. 500ms, 90s, 15m, 2h or PT15M");
+          "'" + value + "' is not a duration: write e.g. 500ms, 90s, 15m, 2h, 90d or PT15M");
     }
   }
 }

@@ -21,6 +21,7 @@ import org.dxscraper.scraper.store.DatabaseConfig;
 import org.dxscraper.scraper.store.EntityPositionWriter;
 import org.dxscraper.scraper.store.Journal;
 import org.dxscraper.scraper.store.Migrations;
+import org.dxscraper.scraper.store.PartitionKeeper;
 import org.dxscraper.scraper.store.SpotWriter;
 import org.dxscraper.scraper.watch.IngestWatchdog;
 import org.slf4j.Logger;
@@ -50,13 +51,15 @@ final class ScraperService {
       CtyDat cty,
       Instrumentation.Settings instrumentation,
       Duration stallTimeout,
-      Duration statusEvery) {}
+      Duration statusEvery,
+      Duration retain) {}
 
   private final Database db;
   // Set as each part starts; the shutdown hook reads them from another thread.
   private volatile Daemon daemon;
   private volatile Instrumentation instrumentation;
   private volatile IngestWatchdog watchdog;
+  private volatile PartitionKeeper partitions;
 
   private ScraperService(Database db) {
     this.db = db;
@@ -97,6 +100,11 @@ final class ScraperService {
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ScraperMetrics metrics = new ScraperMetrics(registry, clock);
+    // Partitions ahead (and retention) on a thread of their own, from now on: the writer creates
+    // one a row needs by itself, so nothing waits for the first run.
+    PartitionKeeper keeper = new PartitionKeeper(db.dsl(), clock, config.retain());
+    partitions = keeper.start();
+    metrics.bindPartitions(keeper, config.writer().daemonName());
     Daemon built;
     try {
       built =
@@ -176,6 +184,10 @@ final class ScraperService {
       IngestWatchdog w = watchdog;
       if (w != null) {
         w.close();
+      }
+      PartitionKeeper p = partitions;
+      if (p != null) {
+        p.close();
       }
     } finally {
       try {

@@ -145,6 +145,19 @@ public final class Instrumentation implements AutoCloseable {
                 "dx_scraper_db_newest_spot_timestamp_seconds",
                 "spotted_at of the newest stored spot, Unix time",
                 "select extract(epoch from max(spotted_at)) from spot")
+            // Each partition's indexes lead with spotted_at: one probe per partition.
+            .addQueryGauge(
+                "dx_scraper_db_oldest_spot_timestamp_seconds",
+                "spotted_at of the oldest stored spot, Unix time: how far back the archive goes",
+                "select extract(epoch from min(spotted_at)) from spot")
+            .addQueryGauge(
+                "dx_scraper_db_spot_partitions",
+                "Partitions of the spot table (one a week, plus the converted table's first)",
+                "select count(*) from pg_inherits where inhparent = to_regclass('spot')")
+            .addGrowthGauge(
+                "dx_scraper_db_growth_bytes_per_day",
+                "How fast the database grows, bytes per day over the last day (a retention drop"
+                    + " counts as no growth); NaN during the first hour")
             .start(databaseSampler, DATABASE_SAMPLE_EVERY);
     // node_exporter's names, from /proc, /sys and statvfs on Linux (OSHI elsewhere).
     HostMetrics host =

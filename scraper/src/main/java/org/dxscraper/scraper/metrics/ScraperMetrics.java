@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.metrics.Info;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -21,6 +23,8 @@ import org.dxscraper.scraper.ingest.IngestPipeline;
 import org.dxscraper.scraper.ingest.JournaledSink;
 import org.dxscraper.scraper.ingest.NodeIngestStats;
 import org.dxscraper.scraper.store.Journal;
+import org.dxscraper.scraper.store.PartitionKeeper;
+import org.dxscraper.scraper.store.Partitions;
 import org.dxscraper.scraper.store.PendingRow.SpotRow;
 import org.dxscraper.scraper.store.SpotWriter;
 import org.dxscraper.scraper.store.WriterStats;
@@ -129,6 +133,39 @@ public final class ScraperMetrics {
                 .tag("band", b)
                 .tag("mode", m)
                 .register(registry));
+  }
+
+  /**
+   * The partition keeper's counters, and {@code dx_scraper_daemon_info{daemon}}: which daemon this
+   * is, so that a dashboard can put each Prometheus target beside the rows it stored.
+   */
+  public void bindPartitions(PartitionKeeper keeper, String daemonName) {
+    for (Partitions.Table table : Partitions.Table.values()) {
+      // Not "_created": OpenMetrics reserves that suffix for a counter's creation time.
+      FunctionCounter.builder("dx_scraper_partitions_added", keeper, k -> k.created(table))
+          .description("Partitions this daemon created ahead of time or for a row that had none")
+          .tag("table", table.sqlName())
+          .register(registry);
+      FunctionCounter.builder("dx_scraper_partitions_dropped", keeper, k -> k.dropped(table))
+          .description("Partitions this daemon dropped for retention (--retain)")
+          .tag("table", table.sqlName())
+          .register(registry);
+    }
+    functionCounter(
+        "dx_scraper_partition_maintenance_failures",
+        "Partition maintenance runs (ahead of time, retention) that failed; retried in 5 min",
+        keeper,
+        PartitionKeeper::failures);
+    // An info metric of client_java's own, as dx_scraper_build_info: Micrometer would strip the
+    // reserved "_info" suffix.
+    if (registry instanceof PrometheusMeterRegistry prometheus) {
+      Info.builder()
+          .name("dx_scraper_daemon_info")
+          .help("Always 1; the label names this daemon (--daemon-name), as stored in rows")
+          .labelNames("daemon")
+          .register(prometheus.getPrometheusRegistry())
+          .setLabelValues(daemonName == null ? "" : daemonName);
+    }
   }
 
   /** Registers every meter that reads the running daemon's state. */

@@ -64,7 +64,7 @@ final class BatchStore {
   private final SpotWriter.Listener listener;
   private final WriterStats stats;
   private final DedupWindow dedup = new DedupWindow(DedupWindow.CAPACITY);
-  private final RowInserts inserts = new RowInserts();
+  private final RowInserts inserts;
   // Set at the first failed attempt of an outage, cleared by the next commit.
   private volatile Instant failingSince;
   private volatile String lastError;
@@ -75,12 +75,14 @@ final class BatchStore {
       InstantSource clock,
       RandomGenerator random,
       SpotWriter.Listener listener,
-      WriterStats stats) {
+      WriterStats stats,
+      String daemonName) {
     this.dsl = dsl;
     this.clock = clock;
     this.random = random;
     this.listener = listener;
     this.stats = stats;
+    this.inserts = new RowInserts(daemonName);
   }
 
   Instant failingSince() {
@@ -123,6 +125,7 @@ final class BatchStore {
     }
     boolean oneByOne = false;
     int attempt = 0;
+    int partitionAttempts = 0;
     while (true) {
       try {
         writeStartedAt = clock.instant();
@@ -133,7 +136,19 @@ final class BatchStore {
         }
         recovered(backlog);
         return Outcome.STORED;
-      } catch (DataAccessException e) {
+      } catch (DataAccessException refused) {
+        DataAccessException e = refused;
+        if (Partitions.isMissingPartition(e)) {
+          // A row whose week (or month) has no partition yet: an old spot from a backfill or a
+          // journal replay, or the daemon's own maintenance behind. Create it and go again at
+          // once; when creating fails, or the row still finds none, it is an outage like any
+          // other: the batch waits, nothing is skipped.
+          DataAccessException failed = createPartitions(spots, solar, announcements);
+          if (failed == null && partitionAttempts++ < 2) {
+            continue;
+          }
+          e = failed == null ? e : failed;
+        }
         if (!oneByOne && isDataError(e)) {
           log.warn("writer: a row was refused ({}); storing the batch row by row", describe(e));
           oneByOne = true;
@@ -202,7 +217,36 @@ final class BatchStore {
     String state = e.sqlState();
     // Class 22 (data exception) and 23 (integrity, e.g. a check constraint): the row is wrong,
     // trying again cannot help. Connection trouble (08), shutdowns (57) and the rest can pass.
-    return state != null && (state.startsWith("22") || state.startsWith("23"));
+    // A missing partition is class 23 too, but the row is fine: never skip it.
+    return state != null
+        && (state.startsWith("22") || state.startsWith("23"))
+        && !Partitions.isMissingPartition(e);
+  }
+
+  /**
+   * Creates the partitions the batch's rows need (the database skips those that exist); null when
+   * that worked, else the failure, for the retry loop.
+   */
+  private DataAccessException createPartitions(
+      List<SpotRow> spots, List<SolarRow> solar, List<AnnouncementRow> announcements) {
+    try {
+      int created =
+          Partitions.create(
+                  dsl, Partitions.Table.SPOT, spots.stream().map(SpotRow::spottedAt).toList())
+              + Partitions.create(
+                  dsl,
+                  Partitions.Table.SOLAR_REPORT,
+                  solar.stream().map(r -> r.report().reportedAt()).toList())
+              + Partitions.create(
+                  dsl,
+                  Partitions.Table.ANNOUNCEMENT,
+                  announcements.stream().map(r -> r.announcement().announcedAt()).toList());
+      log.info("writer: created {} partition(s) for rows that had none", created);
+      return null;
+    } catch (DataAccessException e) {
+      log.warn("writer: a row needs a partition and creating it failed: {}", describe(e));
+      return e;
+    }
   }
 
   private void commit(
@@ -215,8 +259,8 @@ final class BatchStore {
           DSLContext tx = configuration.dsl();
           storedSpots.clear(); // a retried transaction starts over
           storedSpots.addAll(inserts.spots(tx, spots));
-          inserted[0] = RowInserts.solar(tx, solar);
-          inserted[1] = RowInserts.announcements(tx, announcements);
+          inserted[0] = inserts.solar(tx, solar);
+          inserted[1] = inserts.announcements(tx, announcements);
         });
     listener.batchCommitted(
         Duration.between(started, clock.instant()),
@@ -265,14 +309,13 @@ final class BatchStore {
     while (!solar.isEmpty()) {
       SolarRow report = solar.get(0);
       storeAlone(
-          report, () -> committed(List.of(), List.of(), RowInserts.solar(dsl, List.of(report)), 0));
+          report, () -> committed(List.of(), List.of(), inserts.solar(dsl, List.of(report)), 0));
       solar.remove(0);
     }
     while (!announcements.isEmpty()) {
       AnnouncementRow row = announcements.get(0);
       storeAlone(
-          row,
-          () -> committed(List.of(), List.of(), 0, RowInserts.announcements(dsl, List.of(row))));
+          row, () -> committed(List.of(), List.of(), 0, inserts.announcements(dsl, List.of(row))));
       announcements.remove(0);
     }
   }

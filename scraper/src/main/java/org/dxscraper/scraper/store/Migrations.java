@@ -1,14 +1,26 @@
 package org.dxscraper.scraper.store;
 
 import java.time.Duration;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Brings a database's schema to the version this build carries (db-migrations' Flyway scripts). */
 public final class Migrations {
   public static final String LOCATION = "classpath:db/migration";
+
+  private static final Logger log = LoggerFactory.getLogger(Migrations.class);
+
+  /** Scripts that may run again over what a failed run of them left. */
+  private static final Set<String> RERUNNABLE = Set.of("10");
 
   private Migrations() {}
 
@@ -46,13 +58,20 @@ public final class Migrations {
   public static Result migrate(DataSource dataSource) {
     long started = System.nanoTime();
     try {
-      MigrateResult result =
+      FluentConfiguration configuration =
           Flyway.configure()
               .dataSource(dataSource)
               .locations(LOCATION)
-              .failOnMissingLocations(true)
-              .load()
-              .migrate();
+              .failOnMissingLocations(true);
+      // Flyway's default lock on PostgreSQL keeps a transaction open on a second connection
+      // (flyway#3508), and V10's CREATE INDEX CONCURRENTLY waits for every open transaction:
+      // forever, for that one. The session-level advisory lock instead holds no transaction.
+      configuration
+          .getConfigurationExtension(PostgreSQLConfigurationExtension.class)
+          .setTransactionalLock(false);
+      Flyway flyway = configuration.load();
+      repairRerunnable(flyway);
+      MigrateResult result = flyway.migrate();
       return new Result(
           result.initialSchemaVersion,
           result.targetSchemaVersion != null
@@ -68,6 +87,27 @@ public final class Migrations {
                   + " the schema."
               : "";
       throw new MigrationException("schema migration failed: " + message + hint, e);
+    }
+  }
+
+  /**
+   * A script that runs outside a transaction (V10) and failed halfway stays in Flyway's history as
+   * failed, and Flyway refuses to go on until it is "repaired". V10 is written to be run again over
+   * what it left (each step skips what is done), so its failed entry is removed and it runs again;
+   * any other failed script still stops the migration with Flyway's own message.
+   */
+  private static void repairRerunnable(Flyway flyway) {
+    for (MigrationInfo info : flyway.info().all()) {
+      if (info.getState() == MigrationState.FAILED
+          && info.getVersion() != null
+          && RERUNNABLE.contains(info.getVersion().getVersion())) {
+        log.warn(
+            "schema: version {} ({}) failed halfway before; running it again",
+            info.getVersion(),
+            info.getDescription());
+        flyway.repair();
+        return;
+      }
     }
   }
 

@@ -56,6 +56,20 @@ final class RowInserts {
   static final String SPOT_INSERT = spotInsert();
 
   private final SpotArrayEncoder arrays = new SpotArrayEncoder();
+  private final String daemonName;
+
+  /** Rows stored with no daemon name (a null {@code daemon} column). */
+  RowInserts() {
+    this(null);
+  }
+
+  /**
+   * @param daemonName what goes in every row's {@code daemon} column: which daemon stored it, when
+   *     several write to one database; null for none
+   */
+  RowInserts(String daemonName) {
+    this.daemonName = daemonName;
+  }
 
   /**
    * Names and types from the generated jOOQ classes, so the statement follows the schema: {@code
@@ -79,6 +93,9 @@ final class RowInserts {
     for (Field<?> field : List.of(SPOT.NODE, SPOT.BAND, SPOT.MODE, SPOT.BACKFILLED)) {
       returning.add(render.render(DSL.name(field.getName())));
     }
+    // The daemon's name is one value for the whole batch: a plain parameter, the last one.
+    columns.add(render.render(DSL.name(SPOT.DAEMON.getName())));
+    arrays.add("?::text");
     return "insert into "
         + render.render(SPOT)
         + " ("
@@ -105,6 +122,7 @@ final class RowInserts {
             for (int from = 0; from < spots.size(); from += ROWS_PER_STATEMENT) {
               arrays.bind(
                   insert, spots.subList(from, Math.min(spots.size(), from + ROWS_PER_STATEMENT)));
+              insert.setString(SpotArrayEncoder.COLUMNS.size() + 1, daemonName);
               try (ResultSet rows = insert.executeQuery()) {
                 while (rows.next()) {
                   stored.add(
@@ -141,7 +159,8 @@ final class RowInserts {
               varchar(SOLAR_REPORT.FORECAST, row -> row.report().forecast()),
               varchar(SOLAR_REPORT.NODE, SolarRow::node),
               timestamp(SOLAR_REPORT.RECEIVED_AT, SolarRow::receivedAt),
-              varchar(SOLAR_REPORT.RAW_TEXT, row -> row.report().rawText())));
+              varchar(SOLAR_REPORT.RAW_TEXT, row -> row.report().rawText())),
+          SOLAR_REPORT.DAEMON);
 
   static final SingleRowInsert<AnnouncementRow> ANNOUNCEMENT_INSERT =
       new SingleRowInsert<>(
@@ -152,16 +171,17 @@ final class RowInserts {
               varchar(ANNOUNCEMENT.TEXT, row -> row.announcement().text()),
               timestamp(ANNOUNCEMENT.ANNOUNCED_AT, row -> row.announcement().announcedAt()),
               varchar(ANNOUNCEMENT.NODE, AnnouncementRow::node),
-              timestamp(ANNOUNCEMENT.RECEIVED_AT, AnnouncementRow::receivedAt)));
+              timestamp(ANNOUNCEMENT.RECEIVED_AT, AnnouncementRow::receivedAt)),
+          ANNOUNCEMENT.DAEMON);
 
   /** Inserts solar reports one by one; returns how many were new. */
-  static int solar(DSLContext tx, List<SolarRow> rows) {
-    return SOLAR_INSERT.insert(tx, rows);
+  int solar(DSLContext tx, List<SolarRow> rows) {
+    return SOLAR_INSERT.insert(tx, rows, daemonName);
   }
 
   /** Inserts announcements one by one; returns how many were new. */
-  static int announcements(DSLContext tx, List<AnnouncementRow> rows) {
-    return ANNOUNCEMENT_INSERT.insert(tx, rows);
+  int announcements(DSLContext tx, List<AnnouncementRow> rows) {
+    return ANNOUNCEMENT_INSERT.insert(tx, rows, daemonName);
   }
 
   /**

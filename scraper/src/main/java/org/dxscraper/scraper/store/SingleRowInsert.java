@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
 import java.util.function.Function;
@@ -39,9 +40,15 @@ final class SingleRowInsert<R> {
 
   private final String sql;
   private final List<Param<R>> params;
+  private final Field<String> daemon;
 
-  SingleRowInsert(Table<?> table, List<Param<R>> params) {
+  /**
+   * @param daemon the column that names the daemon storing the row: one value for every row, bound
+   *     as the last parameter
+   */
+  SingleRowInsert(Table<?> table, List<Param<R>> params, Field<String> daemon) {
     this.params = List.copyOf(params);
+    this.daemon = daemon;
     DSLContext render = DSL.using(SQLDialect.POSTGRES);
     StringJoiner columns = new StringJoiner(", ");
     StringJoiner values = new StringJoiner(", ");
@@ -49,6 +56,8 @@ final class SingleRowInsert<R> {
       columns.add(render.render(DSL.name(param.field().getName())));
       values.add("?");
     }
+    columns.add(render.render(DSL.name(daemon.getName())));
+    values.add("?");
     this.sql =
         "insert into "
             + render.render(table)
@@ -67,8 +76,20 @@ final class SingleRowInsert<R> {
     return params;
   }
 
-  /** Inserts every row; returns how many were new (the others were stored already). */
-  int insert(DSLContext tx, List<R> rows) {
+  /** Every column the statement fills, the daemon's last. */
+  List<Field<?>> fields() {
+    List<Field<?>> fields = new ArrayList<>();
+    params.forEach(p -> fields.add(p.field()));
+    fields.add(daemon);
+    return fields;
+  }
+
+  /**
+   * Inserts every row; returns how many were new (the others were stored already).
+   *
+   * @param daemonName the daemon column's value, or null
+   */
+  int insert(DSLContext tx, List<R> rows, String daemonName) {
     if (rows.isEmpty()) {
       return 0;
     }
@@ -80,6 +101,7 @@ final class SingleRowInsert<R> {
               for (int i = 0; i < params.size(); i++) {
                 params.get(i).binder().bind(insert, i + 1, row);
               }
+              insert.setString(params.size() + 1, daemonName);
               inserted[0] += insert.executeUpdate();
             }
           }

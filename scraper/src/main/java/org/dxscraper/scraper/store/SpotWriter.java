@@ -95,11 +95,23 @@ public final class SpotWriter implements AutoCloseable {
    * @param highWater backlog at which reading from the nodes pauses
    * @param lowWater backlog at which reading resumes
    * @param shutdownGrace how long {@link #close()} keeps trying to store what is queued
+   * @param daemonName stored in every row's {@code daemon} column (--daemon-name), or null
    */
   public record Settings(
-      int batchSize, Duration batchAge, int highWater, int lowWater, Duration shutdownGrace) {
+      int batchSize,
+      Duration batchAge,
+      int highWater,
+      int lowWater,
+      Duration shutdownGrace,
+      String daemonName) {
     public static final Settings DEFAULTS =
         new Settings(1000, Duration.ofMillis(200), 100_000, 20_000, Duration.ofSeconds(30));
+
+    /** Rows stored without a daemon name. */
+    public Settings(
+        int batchSize, Duration batchAge, int highWater, int lowWater, Duration shutdownGrace) {
+      this(batchSize, batchAge, highWater, lowWater, shutdownGrace, null);
+    }
 
     public Settings {
       if (batchSize < 1 || batchSize > 100_000) {
@@ -173,7 +185,8 @@ public final class SpotWriter implements AutoCloseable {
             clock,
             RandomGenerator.getDefault(),
             Objects.requireNonNull(listener, "listener"),
-            stats);
+            stats,
+            settings.daemonName());
     this.thread = new Thread(this::run, "spot-writer");
   }
 

@@ -211,4 +211,64 @@ class RunCommandTest {
                 .hostPaths())
         .isEqualTo(org.dxscraper.instrumentation.host.HostPaths.DEFAULT);
   }
+
+  @Test
+  void retentionDefaultsToForeverOnAServerAndToAQuarterOnTheEmbeddedDatabase() {
+    String[] node = {"run", "--callsign", "N0CALL", "--node", "a=127.0.0.1:7300"};
+    assertThat(parse(node).retention()).isEqualTo(Duration.ofDays(RunCommand.EMBEDDED_RETAIN_DAYS));
+    RunCommand server =
+        parse(
+            "run",
+            "--callsign",
+            "N0CALL",
+            "--node",
+            "a=127.0.0.1:7300",
+            "--db-url",
+            "jdbc:postgresql://db.lan:5432/dx");
+    assertThat(server.retention()).isNull();
+
+    assertThat(parse(Map.of("DX_SCRAPER_RETAIN", "52w"), node).retention())
+        .isEqualTo(Duration.ofDays(364));
+    assertThat(parse(Map.of("DX_SCRAPER_RETAIN", "Forever"), node).retention()).isNull();
+  }
+
+  @Test
+  void aRetentionTooShortOrUnreadableIsAUsageError() {
+    String[] node = {"run", "--callsign", "N0CALL", "--node", "a=127.0.0.1:7300"};
+    assertThatThrownBy(() -> parse(Map.of("DX_SCRAPER_RETAIN", "1d"), node).retention())
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--retain must be at least 2d");
+    assertThatThrownBy(() -> parse(Map.of("DX_SCRAPER_RETAIN", "a year"), node).retention())
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--retain must be a duration");
+  }
+
+  @Test
+  void theDaemonNameIsTheHostNameUnlessGivenAndMustBeOneWord() {
+    RunCommand named =
+        parse(
+            "run",
+            "--callsign",
+            "N0CALL",
+            "--node",
+            "a=127.0.0.1:7300",
+            "--daemon-name",
+            "shack-pi");
+    assertThat(named.daemonName()).isEqualTo("shack-pi");
+    assertThat(parse("run", "--callsign", "N0CALL", "--node", "a=127.0.0.1:7300").daemonName())
+        .isNotBlank()
+        .doesNotContain(" ");
+    RunCommand spaced =
+        parse(
+            "run",
+            "--callsign",
+            "N0CALL",
+            "--node",
+            "a=127.0.0.1:7300",
+            "--daemon-name",
+            "my shack");
+    assertThatThrownBy(spaced::daemonName)
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--daemon-name must be 1 to 63 printable ASCII characters");
+  }
 }

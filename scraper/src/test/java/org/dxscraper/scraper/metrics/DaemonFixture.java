@@ -27,6 +27,7 @@ import org.dxscraper.scraper.store.Database;
 import org.dxscraper.scraper.store.EntityPositionWriter;
 import org.dxscraper.scraper.store.Journal;
 import org.dxscraper.scraper.store.Migrations;
+import org.dxscraper.scraper.store.PartitionKeeper;
 import org.dxscraper.scraper.store.SpotWriter;
 import org.dxscraper.scraper.testing.TestFiles;
 import org.dxscraper.scraper.testing.TestPostgres;
@@ -50,6 +51,7 @@ final class DaemonFixture implements AutoCloseable {
   final SimulatorServer node;
   final Daemon daemon;
   private final Path journalDir;
+  private final PartitionKeeper partitions;
   final Instrumentation instrumentation;
 
   /** Not started: tests call {@link IngestWatchdog#check()} after moving their clock. */
@@ -93,6 +95,9 @@ final class DaemonFixture implements AutoCloseable {
     daemon.pipeline().setSpotListener(metrics.spotListener());
     watchdog = new IngestWatchdog(daemon, stallTimeout, clock);
     metrics.bind(daemon, watchdog);
+    // As `run` has it: partitions kept ahead, everything retained.
+    partitions = new PartitionKeeper(database.dsl(), clock, null).start();
+    metrics.bindPartitions(partitions, "fixture");
     instrumentation =
         Instrumentation.start(
             registry,
@@ -132,6 +137,7 @@ final class DaemonFixture implements AutoCloseable {
 
   @Override
   public void close() {
+    partitions.close();
     daemon.close();
     instrumentation.close();
     node.close();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.dxscraper.db.jooq.Tables.SPOT;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +63,8 @@ class BatchStoreIT {
                 committedBatches.add(rows);
               }
             },
-            stats);
+            stats,
+            "test-daemon");
   }
 
   @AfterEach
@@ -102,5 +104,24 @@ class BatchStoreIT {
     assertThat(stats.duplicates()).isEqualTo(1);
     assertThat(stats.failedAttempts()).isZero();
     assertThat(storedCalls).containsExactly("node-\u00e4 20m CW true", "node-\u00e4 40m CW true");
+  }
+
+  @Test
+  void aRowWhoseWeekHasNoPartitionIsStoredInOneMadeForItNeverSkipped() throws InterruptedException {
+    // Far beyond the partitions made ahead: a node's clock off by months, or a daemon whose
+    // maintenance has not run for that long.
+    Instant later = Instant.now().plus(Duration.ofDays(200));
+    int before = Partitions.count(dsl, Partitions.Table.SPOT);
+
+    BatchStore.Outcome outcome =
+        store.store(batch(RowQueueTest.spot(1, later), RowQueueTest.spot(2, later)), NEVER, 0);
+
+    assertThat(outcome).isEqualTo(BatchStore.Outcome.STORED);
+    assertThat(stats.spotsStored()).isEqualTo(2);
+    assertThat(stats.rejected()).isZero();
+    assertThat(stats.failedAttempts()).isZero();
+    assertThat(Partitions.count(dsl, Partitions.Table.SPOT)).isEqualTo(before + 1);
+    assertThat(dsl.select(SPOT.DAEMON).from(SPOT).fetch(SPOT.DAEMON))
+        .containsExactly("test-daemon", "test-daemon");
   }
 }

@@ -50,7 +50,8 @@ class BatchStoreTest {
             InstantSource.fixed(T0),
             new SplittableRandom(7),
             new SpotWriter.Listener() {},
-            stats);
+            stats,
+            null);
     logs.start();
     writerLog.setLevel(Level.DEBUG);
     writerLog.addAppender(logs);

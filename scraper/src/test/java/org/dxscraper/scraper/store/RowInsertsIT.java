@@ -38,7 +38,7 @@ class RowInsertsIT {
 
   private MigratedDatabase database;
   private DSLContext dsl;
-  private final RowInserts inserts = new RowInserts();
+  private final RowInserts inserts = new RowInserts("alpha");
 
   @BeforeEach
   void open() {
@@ -132,6 +132,7 @@ class RowInsertsIT {
     row.put("spotter_continent", s.spotterContinent());
     row.put("spotter_cq_zone", shortOrNull(s.spotterCqZone()));
     row.put("backfilled", s.backfilled());
+    row.put("daemon", "alpha");
     return row;
   }
 
@@ -249,10 +250,10 @@ class RowInsertsIT {
     List<SolarRow> solar = List.of(new SolarRow("node-a", received, wwv));
     List<AnnouncementRow> announcements = List.of(new AnnouncementRow("node-a", received, all));
 
-    assertThat(RowInserts.solar(dsl, solar)).isEqualTo(1);
-    assertThat(RowInserts.announcements(dsl, announcements)).isEqualTo(1);
-    assertThat(RowInserts.solar(dsl, solar)).isZero();
-    assertThat(RowInserts.announcements(dsl, announcements)).isZero();
+    assertThat(inserts.solar(dsl, solar)).isEqualTo(1);
+    assertThat(inserts.announcements(dsl, announcements)).isEqualTo(1);
+    assertThat(inserts.solar(dsl, solar)).isZero();
+    assertThat(inserts.announcements(dsl, announcements)).isZero();
 
     SolarReportRecord report = dsl.selectFrom(SOLAR_REPORT).fetchSingle();
     assertThat(report.getKind()).isEqualTo("WWV");

@@ -5,7 +5,6 @@ import static org.dxscraper.db.jooq.Tables.ANNOUNCEMENT;
 import static org.dxscraper.db.jooq.Tables.SOLAR_REPORT;
 
 import java.util.Arrays;
-import org.jooq.Field;
 import org.jooq.Table;
 import org.junit.jupiter.api.Test;
 
@@ -21,14 +20,15 @@ class RowInsertsStatementTest {
                 + " unnest(?::text[]), unnest(?::numeric[]), unnest(?::text[])")
         .contains("unnest(?::int2[])")
         .endsWith(
-            ", unnest(?::bool[]) on conflict do nothing"
+            ", unnest(?::bool[]), ?::text on conflict do nothing"
                 + " returning \"node\", \"band\", \"mode\", \"backfilled\"");
     assertThat(RowInserts.SPOT_INSERT.chars().filter(c -> c == '?'))
-        .hasSize(SpotArrayEncoder.COLUMNS.size());
+        .hasSize(SpotArrayEncoder.COLUMNS.size() + 1);
+    assertThat(RowInserts.SPOT_INSERT).contains("\"backfilled\", \"daemon\")");
   }
 
   private static void fillsEveryColumnButTheId(SingleRowInsert<?> insert, Table<?> table) {
-    assertThat(insert.params().stream().<Field<?>>map(SingleRowInsert.Param::field).toList())
+    assertThat(insert.fields())
         .doesNotHaveDuplicates()
         .containsExactlyInAnyOrderElementsOf(
             Arrays.stream(table.fields()).filter(f -> !f.getName().equals("id")).toList());
@@ -42,7 +42,8 @@ class RowInsertsStatementTest {
     assertThat(RowInserts.ANNOUNCEMENT_INSERT.sql())
         .isEqualTo(
             "insert into \"announcement\" (\"scope\", \"sender\", \"text\", \"announced_at\","
-                + " \"node\", \"received_at\") values (?, ?, ?, ?, ?, ?) on conflict do nothing");
+                + " \"node\", \"received_at\", \"daemon\") values (?, ?, ?, ?, ?, ?, ?)"
+                + " on conflict do nothing");
     assertThat(RowInserts.SOLAR_INSERT.sql())
         .startsWith("insert into \"solar_report\" (\"kind\", \"station\", \"reported_at\"")
         .endsWith(") on conflict do nothing");

@@ -1,0 +1,138 @@
+package org.dxscraper.scraper.store;
+
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+
+/**
+ * The partitions of the time-partitioned tables (V10): created through {@code
+ * dx_scraper_create_partitions} and dropped through {@code dx_scraper_drop_partitions}, the
+ * schema's own SECURITY DEFINER functions, so that the writer role keeps partitions without owning
+ * the tables. Stateless; every call is one statement in its own transaction.
+ */
+public final class Partitions {
+
+  /** A partitioned table and the period one of its partitions covers (V10). */
+  public enum Table {
+    SPOT("spot", "week"),
+    SOLAR_REPORT("solar_report", "month"),
+    ANNOUNCEMENT("announcement", "month");
+
+    private final String sqlName;
+    private final String period;
+
+    Table(String sqlName, String period) {
+      this.sqlName = sqlName;
+      this.period = period;
+    }
+
+    /** The table's name in the schema, also its metric label. */
+    public String sqlName() {
+      return sqlName;
+    }
+
+    /** {@code week} or {@code month}: what {@code date_trunc} cuts a partition's start to. */
+    public String period() {
+      return period;
+    }
+  }
+
+  private Partitions() {}
+
+  /**
+   * Creates the missing partitions of {@code table} for the periods {@code times} fall in; a period
+   * held already (by a partition, or by the converted table's first one) is left alone.
+   *
+   * @return how many partitions were created
+   * @throws DataAccessException when the database refuses (no such function before V10, no EXECUTE
+   *     for this role, a lock not granted in time)
+   */
+  public static int create(DSLContext dsl, Table table, Collection<Instant> times) {
+    if (times.isEmpty()) {
+      return 0;
+    }
+    return dsl.connectionResult(
+        connection -> {
+          Timestamp[] stamps = times.stream().map(Timestamp::from).toArray(Timestamp[]::new);
+          Array array = connection.createArrayOf("timestamptz", stamps);
+          try (PreparedStatement call =
+              connection.prepareStatement("select dx_scraper_create_partitions(?, ?)")) {
+            call.setString(1, table.sqlName());
+            call.setArray(2, array);
+            try (ResultSet rs = call.executeQuery()) {
+              rs.next();
+              return rs.getInt(1);
+            }
+          } finally {
+            array.free();
+          }
+        });
+  }
+
+  /**
+   * Drops every partition of {@code table} whose whole range ends at or before {@code olderThan}.
+   * The database refuses a bound within the last day of its own clock.
+   *
+   * @return the names of the partitions dropped, oldest first
+   */
+  public static List<String> dropOlderThan(DSLContext dsl, Table table, Instant olderThan) {
+    return dsl.connectionResult(
+        connection -> {
+          try (PreparedStatement call =
+              connection.prepareStatement("select dx_scraper_drop_partitions(?, ?)")) {
+            call.setString(1, table.sqlName());
+            call.setTimestamp(2, Timestamp.from(olderThan));
+            List<String> dropped = new ArrayList<>();
+            try (ResultSet rs = call.executeQuery()) {
+              while (rs.next()) {
+                dropped.add(rs.getString(1));
+              }
+            }
+            return dropped;
+          }
+        });
+  }
+
+  /** How many partitions {@code table} has now. */
+  public static int count(DSLContext dsl, Table table) {
+    return dsl.connectionResult(
+        connection -> {
+          try (PreparedStatement query =
+              connection.prepareStatement(
+                  "select count(*) from pg_inherits where inhparent = to_regclass(?)")) {
+            query.setString(1, table.sqlName());
+            try (ResultSet rs = query.executeQuery()) {
+              rs.next();
+              return rs.getInt(1);
+            }
+          }
+        });
+  }
+
+  /**
+   * Whether the database refused a row for want of a partition, not for what is in it (SQL state
+   * 23514 both): {@code no partition of relation "spot" found for row}, a partition to create; or
+   * V10's own {@code spot_before_partitions} check, on a table whose conversion failed halfway and
+   * waits for {@code dx-scraper migrate} again. Neither row may be skipped as bad data.
+   */
+  static boolean isMissingPartition(DataAccessException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && "23514".equals(sql.getSQLState())) {
+        String message = String.valueOf(sql.getMessage());
+        if (message.contains("no partition of relation")
+            || message.contains("_before_partitions")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}
