@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -150,6 +152,8 @@ public final class Journal implements AutoCloseable {
   private final long tornBytesAtOpen;
   private final Thread syncer;
   private final Object syncerSignal = new Object();
+  // Held from open to close: see lockDirectory.
+  private FileChannel directoryLock;
   // Set while the sync thread sleeps with nothing to sync: the next flush wakes it.
   private volatile boolean syncerIdle;
   private volatile boolean closed;
@@ -224,6 +228,49 @@ public final class Journal implements AutoCloseable {
       throws IOException {
     Path dir = settings.dir();
     Files.createDirectories(dir);
+    FileChannel lock = lockDirectory(dir);
+    try {
+      Journal journal = open(settings, clock, listener, dir);
+      journal.directoryLock = lock;
+      return journal;
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  /** The name of the file whose lock says that a daemon uses the directory. */
+  static final String LOCK = "lock";
+
+  /**
+   * Locks {@code dir} for this process, so that two daemons given one directory (two redundant
+   * daemons on one host, one --data-dir) fail at start instead of writing each other's segments and
+   * checkpoint. The kernel drops the lock when the process dies, however it dies.
+   */
+  private static FileChannel lockDirectory(Path dir) throws IOException {
+    FileChannel channel =
+        FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock held;
+    try {
+      held = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      held = null; // this very process has it open already
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+    if (held == null) {
+      channel.close();
+      throw new IOException(
+          "journal directory "
+              + dir
+              + " is in use by another dx-scraper: give each daemon its own --data-dir");
+    }
+    return channel;
+  }
+
+  private static Journal open(Settings settings, InstantSource clock, Listener listener, Path dir)
+      throws IOException {
     Files.deleteIfExists(dir.resolve(JournalCheckpoint.TEMP));
     long checkpoint;
     try {
@@ -881,6 +928,13 @@ public final class Journal implements AutoCloseable {
       }
     } catch (IOException e) {
       log.warn("journal: closing {} failed: {}", segment.path, e.toString());
+    }
+    try {
+      if (directoryLock != null) {
+        directoryLock.close();
+      }
+    } catch (IOException e) {
+      log.warn("journal: releasing the lock of {} failed: {}", settings.dir(), e.toString());
     }
     log.info(
         "journal: closed at sequence {}, checkpoint {}, {} bytes in {} segment(s)",

@@ -421,4 +421,18 @@ class JournalTest {
     }
     return values;
   }
+
+  @Test
+  void aSecondDaemonOnTheSameDirectoryIsRefusedUntilTheFirstCloses() throws IOException {
+    Journal first = open();
+
+    assertThatThrownBy(this::open)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("is in use by another dx-scraper")
+        .hasMessageContaining("its own --data-dir");
+
+    first.close();
+    opened.remove(first);
+    assertThat(open().toString()).isEqualTo("journal " + dir);
+  }
 }
