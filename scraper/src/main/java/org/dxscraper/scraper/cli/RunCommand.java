@@ -59,7 +59,7 @@ final class RunCommand implements Callable<Integer> {
 
   /**
    * --retain's default on the embedded database, which shares the daemon's disk: a quarter of a
-   * year, about 2.3 GB at a busy node's 100,000 spots a day (README, "Sizing").
+   * year, about 2.6 GB at a busy node's 100,000 spots a day (README, "Sizing").
    */
   static final int EMBEDDED_RETAIN_DAYS = 90;
 
