@@ -42,15 +42,18 @@ $$;
 -- many it created. A period already covered (by the first, converted partition) is skipped. The
 -- partition is made as a plain table and attached, which locks the parent only against other schema
 -- changes (SHARE UPDATE EXCLUSIVE): CREATE TABLE ... PARTITION OF would block inserts meanwhile.
+-- Both functions run as their owner: pg_catalog alone is on their search path, and every name of
+-- ours is written with its schema, so that no function or table a caller makes in public can stand
+-- in for a built-in one.
 CREATE OR REPLACE FUNCTION dx_scraper_create_partitions(parent text, times timestamptz[]) RETURNS integer
 LANGUAGE plpgsql
 SECURITY DEFINER
-SET search_path = public, pg_temp
+SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 SET lock_timeout = '10s'
 AS $$
 DECLARE
-    unit text := dx_scraper_partition_unit(parent);
+    unit text := public.dx_scraper_partition_unit(parent);
     period_start timestamptz;
     partition_name text;
     created integer := 0;
@@ -64,11 +67,11 @@ BEGIN
         SELECT DISTINCT date_trunc(unit, t) FROM unnest(times) AS t WHERE t IS NOT NULL ORDER BY 1
     LOOP
         partition_name := format('%s_p%s', parent, to_char(period_start, 'YYYYMMDD'));
-        CONTINUE WHEN to_regclass(partition_name) IS NOT NULL;
+        CONTINUE WHEN to_regclass('public.' || quote_ident(partition_name)) IS NOT NULL;
         BEGIN
-            EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)',
+            EXECUTE format('CREATE TABLE public.%I (LIKE public.%I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)',
                            partition_name, parent);
-            EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
+            EXECUTE format('ALTER TABLE public.%I ATTACH PARTITION public.%I FOR VALUES FROM (%L) TO (%L)',
                            parent, partition_name, period_start, period_start + ('1 ' || unit)::interval);
             created := created + 1;
         EXCEPTION WHEN invalid_object_definition THEN
@@ -85,22 +88,29 @@ $$;
 -- (converted) partition goes only when its bound has passed too.
 -- DROP TABLE of a partition locks the parent against inserts too: behind a long query it waits 2 s
 -- at most (inserts queue behind it meanwhile), and the daemon tries again 5 minutes later.
-CREATE OR REPLACE FUNCTION dx_scraper_drop_partitions(parent text, older_than timestamptz) RETURNS SETOF text
+CREATE OR REPLACE FUNCTION dx_scraper_drop_partitions(parent text, older_than timestamptz, retain interval)
+RETURNS SETOF text
 LANGUAGE plpgsql
 SECURITY DEFINER
-SET search_path = public, pg_temp
+SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 SET lock_timeout = '2s'
 AS $$
 DECLARE
     part record;
 BEGIN
-    IF dx_scraper_partition_unit(parent) IS NULL THEN
+    IF public.dx_scraper_partition_unit(parent) IS NULL THEN
         RAISE EXCEPTION 'dx-scraper: % is not a partitioned dx-scraper table', parent;
     END IF;
-    -- A guard against a wrong clock or a wrong unit: nothing from the last day is ever dropped.
+    -- Guards against a wrong clock or a wrong unit: nothing from the last day is ever dropped, and
+    -- a daemon whose clock runs ahead of the database's (older_than is its clock less retain) may
+    -- not drop what the database's own clock would keep.
     IF older_than > now() - interval '1 day' THEN
         RAISE EXCEPTION 'dx-scraper: refusing to drop partitions of % newer than %', parent, older_than;
+    END IF;
+    IF older_than > now() - retain + interval '1 hour' THEN
+        RAISE EXCEPTION 'dx-scraper: refusing to drop partitions of % newer than % (the caller''s clock runs ahead of the database''s)',
+            parent, now() - retain;
     END IF;
     PERFORM pg_advisory_xact_lock(hashtext('dx_scraper_partitions'));
     FOR part IN
@@ -108,11 +118,11 @@ BEGIN
                (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']+)''\)'))[1]::timestamptz AS upper_bound
           FROM pg_inherits i
           JOIN pg_class c ON c.oid = i.inhrelid
-         WHERE i.inhparent = parent::regclass
+         WHERE i.inhparent = ('public.' || quote_ident(parent))::regclass
          ORDER BY 2
     LOOP
         IF part.upper_bound IS NOT NULL AND part.upper_bound <= older_than THEN
-            EXECUTE format('DROP TABLE %I', part.name);
+            EXECUTE format('DROP TABLE public.%I', part.name);
             RETURN NEXT part.name;
         END IF;
     END LOOP;
@@ -121,7 +131,7 @@ $$;
 
 -- Only the daemon keeps partitions: not the reader role, not PUBLIC.
 REVOKE ALL ON FUNCTION dx_scraper_create_partitions(text, timestamptz[]) FROM PUBLIC;
-REVOKE ALL ON FUNCTION dx_scraper_drop_partitions(text, timestamptz) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dx_scraper_drop_partitions(text, timestamptz, interval) FROM PUBLIC;
 
 -- Step 1: the CHECK that lets ATTACH PARTITION skip its scan, added without a scan...
 DO $check$
@@ -132,7 +142,7 @@ BEGIN
     SET LOCAL timezone = 'UTC';
     -- Adding a constraint takes a brief exclusive lock: fail rather than queue inserts behind a
     -- long query (run `dx-scraper migrate` again).
-    SET LOCAL lock_timeout = '5s';
+    SET LOCAL lock_timeout = '2s';
     FOR t IN SELECT * FROM (VALUES ('spot', 'spotted_at'),
                                    ('solar_report', 'reported_at'),
                                    ('announcement', 'announced_at')) AS v(name, time_column)
@@ -140,7 +150,10 @@ BEGIN
         CONTINUE WHEN (SELECT relkind FROM pg_class WHERE oid = t.name::regclass) <> 'r';
         -- Left by a run that failed later: its bound may be close by now, so it is made anew.
         EXECUTE format('ALTER TABLE %I DROP CONSTRAINT IF EXISTS %I', t.name, t.name || '_before_partitions');
-        bound := date_trunc(dx_scraper_partition_unit(t.name), now() + interval '2 days')
+        -- Past the newest row too: a row dated ahead (a node's clock) would fail the validation.
+        EXECUTE format('SELECT greatest(now() + interval ''2 days'', (SELECT max(%I) FROM %I))',
+                       t.time_column, t.name) INTO bound;
+        bound := date_trunc(dx_scraper_partition_unit(t.name), bound)
                  + ('1 ' || dx_scraper_partition_unit(t.name))::interval;
         EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I CHECK (%I < %L) NOT VALID',
                        t.name, t.name || '_before_partitions', t.time_column, bound);
@@ -166,6 +179,7 @@ $validate$;
 -- A build that failed before leaves an invalid index behind: it goes first.
 DO $invalid$
 BEGIN
+    SET LOCAL lock_timeout = '2s';
     IF EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('spot_id_time') AND NOT indisvalid) THEN
         DROP INDEX spot_id_time;
     END IF;
@@ -194,7 +208,9 @@ BEGIN
     FOR attempt IN 1..20 LOOP
         BEGIN
             SET LOCAL lock_timeout = '2s';
-            LOCK TABLE spot, solar_report, announcement IN ACCESS EXCLUSIVE MODE;
+            -- The views too: a query through one would otherwise deadlock with the swap.
+            LOCK TABLE spot, solar_report, announcement, dx_spots, wwv_announcements
+                IN ACCESS EXCLUSIVE MODE;
             EXIT;
         EXCEPTION WHEN lock_not_available THEN
             IF attempt = 20 THEN
@@ -304,7 +320,7 @@ BEGIN
         GRANT SELECT, INSERT ON spot, solar_report, announcement TO dx_scraper_writer;
         GRANT SELECT ON dx_spots, wwv_announcements TO dx_scraper_writer;
         GRANT EXECUTE ON FUNCTION dx_scraper_create_partitions(text, timestamptz[]) TO dx_scraper_writer;
-        GRANT EXECUTE ON FUNCTION dx_scraper_drop_partitions(text, timestamptz) TO dx_scraper_writer;
+        GRANT EXECUTE ON FUNCTION dx_scraper_drop_partitions(text, timestamptz, interval) TO dx_scraper_writer;
     ELSE
         RAISE NOTICE 'dx-scraper: no role dx_scraper_writer; the partitioned tables were not granted to it';
     END IF;

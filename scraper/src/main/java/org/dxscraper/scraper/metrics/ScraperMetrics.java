@@ -143,7 +143,8 @@ public final class ScraperMetrics {
     for (Partitions.Table table : Partitions.Table.values()) {
       // Not "_created": OpenMetrics reserves that suffix for a counter's creation time.
       FunctionCounter.builder("dx_scraper_partitions_added", keeper, k -> k.created(table))
-          .description("Partitions this daemon created ahead of time or for a row that had none")
+          .description(
+              "Partitions this daemon created ahead of time (the writer's own for a row that had none are not counted)")
           .tag("table", table.sqlName())
           .register(registry);
       FunctionCounter.builder("dx_scraper_partitions_dropped", keeper, k -> k.dropped(table))

@@ -256,8 +256,10 @@ public final class Journal implements AutoCloseable {
     } catch (OverlappingFileLockException e) {
       held = null; // this very process has it open already
     } catch (IOException e) {
-      channel.close();
-      throw e;
+      // A file system without locks (some NFS and FUSE mounts): the journal works as before.
+      log.warn(
+          "journal: cannot lock {} ({}); make sure no other dx-scraper uses it", dir, e.toString());
+      return channel;
     }
     if (held == null) {
       channel.close();

@@ -1,5 +1,8 @@
 package org.dxscraper.scraper.store;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -70,7 +73,7 @@ public final class Migrations {
           .getConfigurationExtension(PostgreSQLConfigurationExtension.class)
           .setTransactionalLock(false);
       Flyway flyway = configuration.load();
-      repairRerunnable(flyway);
+      forgetFailedRerunnable(flyway, dataSource);
       MigrateResult result = flyway.migrate();
       return new Result(
           result.initialSchemaVersion,
@@ -93,10 +96,11 @@ public final class Migrations {
   /**
    * A script that runs outside a transaction (V10) and failed halfway stays in Flyway's history as
    * failed, and Flyway refuses to go on until it is "repaired". V10 is written to be run again over
-   * what it left (each step skips what is done), so its failed entry is removed and it runs again;
-   * any other failed script still stops the migration with Flyway's own message.
+   * what it left (each step skips what is done), so its failed entry alone is removed and it runs
+   * again; Flyway's own repair would also accept every edited script's new checksum. Any other
+   * failed script still stops the migration with Flyway's message.
    */
-  private static void repairRerunnable(Flyway flyway) {
+  private static void forgetFailedRerunnable(Flyway flyway, DataSource dataSource) {
     for (MigrationInfo info : flyway.info().all()) {
       if (info.getState() == MigrationState.FAILED
           && info.getVersion() != null
@@ -105,8 +109,20 @@ public final class Migrations {
             "schema: version {} ({}) failed halfway before; running it again",
             info.getVersion(),
             info.getDescription());
-        flyway.repair();
-        return;
+        try (Connection c = dataSource.getConnection();
+            PreparedStatement forget =
+                c.prepareStatement(
+                    "delete from flyway_schema_history where version = ? and not success")) {
+          forget.setString(1, info.getVersion().getVersion());
+          forget.executeUpdate();
+        } catch (SQLException e) {
+          throw new MigrationException(
+              "schema migration failed: cannot clear the failed version "
+                  + info.getVersion()
+                  + " from flyway_schema_history: "
+                  + Database.firstLine(e),
+              e);
+        }
       }
     }
   }

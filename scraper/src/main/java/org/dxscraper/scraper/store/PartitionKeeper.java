@@ -87,10 +87,18 @@ public final class PartitionKeeper implements AutoCloseable {
   }
 
   private void runAndReschedule() {
-    boolean ok = maintain();
-    if (!scheduler.isShutdown()) {
-      scheduler.schedule(
-          this::runAndReschedule, (ok ? EVERY : RETRY_AFTER).toSeconds(), TimeUnit.SECONDS);
+    boolean ok = false;
+    try {
+      ok = maintain();
+    } catch (RuntimeException e) {
+      // Not the database's refusal (maintain() handles that): still counted, and tried again.
+      failures.increment();
+      log.error("partitions: maintenance failed unexpectedly", e);
+    } finally {
+      if (!scheduler.isShutdown()) {
+        scheduler.schedule(
+            this::runAndReschedule, (ok ? EVERY : RETRY_AFTER).toSeconds(), TimeUnit.SECONDS);
+      }
     }
   }
 
@@ -113,7 +121,7 @@ public final class PartitionKeeper implements AutoCloseable {
       if (retain != null) {
         Instant olderThan = now.minus(retain);
         for (Table table : Table.values()) {
-          List<String> names = Partitions.dropOlderThan(dsl, table, olderThan);
+          List<String> names = Partitions.dropOlderThan(dsl, table, olderThan, retain);
           dropped.get(table).add(names.size());
           gone.addAll(names);
         }

@@ -3,14 +3,16 @@ package org.dxscraper.scraper.store;
 import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 
 /**
  * The partitions of the time-partitioned tables (V10): created through {@code
@@ -78,18 +80,22 @@ public final class Partitions {
   }
 
   /**
-   * Drops every partition of {@code table} whose whole range ends at or before {@code olderThan}.
-   * The database refuses a bound within the last day of its own clock.
+   * Drops every partition of {@code table} whose whole range ends at or before {@code olderThan},
+   * the daemon's clock less {@code retain}. The database refuses a bound within the last day of its
+   * own clock, or later than its own clock less {@code retain} (a daemon clock running ahead).
    *
    * @return the names of the partitions dropped, oldest first
    */
-  public static List<String> dropOlderThan(DSLContext dsl, Table table, Instant olderThan) {
+  public static List<String> dropOlderThan(
+      DSLContext dsl, Table table, Instant olderThan, Duration retain) {
     return dsl.connectionResult(
         connection -> {
           try (PreparedStatement call =
-              connection.prepareStatement("select dx_scraper_drop_partitions(?, ?)")) {
+              connection.prepareStatement(
+                  "select dx_scraper_drop_partitions(?, ?, ? * interval '1 second')")) {
             call.setString(1, table.sqlName());
             call.setTimestamp(2, Timestamp.from(olderThan));
+            call.setLong(3, retain.toSeconds());
             List<String> dropped = new ArrayList<>();
             try (ResultSet rs = call.executeQuery()) {
               while (rs.next()) {
@@ -122,15 +128,22 @@ public final class Partitions {
    * 23514 both): {@code no partition of relation "spot" found for row}, a partition to create; or
    * V10's own {@code spot_before_partitions} check, on a table whose conversion failed halfway and
    * waits for {@code dx-scraper migrate} again. Neither row may be skipped as bad data.
+   *
+   * <p>Told apart by the error's fields, not its text, which the server translates to its {@code
+   * lc_messages} language: a check constraint names itself, a missing partition names only the
+   * table.
    */
   static boolean isMissingPartition(DataAccessException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && "23514".equals(sql.getSQLState())) {
-        String message = String.valueOf(sql.getMessage());
-        if (message.contains("no partition of relation")
-            || message.contains("_before_partitions")) {
-          return true;
+      if (t instanceof PSQLException sql && "23514".equals(sql.getSQLState())) {
+        ServerErrorMessage server = sql.getServerErrorMessage();
+        if (server == null) {
+          return false;
         }
+        String constraint = server.getConstraint();
+        return constraint == null
+            ? server.getTable() != null
+            : constraint.endsWith("_before_partitions");
       }
     }
     return false;

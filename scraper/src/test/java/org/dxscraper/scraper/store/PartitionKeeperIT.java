@@ -163,7 +163,9 @@ class PartitionKeeperIT {
   @Test
   void theDatabaseRefusesToDropAnythingFromItsLastDayAndTheRunCountsAsFailed() {
     assertThatThrownBy(
-            () -> Partitions.dropOlderThan(dsl, Table.SPOT, Instant.now().minusSeconds(3600)))
+            () ->
+                Partitions.dropOlderThan(
+                    dsl, Table.SPOT, Instant.now().minusSeconds(3600), Duration.ofHours(1)))
         .isInstanceOf(DataAccessException.class)
         .rootCause()
         .hasMessageContaining("refusing to drop partitions of spot");
@@ -174,6 +176,19 @@ class PartitionKeeperIT {
             dsl, InstantSource.fixed(Instant.now().plus(Duration.ofDays(30))), Duration.ofDays(2));
     assertThat(wrongClock.maintain()).isFalse();
     assertThat(wrongClock.failures()).isEqualTo(1);
+
+    // Sixty days ahead with 90 days' retention: the limit is a month back by the daemon's clock,
+    // which the database's own clock would keep.
+    PartitionKeeper aheadClock =
+        new PartitionKeeper(
+            dsl, InstantSource.fixed(Instant.now().plus(Duration.ofDays(60))), Duration.ofDays(90));
+    assertThat(aheadClock.maintain()).isFalse();
+    assertThatThrownBy(
+            () ->
+                Partitions.dropOlderThan(
+                    dsl, Table.SPOT, Instant.now().minus(Duration.ofDays(30)), Duration.ofDays(90)))
+        .rootCause()
+        .hasMessageContaining("clock runs ahead");
   }
 
   @Test

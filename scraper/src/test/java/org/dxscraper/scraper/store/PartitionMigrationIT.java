@@ -329,7 +329,7 @@ class PartitionMigrationIT {
               queryString(
                   s,
                   "select has_function_privilege('dx_scraper_reader',"
-                      + " 'dx_scraper_drop_partitions(text, timestamptz)', 'EXECUTE')::text"))
+                      + " 'dx_scraper_drop_partitions(text, timestamptz, interval)', 'EXECUTE')::text"))
           .isEqualTo("false");
       assertThat(
               queryString(
@@ -433,6 +433,36 @@ class PartitionMigrationIT {
         assertThat(queryLong(s, "select count(*) from dx_spots")).isEqualTo(2);
         assertThat(queryLong(s, "select count(*) from wwv_announcements")).isEqualTo(1);
         assertThat(queryLong(s, "select count(*) from announcement")).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void aSpotDatedWeeksAheadDoesNotStopTheConversion() throws SQLException {
+    // A node's clock off by forty days: the first partition's bound goes past that row.
+    try (TestDatabase ahead = TestPostgres.createDatabase();
+        Database aheadDatabase = Database.open(ahead.config())) {
+      DataSource dataSource = aheadDatabase.dataSource();
+      migrateToVersion9(dataSource);
+      try (Connection c = dataSource.getConnection();
+          Statement s = c.createStatement()) {
+        insertSpotAt(s, "now() + interval '40 days'", "K1LATE");
+        insertSpotAt(s, "now()", "K1NOW");
+      }
+
+      Migrations.migrate(dataSource);
+
+      try (Connection c = dataSource.getConnection();
+          Statement s = c.createStatement()) {
+        assertThat(queryLong(s, "select count(*) from spot_legacy")).isEqualTo(2);
+        assertThat(
+                queryLong(
+                    s,
+                    "select dx_scraper_create_partitions('spot', array[now() + interval '100"
+                        + " days'])"))
+            .isEqualTo(1);
+        assertThat(insertSpotAt(s, "now() + interval '100 days'", "K1LATER"))
+            .isNotEqualTo("spot_legacy");
       }
     }
   }
