@@ -33,6 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code dx-scraper run}: the daemon. Runs until SIGTERM or SIGINT, then exits 0. */
 @Command(
@@ -581,10 +582,9 @@ final class RunCommand implements Callable<Integer> {
     Duration duration;
     try {
       duration = new DurationConverter().convert(retain);
-    } catch (RuntimeException e) {
+    } catch (TypeConversionException e) {
       throw new ParameterException(
-          spec.commandLine(),
-          "--retain must be a duration such as 90d or 52w, or forever: " + e.getMessage());
+          spec.commandLine(), "--retain: " + e.getMessage() + ", or forever");
     }
     if (duration.compareTo(PartitionKeeper.MIN_RETAIN) < 0) {
       throw new ParameterException(

@@ -104,7 +104,8 @@ final class ScraperService {
     // one a row needs by itself, so nothing waits for the first run.
     PartitionKeeper keeper = new PartitionKeeper(db.dsl(), clock, config.retain());
     partitions = keeper.start();
-    metrics.bindPartitions(keeper, config.writer().daemonName());
+    metrics.bindPartitions(keeper);
+    metrics.bindDaemonName(config.writer().daemonName());
     Daemon built;
     try {
       built =

@@ -135,11 +135,8 @@ public final class ScraperMetrics {
                 .register(registry));
   }
 
-  /**
-   * The partition keeper's counters, and {@code dx_scraper_daemon_info{daemon}}: which daemon this
-   * is, so that a dashboard can put each Prometheus target beside the rows it stored.
-   */
-  public void bindPartitions(PartitionKeeper keeper, String daemonName) {
+  /** The partition keeper's counters. */
+  public void bindPartitions(PartitionKeeper keeper) {
     for (Partitions.Table table : Partitions.Table.values()) {
       // Not "_created": OpenMetrics reserves that suffix for a counter's creation time.
       FunctionCounter.builder("dx_scraper_partitions_added", keeper, k -> k.created(table))
@@ -157,6 +154,13 @@ public final class ScraperMetrics {
         "Partition maintenance runs (ahead of time, retention) that failed; retried in 5 min",
         keeper,
         PartitionKeeper::failures);
+  }
+
+  /**
+   * {@code dx_scraper_daemon_info{daemon}}: which daemon this is (--daemon-name), so that a
+   * dashboard can put each Prometheus target beside the rows it stored.
+   */
+  public void bindDaemonName(String daemonName) {
     // An info metric of client_java's own, as dx_scraper_build_info: Micrometer would strip the
     // reserved "_info" suffix.
     if (registry instanceof PrometheusMeterRegistry prometheus) {

@@ -241,7 +241,9 @@ final class BatchStore {
                   dsl,
                   Partitions.Table.ANNOUNCEMENT,
                   announcements.stream().map(r -> r.announcement().announcedAt()).toList());
-      log.info("writer: created {} partition(s) for rows that had none", created);
+      if (created > 0) {
+        log.info("writer: created {} partition(s) for rows that had none", created);
+      }
       return null;
     } catch (DataAccessException e) {
       log.warn("writer: a row needs a partition and creating it failed: {}", describe(e));

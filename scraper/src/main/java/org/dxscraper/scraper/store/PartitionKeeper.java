@@ -160,7 +160,7 @@ public final class PartitionKeeper implements AutoCloseable {
     ZonedDateTime t = now.atZone(ZoneOffset.UTC);
     List<Instant> times = new ArrayList<>();
     for (int i = 0; i <= PERIODS_AHEAD; i++) {
-      times.add((table.period().equals("week") ? t.plusWeeks(i) : t.plusMonths(i)).toInstant());
+      times.add(t.plus(i, table.period()).toInstant());
     }
     return times;
   }

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -22,16 +23,19 @@ import org.postgresql.util.ServerErrorMessage;
  */
 public final class Partitions {
 
-  /** A partitioned table and the period one of its partitions covers (V10). */
+  /**
+   * A partitioned table and the period one of its partitions covers (V10's {@code
+   * dx_scraper_partition_unit} says the same to the database).
+   */
   public enum Table {
-    SPOT("spot", "week"),
-    SOLAR_REPORT("solar_report", "month"),
-    ANNOUNCEMENT("announcement", "month");
+    SPOT("spot", ChronoUnit.WEEKS),
+    SOLAR_REPORT("solar_report", ChronoUnit.MONTHS),
+    ANNOUNCEMENT("announcement", ChronoUnit.MONTHS);
 
     private final String sqlName;
-    private final String period;
+    private final ChronoUnit period;
 
-    Table(String sqlName, String period) {
+    Table(String sqlName, ChronoUnit period) {
       this.sqlName = sqlName;
       this.period = period;
     }
@@ -41,8 +45,8 @@ public final class Partitions {
       return sqlName;
     }
 
-    /** {@code week} or {@code month}: what {@code date_trunc} cuts a partition's start to. */
-    public String period() {
+    /** Weeks or months. */
+    public ChronoUnit period() {
       return period;
     }
   }
@@ -103,22 +107,6 @@ public final class Partitions {
               }
             }
             return dropped;
-          }
-        });
-  }
-
-  /** How many partitions {@code table} has now. */
-  public static int count(DSLContext dsl, Table table) {
-    return dsl.connectionResult(
-        connection -> {
-          try (PreparedStatement query =
-              connection.prepareStatement(
-                  "select count(*) from pg_inherits where inhparent = to_regclass(?)")) {
-            query.setString(1, table.sqlName());
-            try (ResultSet rs = query.executeQuery()) {
-              rs.next();
-              return rs.getInt(1);
-            }
           }
         });
   }

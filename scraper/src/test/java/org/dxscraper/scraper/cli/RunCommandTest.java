@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.dxscraper.scraper.cluster.ConnectionPolicy;
@@ -212,61 +213,39 @@ class RunCommandTest {
         .isEqualTo(org.dxscraper.instrumentation.host.HostPaths.DEFAULT);
   }
 
+  /** {@code run} with one node and {@code more} options. */
+  private static RunCommand run(Map<String, String> environment, String... more) {
+    List<String> args =
+        new ArrayList<>(List.of("run", "--callsign", "N0CALL", "--node", "a=127.0.0.1:7300"));
+    args.addAll(List.of(more));
+    return parse(environment, args.toArray(String[]::new));
+  }
+
   @Test
   void retentionDefaultsToForeverOnAServerAndToAQuarterOnTheEmbeddedDatabase() {
-    String[] node = {"run", "--callsign", "N0CALL", "--node", "a=127.0.0.1:7300"};
-    assertThat(parse(node).retention()).isEqualTo(Duration.ofDays(RunCommand.EMBEDDED_RETAIN_DAYS));
-    RunCommand server =
-        parse(
-            "run",
-            "--callsign",
-            "N0CALL",
-            "--node",
-            "a=127.0.0.1:7300",
-            "--db-url",
-            "jdbc:postgresql://db.lan:5432/dx");
-    assertThat(server.retention()).isNull();
-
-    assertThat(parse(Map.of("DX_SCRAPER_RETAIN", "52w"), node).retention())
-        .isEqualTo(Duration.ofDays(364));
-    assertThat(parse(Map.of("DX_SCRAPER_RETAIN", "Forever"), node).retention()).isNull();
+    assertThat(run(Map.of()).retention())
+        .isEqualTo(Duration.ofDays(RunCommand.EMBEDDED_RETAIN_DAYS));
+    assertThat(run(Map.of(), "--db-url", "jdbc:postgresql://db.lan:5432/dx").retention()).isNull();
+    assertThat(run(Map.of("DX_SCRAPER_RETAIN", "52w")).retention()).isEqualTo(Duration.ofDays(364));
+    assertThat(run(Map.of(), "--retain", "Forever").retention()).isNull();
   }
 
   @Test
   void aRetentionTooShortOrUnreadableIsAUsageError() {
-    String[] node = {"run", "--callsign", "N0CALL", "--node", "a=127.0.0.1:7300"};
-    assertThatThrownBy(() -> parse(Map.of("DX_SCRAPER_RETAIN", "1d"), node).retention())
+    assertThatThrownBy(() -> run(Map.of("DX_SCRAPER_RETAIN", "1d")).retention())
         .isInstanceOf(ParameterException.class)
         .hasMessageContaining("--retain must be at least 2d");
-    assertThatThrownBy(() -> parse(Map.of("DX_SCRAPER_RETAIN", "a year"), node).retention())
+    assertThatThrownBy(() -> run(Map.of("DX_SCRAPER_RETAIN", "a year")).retention())
         .isInstanceOf(ParameterException.class)
-        .hasMessageContaining("--retain must be a duration");
+        .hasMessage(
+            "--retain: 'a year' is not a duration: write e.g. 500ms, 90s, 15m, 2h, 90d or PT15M, or forever");
   }
 
   @Test
   void theDaemonNameIsTheHostNameUnlessGivenAndMustBeOneWord() {
-    RunCommand named =
-        parse(
-            "run",
-            "--callsign",
-            "N0CALL",
-            "--node",
-            "a=127.0.0.1:7300",
-            "--daemon-name",
-            "shack-pi");
-    assertThat(named.daemonName()).isEqualTo("shack-pi");
-    assertThat(parse("run", "--callsign", "N0CALL", "--node", "a=127.0.0.1:7300").daemonName())
-        .isNotBlank()
-        .doesNotContain(" ");
-    RunCommand spaced =
-        parse(
-            "run",
-            "--callsign",
-            "N0CALL",
-            "--node",
-            "a=127.0.0.1:7300",
-            "--daemon-name",
-            "my shack");
+    assertThat(run(Map.of(), "--daemon-name", "shack-pi").daemonName()).isEqualTo("shack-pi");
+    assertThat(run(Map.of()).daemonName()).isNotBlank().doesNotContain(" ");
+    RunCommand spaced = run(Map.of(), "--daemon-name", "my shack");
     assertThatThrownBy(spaced::daemonName)
         .isInstanceOf(ParameterException.class)
         .hasMessageContaining("--daemon-name must be 1 to 63 printable ASCII characters");

@@ -97,7 +97,8 @@ final class DaemonFixture implements AutoCloseable {
     metrics.bind(daemon, watchdog);
     // As `run` has it: partitions kept ahead, everything retained.
     partitions = new PartitionKeeper(database.dsl(), clock, null).start();
-    metrics.bindPartitions(partitions, "fixture");
+    metrics.bindPartitions(partitions);
+    metrics.bindDaemonName("fixture");
     instrumentation =
         Instrumentation.start(
             registry,
