@@ -29,6 +29,12 @@ public final class MetricsServer implements AutoCloseable {
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
+    // client_java limits a request to 60 s and a response to 600 s, and the JDK's server enforces
+    // such limits from a timer thread that wakes every second: every 10 s is ample for limits of a
+    // minute and more, and an idle daemon wakes once a second less (#11). Also read once.
+    if (System.getProperty("sun.net.httpserver.timerMillis") == null) {
+      System.setProperty("sun.net.httpserver.timerMillis", "10000");
+    }
   }
 
   private final HTTPServer server;

@@ -59,9 +59,17 @@ public final class Journal implements AutoCloseable {
   /**
    * How long the sync thread sleeps when a round found nothing to sync, unless a write wakes it:
    * the free space is still checked this often. Waking every sync interval cost an idle daemon
-   * about 0.1% of a core (JFR and /proc per-thread counters, #11).
+   * about 0.1% of a core, and every second still a wake-up a second (/proc per-thread counters,
+   * #11). A write wakes the thread, so a disk that fills while lines arrive is seen within a sync
+   * interval; this only bounds how late a disk filled by others is seen while nothing arrives.
    */
-  static final Duration IDLE_CHECK = Duration.ofSeconds(1);
+  static final Duration IDLE_CHECK = Duration.ofSeconds(10);
+
+  /**
+   * {@link #IDLE_CHECK} while reading is paused for want of disk space: nothing is written then, so
+   * only this check can see the space come back and resume reading.
+   */
+  static final Duration PAUSED_CHECK = Duration.ofSeconds(1);
 
   private static final int READ_BUFFER_BYTES = 64 * 1024;
 
@@ -741,7 +749,7 @@ public final class Journal implements AutoCloseable {
             syncerIdle = true;
             // Written before syncerIdle was set: the flush did not see it, so do not sleep.
             if (!somethingToSync()) {
-              syncerSignal.wait(IDLE_CHECK.toMillis());
+              syncerSignal.wait((pausedForDisk.get() ? PAUSED_CHECK : IDLE_CHECK).toMillis());
             }
           }
         } catch (InterruptedException e) {

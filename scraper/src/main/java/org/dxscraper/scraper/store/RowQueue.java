@@ -26,11 +26,13 @@ final class RowQueue {
   private static final Logger log = LoggerFactory.getLogger(RowQueue.class);
 
   /**
-   * How long an idle writer waits for a first row before it looks at its other duties (the
-   * checkpoint, at most once a second anyway). {@link #wake()} ends the wait at a stop. At 100 ms
-   * this was a third of an idle daemon's own CPU (#11).
+   * The longest an idle writer waits for a first row when nothing else is due: {@link #wake()} ends
+   * the wait at a stop, and the writer asks for less while a checkpoint is pending ({@link
+   * SpotWriter}). The bound only moves a checkpoint that lines without rows (node text) advanced.
+   * Polling every 100 ms was a third of an idle daemon's own CPU, every second still one wake-up a
+   * second (#11).
    */
-  static final Duration IDLE_POLL = Duration.ofSeconds(1);
+  static final Duration IDLE_POLL = Duration.ofSeconds(30);
 
   /** A row and the journal line it came from ({@link SpotWriter#NO_SEQ} without a journal). */
   record Queued(PendingRow row, long seq) {}
@@ -112,9 +114,14 @@ final class RowQueue {
    * @param hurry stop gathering as soon as the queue is empty (the writer is closing)
    */
   boolean fill(List<Queued> batch, boolean hurry) throws InterruptedException {
+    return fill(batch, hurry, IDLE_POLL.toNanos());
+  }
+
+  /** {@link #fill(List, boolean)}, waiting at most {@code idleNanos} for a first row. */
+  boolean fill(List<Queued> batch, boolean hurry, long idleNanos) throws InterruptedException {
     Queued first = queue.poll();
     if (first == null && !hurry) {
-      awaitRows(1, IDLE_POLL.toNanos());
+      awaitRows(1, idleNanos);
       first = queue.poll();
     }
     if (first == null) {

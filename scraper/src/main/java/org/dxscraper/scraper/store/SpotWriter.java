@@ -302,7 +302,7 @@ public final class SpotWriter implements AutoCloseable {
     while (!stopping || !queue.isEmpty()) {
       try {
         checkpoint(false);
-        if (!queue.fill(batch, stopping)) {
+        if (!queue.fill(batch, stopping, idleWait())) {
           continue;
         }
         inFlightSince = batch.get(0).row().receivedAt();
@@ -362,6 +362,20 @@ public final class SpotWriter implements AutoCloseable {
         "writer: giving up at shutdown: {} rows were received but not stored: {}",
         left,
         store.lastError());
+  }
+
+  /**
+   * How long an idle writer may wait for a first row: until a pending checkpoint is due, else
+   * {@link RowQueue#IDLE_POLL}. Writer thread only, between batches.
+   */
+  private long idleWait() {
+    Journal target = journal;
+    if (target == null
+        || Math.min(queue.doneThrough(), notStoredFrom - 1) <= target.checkpointSeq()) {
+      return RowQueue.IDLE_POLL.toNanos();
+    }
+    long due = checkpointedAt + CHECKPOINT_EVERY.toNanos() - ticker.getAsLong();
+    return Math.max(1, Math.min(due, RowQueue.IDLE_POLL.toNanos()));
   }
 
   /**

@@ -34,14 +34,21 @@ import org.slf4j.LoggerFactory;
  * spots a minute network-wide even at night, so fifteen silent minutes (at 10 a minute, a chance of
  * e^-150) do not happen on a healthy quiet night.
  *
- * <p>{@link #check()} runs every {@link #CHECK_EVERY} on its own thread once {@link #start()}ed;
+ * <p>{@link #check()} runs every {@link #checkEvery()} on its own thread once {@link #start()}ed;
  * the getters may be called from any thread (a scrape) and only read.
  */
 public final class IngestWatchdog implements AutoCloseable {
   public static final Duration RBN_TIMEOUT = Duration.ofMinutes(2);
   public static final Duration CLUSTER_TIMEOUT = Duration.ofMinutes(15);
   public static final Duration WRITER_TIMEOUT = Duration.ofMinutes(2);
-  public static final Duration CHECK_EVERY = Duration.ofSeconds(1);
+
+  /** The bounds of {@link #checkEvery()}. */
+  static final Duration MIN_CHECK_EVERY = Duration.ofSeconds(1);
+
+  static final Duration MAX_CHECK_EVERY = Duration.ofSeconds(10);
+
+  /** {@link #checkEvery()} is the shortest stall timeout divided by this. */
+  static final int CHECKS_PER_TIMEOUT = 12;
 
   private static final Logger log = LoggerFactory.getLogger(IngestWatchdog.class);
 
@@ -81,9 +88,30 @@ public final class IngestWatchdog implements AutoCloseable {
     daemon.showStalls(this::nodeStalled);
   }
 
-  /** Checks every {@link #CHECK_EVERY} from now on. */
+  /**
+   * How often {@link #check()} runs: a twelfth of the shortest stall timeout, 1 s at least and 10 s
+   * at most. With the default timeouts (2 minutes the shortest) every 10 s, so a stall is seen at
+   * most 8% late; with a test's 2 s override every second. Checking every second whatever the
+   * timeouts was one wake-up a second of an idle daemon's (#11).
+   */
+  public Duration checkEvery() {
+    return checkEvery(override);
+  }
+
+  /** {@link #checkEvery()} of a watchdog with {@code override} (null: the defaults). */
+  static Duration checkEvery(Duration override) {
+    Duration shortest = override != null ? override : min(RBN_TIMEOUT, WRITER_TIMEOUT);
+    Duration every = shortest.dividedBy(CHECKS_PER_TIMEOUT);
+    return every.compareTo(MIN_CHECK_EVERY) < 0 ? MIN_CHECK_EVERY : min(every, MAX_CHECK_EVERY);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** Checks every {@link #checkEvery()} from now on. */
   public IngestWatchdog start() {
-    long every = CHECK_EVERY.toNanos();
+    long every = checkEvery().toNanos();
     timer.scheduleAtFixedRate(this::checkLogged, every, every, TimeUnit.NANOSECONDS);
     return this;
   }
@@ -114,7 +142,7 @@ public final class IngestWatchdog implements AutoCloseable {
       check();
     } catch (RuntimeException e) {
       // A scheduled task that throws is never run again: keep the watchdog alive instead.
-      log.error("watchdog: check failed, trying again in {}", CHECK_EVERY, e);
+      log.error("watchdog: check failed, trying again in {}", checkEvery(), e);
     }
   }
 
