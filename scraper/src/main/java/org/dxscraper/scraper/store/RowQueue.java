@@ -28,11 +28,12 @@ final class RowQueue {
   /**
    * The longest an idle writer waits for a first row when nothing else is due: {@link #wake()} ends
    * the wait at a stop, and the writer asks for less while a checkpoint is pending ({@link
-   * SpotWriter}). The bound only moves a checkpoint that lines without rows (node text) advanced.
-   * Polling every 100 ms was a third of an idle daemon's own CPU, every second still one wake-up a
-   * second (#11).
+   * SpotWriter}). Lines that make no row (node text, talk) move the pipeline's mark without waking
+   * the writer, so this bounds how long the checkpoint lags behind them: a review found 28.5 s at
+   * 30 s, long enough to upset a test that waits for a lag of 0. Polling every 100 ms was a third
+   * of an idle daemon's own CPU, every second still one wake-up a second (#11).
    */
-  static final Duration IDLE_POLL = Duration.ofSeconds(30);
+  static final Duration IDLE_POLL = Duration.ofSeconds(5);
 
   /** A row and the journal line it came from ({@link SpotWriter#NO_SEQ} without a journal). */
   record Queued(PendingRow row, long seq) {}

@@ -303,6 +303,10 @@ public final class SpotWriter implements AutoCloseable {
       try {
         checkpoint(false);
         if (!queue.fill(batch, stopping, idleWait())) {
+          // Also here, not only after a batch: a pause that began while the last batch drained
+          // the queue (the event loop between counting the backlog and pausing) would otherwise
+          // never end, since no rows come while reading is paused. Found by review (#11).
+          queue.resumeIfDrained();
           continue;
         }
         inFlightSince = batch.get(0).row().receivedAt();
@@ -366,7 +370,8 @@ public final class SpotWriter implements AutoCloseable {
 
   /**
    * How long an idle writer may wait for a first row: until a pending checkpoint is due, else
-   * {@link RowQueue#IDLE_POLL}. Writer thread only, between batches.
+   * {@link RowQueue#IDLE_POLL} (which also bounds how late the checkpoint passes lines that made no
+   * row). Writer thread only, between batches.
    */
   private long idleWait() {
     Journal target = journal;

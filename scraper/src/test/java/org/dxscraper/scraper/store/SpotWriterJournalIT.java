@@ -125,13 +125,13 @@ class SpotWriterJournalIT {
       lines(1, 3);
       Await.until(() -> "the first checkpoint", () -> journal.checkpointSeq() == 3, DEADLINE);
       // Committed within a second of that checkpoint, so this one waits until it is due; then the
-      // writer, idle, must wake for it rather than sleep its whole idle wait (30 s).
+      // writer, idle, must wake for it rather than sleep its whole idle wait.
       lines(4, 3);
 
       Await.until(
           () -> "the pending checkpoint, due a second after the first",
           () -> journal.checkpointSeq() == 6,
-          SpotWriter.CHECKPOINT_EVERY.multipliedBy(10));
+          RowQueue.IDLE_POLL.minus(SpotWriter.CHECKPOINT_EVERY));
     }
   }
 }
