@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,14 +57,9 @@ final class StatvfsReader implements AutoCloseable {
   StatvfsReader(Statvfs call, Duration timeout) {
     this.call = Objects.requireNonNull(call, "call");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
-    AtomicInteger n = new AtomicInteger();
     this.threads =
         Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "host-statvfs-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+            Thread.ofPlatform().name("host-statvfs-", 1).daemon().factory());
   }
 
   /**

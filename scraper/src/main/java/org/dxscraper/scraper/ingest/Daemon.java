@@ -102,11 +102,7 @@ public final class Daemon implements AutoCloseable {
         new ClusterClient(nodes, journaled != null ? journaled : pipeline, clock, policy, random);
     this.status =
         Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "status-line");
-              t.setDaemon(true);
-              return t;
-            });
+            Thread.ofPlatform().name("status-line").daemon().factory());
   }
 
   private static Journal openJournal(

@@ -193,11 +193,7 @@ public final class Instrumentation implements AutoCloseable {
 
   private static ScheduledExecutorService daemonThread(String name) {
     return Executors.newSingleThreadScheduledExecutor(
-        r -> {
-          Thread t = new Thread(r, name);
-          t.setDaemon(true);
-          return t;
-        });
+        Thread.ofPlatform().name(name).daemon().factory());
   }
 
   public int port() {

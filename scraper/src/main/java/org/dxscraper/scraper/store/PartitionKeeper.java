@@ -73,11 +73,7 @@ public final class PartitionKeeper implements AutoCloseable {
     }
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "partition-keeper");
-              t.setDaemon(true);
-              return t;
-            });
+            Thread.ofPlatform().name("partition-keeper").daemon().factory());
   }
 
   /** Runs {@link #maintain()} now on its own thread, then every {@link #EVERY}. */

@@ -375,12 +375,19 @@ public final class SpotWriter implements AutoCloseable {
    */
   private long idleWait() {
     Journal target = journal;
-    if (target == null
-        || Math.min(queue.doneThrough(), notStoredFrom - 1) <= target.checkpointSeq()) {
+    if (target == null || safeCheckpoint() <= target.checkpointSeq()) {
       return RowQueue.IDLE_POLL.toNanos();
     }
     long due = checkpointedAt + CHECKPOINT_EVERY.toNanos() - ticker.getAsLong();
     return Math.max(1, Math.min(due, RowQueue.IDLE_POLL.toNanos()));
+  }
+
+  /**
+   * The highest journal line the checkpoint may pass: every line up to it is stored or made no row,
+   * and none is at or after a batch that was not stored. Writer thread only, between batches.
+   */
+  private long safeCheckpoint() {
+    return Math.min(queue.doneThrough(), notStoredFrom - 1);
   }
 
   /**
@@ -396,7 +403,7 @@ public final class SpotWriter implements AutoCloseable {
     if (!force && checkpointed && now - checkpointedAt < CHECKPOINT_EVERY.toNanos()) {
       return;
     }
-    long safe = Math.min(queue.doneThrough(), notStoredFrom - 1);
+    long safe = safeCheckpoint();
     if (safe <= target.checkpointSeq()) {
       return;
     }

@@ -80,11 +80,7 @@ public final class IngestWatchdog implements AutoCloseable {
     }
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "watchdog");
-              t.setDaemon(true);
-              return t;
-            });
+            Thread.ofPlatform().name("watchdog").daemon().factory());
     daemon.showStalls(this::nodeStalled);
   }
 
