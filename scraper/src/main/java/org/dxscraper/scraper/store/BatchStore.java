@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * that row; and, while the database fails, the same batch again after a pause from the shared
  * {@link Backoff} type, logging the outage once when it starts and once when it ends.
  *
- * <p>Writer thread only, except the getters, which any thread may call. Time comes from the
- * injected clock and every wait goes through {@link Stop#pause}, so tests drive the failure paths
- * without sleeping.
+ * <p>One per writer thread: {@link SpotWriter} runs two, each with its own connection, so that one
+ * batch is built and sent while the other commits. What they share is in {@link Shared}: the dedup
+ * window, the outage's start and last error, and the listener, which hears one batch at a time. The
+ * getters may be called from any thread. Time comes from the injected clock and every wait goes
+ * through {@link Stop#pause}, so tests drive the failure paths without sleeping.
  */
 final class BatchStore {
   private static final Logger log = LoggerFactory.getLogger(SpotWriter.class);
@@ -41,6 +44,9 @@ final class BatchStore {
    */
   static final int MAX_ERROR_TEXT = 200;
 
+  /** SQL state deadlock_detected. */
+  private static final String DEADLOCK = "40P01";
+
   /** How a writer that is closing tells the retry loop to stop, and how it waits. */
   interface Stop {
     /** True once the writer is closing and its grace has run out: no more attempts. */
@@ -48,6 +54,49 @@ final class BatchStore {
 
     /** Waits {@code pause}, or less when the writer starts closing. */
     void pause(Duration pause) throws InterruptedException;
+  }
+
+  /**
+   * How often a batch the server broke off for a deadlock is sent again at once before it counts as
+   * a failed write. Two writer threads send their rows in one order ({@link #IDENTITY_ORDER}), so
+   * they cannot deadlock each other; another program, or another daemon of an older version, still
+   * can.
+   */
+  static final int DEADLOCK_RETRIES = 3;
+
+  /**
+   * The order of the unique key {@code (spotted_at, dx_call, spotter, round(frequency_khz, 1))}.
+   * Every batch's spots go in this order: two transactions that meet on a key of each other's wait
+   * for one another in the same order (an {@code ON CONFLICT} insert waits for the other's
+   * uncommitted row), never crosswise. It is also the unique index's own order, so consecutive rows
+   * go to neighbouring index pages.
+   */
+  static final Comparator<SpotRow> IDENTITY_ORDER =
+      Comparator.comparing(SpotRow::spottedAt)
+          .thenComparing(SpotRow::dxCall)
+          .thenComparing(SpotRow::spotter)
+          .thenComparingLong(spot -> DedupWindow.keyOf(spot).tenthsOfKhz());
+
+  /**
+   * What the writer threads of one {@link SpotWriter} share: which spots were committed lately, and
+   * whether the database fails. Guarded by its own monitor; the listener is called while holding
+   * it, so it hears one batch at a time.
+   */
+  static final class Shared {
+    private final DedupWindow dedup = new DedupWindow(DedupWindow.CAPACITY);
+    // Set at the first failed attempt of an outage, cleared by the next commit.
+    private volatile Instant failingSince;
+    private volatile String lastError;
+
+    /** When the database began failing writes; null while writes succeed. */
+    Instant failingSince() {
+      return failingSince;
+    }
+
+    /** The last write failure while writes fail, else null. */
+    String lastError() {
+      return failingSince == null ? null : lastError;
+    }
   }
 
   /** What became of a batch. */
@@ -63,11 +112,9 @@ final class BatchStore {
   private final RandomGenerator random;
   private final SpotWriter.Listener listener;
   private final WriterStats stats;
-  private final DedupWindow dedup = new DedupWindow(DedupWindow.CAPACITY);
+  private final Shared shared;
+  private final DedupWindow dedup;
   private final RowInserts inserts;
-  // Set at the first failed attempt of an outage, cleared by the next commit.
-  private volatile Instant failingSince;
-  private volatile String lastError;
   private volatile Instant writeStartedAt;
 
   BatchStore(
@@ -77,20 +124,34 @@ final class BatchStore {
       SpotWriter.Listener listener,
       WriterStats stats,
       String daemonName) {
+    this(dsl, clock, random, listener, stats, daemonName, new Shared());
+  }
+
+  /** One of several stores of one writer, sharing {@code shared}. */
+  BatchStore(
+      DSLContext dsl,
+      InstantSource clock,
+      RandomGenerator random,
+      SpotWriter.Listener listener,
+      WriterStats stats,
+      String daemonName,
+      Shared shared) {
     this.dsl = dsl;
     this.clock = clock;
     this.random = random;
     this.listener = listener;
     this.stats = stats;
+    this.shared = shared;
+    this.dedup = shared.dedup;
     this.inserts = new RowInserts(daemonName);
   }
 
   Instant failingSince() {
-    return failingSince;
+    return shared.failingSince();
   }
 
   String lastError() {
-    return failingSince == null ? null : lastError;
+    return shared.lastError();
   }
 
   /** When the write under way started; null between writes. */
@@ -109,23 +170,27 @@ final class BatchStore {
     List<SolarRow> solar = new ArrayList<>();
     List<AnnouncementRow> announcements = new ArrayList<>();
     Set<DedupWindow.Key> inBatch = new HashSet<>();
-    for (Queued queued : batch) {
-      switch (queued.row()) {
-        case SpotRow spot -> {
-          // Seen in an earlier committed batch, or twice in this one (two nodes, one moment).
-          if (dedup.seen(spot) || !inBatch.add(DedupWindow.keyOf(spot))) {
-            stats.duplicates.increment();
-          } else {
-            spots.add(spot);
+    synchronized (shared) {
+      for (Queued queued : batch) {
+        switch (queued.row()) {
+          case SpotRow spot -> {
+            // Seen in an earlier committed batch, or twice in this one (two nodes, one moment).
+            if (dedup.seen(spot) || !inBatch.add(DedupWindow.keyOf(spot))) {
+              stats.duplicates.increment();
+            } else {
+              spots.add(spot);
+            }
           }
+          case SolarRow report -> solar.add(report);
+          case AnnouncementRow announcement -> announcements.add(announcement);
         }
-        case SolarRow report -> solar.add(report);
-        case AnnouncementRow announcement -> announcements.add(announcement);
       }
     }
+    spots.sort(IDENTITY_ORDER);
     boolean oneByOne = false;
     int attempt = 0;
     int partitionAttempts = 0;
+    int deadlocks = 0;
     while (true) {
       try {
         writeStartedAt = clock.instant();
@@ -149,13 +214,17 @@ final class BatchStore {
           }
           e = failed == null ? e : failed;
         }
+        if (DEADLOCK.equals(e.sqlState()) && deadlocks++ < DEADLOCK_RETRIES) {
+          log.info("writer: the database broke off a batch for a deadlock; sending it again");
+          continue;
+        }
         if (!oneByOne && isDataError(e)) {
           log.warn("writer: a row was refused ({}); storing the batch row by row", describe(e));
           oneByOne = true;
           continue;
         }
         stats.failedAttempts.increment();
-        lastError = describe(e);
+        shared.lastError = describe(e);
         if (stop.expired()) {
           return Outcome.NOT_STORED;
         }
@@ -170,24 +239,32 @@ final class BatchStore {
 
   /** Logs an outage once when it starts; the retries that follow only at DEBUG. */
   private void failed(int rows, int backlog, Duration pause) {
-    if (failingSince == null) {
-      failingSince = clock.instant();
-      log.warn(
-          "writer: database writes fail: {}; keeping {} rows (backlog {}) and retrying with"
-              + " backoff up to {}",
-          lastError,
-          rows,
-          backlog,
-          RETRY.cap());
-    } else {
-      log.debug("writer: still failing, next try in {} ms: {}", pause.toMillis(), lastError);
+    synchronized (shared) {
+      if (shared.failingSince == null) {
+        shared.failingSince = clock.instant();
+        log.warn(
+            "writer: database writes fail: {}; keeping {} rows (backlog {}) and retrying with"
+                + " backoff up to {}",
+            shared.lastError,
+            rows,
+            backlog,
+            RETRY.cap());
+        return;
+      }
     }
+    log.debug("writer: still failing, next try in {} ms: {}", pause.toMillis(), shared.lastError);
   }
 
   private void recovered(int backlog) {
-    Instant since = failingSince;
-    if (since != null) {
-      failingSince = null;
+    if (shared.failingSince == null) {
+      return;
+    }
+    synchronized (shared) {
+      Instant since = shared.failingSince;
+      if (since == null) {
+        return;
+      }
+      shared.failingSince = null;
       log.info(
           "writer: database writes work again after {} s and {} failed attempts in all; backlog {}",
           Duration.between(since, clock.instant()).toSeconds(),
@@ -264,9 +341,10 @@ final class BatchStore {
           inserted[0] = inserts.solar(tx, solar);
           inserted[1] = inserts.announcements(tx, announcements);
         });
-    listener.batchCommitted(
-        Duration.between(started, clock.instant()),
-        spots.size() + solar.size() + announcements.size());
+    Duration took = Duration.between(started, clock.instant());
+    synchronized (shared) {
+      listener.batchCommitted(took, spots.size() + solar.size() + announcements.size());
+    }
     committed(spots, storedSpots, inserted[0], inserted[1]);
     if (log.isDebugEnabled()) {
       log.debug(
@@ -282,17 +360,19 @@ final class BatchStore {
   private void committed(
       List<SpotRow> spots, List<StoredSpot> storedSpots, int solarRows, int announcementRows) {
     Instant now = clock.instant();
-    stats.spotsStored.add(storedSpots.size());
-    stats.duplicates.add(spots.size() - storedSpots.size());
-    stats.solarStored.add(solarRows);
-    stats.announcementsStored.add(announcementRows);
-    stats.lastCommitAt.set(now);
-    for (SpotRow spot : spots) {
-      dedup.remember(spot);
-      listener.spotCommitted(Duration.between(spot.receivedAt(), now));
-    }
-    for (StoredSpot stored : storedSpots) {
-      listener.spotStored(stored.node(), stored.band(), stored.mode(), stored.backfilled());
+    synchronized (shared) {
+      stats.spotsStored.add(storedSpots.size());
+      stats.duplicates.add(spots.size() - storedSpots.size());
+      stats.solarStored.add(solarRows);
+      stats.announcementsStored.add(announcementRows);
+      stats.lastCommitAt.set(now);
+      for (SpotRow spot : spots) {
+        dedup.remember(spot);
+        listener.spotCommitted(Duration.between(spot.receivedAt(), now));
+      }
+      for (StoredSpot stored : storedSpots) {
+        listener.spotStored(stored.node(), stored.band(), stored.mode(), stored.backfilled());
+      }
     }
   }
 

@@ -48,7 +48,9 @@ public final class Database implements AutoCloseable {
   public static final String EMBEDDED_DATABASE = "dx_scraper";
 
   private static final String EMBEDDED_USER = "postgres";
-  private static final int POOL_SIZE = 4;
+  // The writer's threads (SpotWriter.DEFAULT_THREADS), the partition keeper, the database sampler
+  // and /health, none waiting for another's connection.
+  private static final int POOL_SIZE = 5;
   // initdb plus the first start on a slow disk can take several times the usual 2-3 s.
   private static final Duration EMBEDDED_STARTUP_WAIT = Duration.ofSeconds(120);
 

@@ -9,7 +9,7 @@ import java.util.Map;
  * this only saves it work, so forgetting an old spot is harmless.
  *
  * <p>The identity is the unique key's: minute, DX call, spotter and frequency rounded to 0.1 kHz.
- * Not thread-safe: the writer thread owns it.
+ * Not thread-safe: the writer's threads use it under {@link BatchStore.Shared}'s monitor.
  */
 final class DedupWindow {
   private final Map<Key, Boolean> seen;

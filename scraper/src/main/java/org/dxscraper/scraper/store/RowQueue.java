@@ -49,6 +49,8 @@ final class RowQueue {
   // would fill it: submit() wakes it only then, not for every row.
   private volatile Thread waiter;
   private volatile int wanted = Integer.MAX_VALUE;
+  // Set while the waiter waits for a first row, idle: nudgeIdle() may end that wait.
+  private volatile boolean idle;
   // Highest journal sequence whose line the pipeline has finished with (its rows submitted).
   private volatile long linesDone = SpotWriter.NO_SEQ;
   // Set by wake(): no wait starts any more (the writer is stopping).
@@ -120,9 +122,19 @@ final class RowQueue {
 
   /** {@link #fill(List, boolean)}, waiting at most {@code idleNanos} for a first row. */
   boolean fill(List<Queued> batch, boolean hurry, long idleNanos) throws InterruptedException {
+    return fill(batch, hurry, () -> idleNanos);
+  }
+
+  /**
+   * {@link #fill(List, boolean)}, waiting for a first row at most as long as {@code idleNanos} says
+   * once the wait has begun: what it depends on may change meanwhile, and a change made after it
+   * was read is followed by {@link #nudgeIdle()}.
+   */
+  boolean fill(List<Queued> batch, boolean hurry, LongSupplier idleNanos)
+      throws InterruptedException {
     Queued first = queue.poll();
     if (first == null && !hurry) {
-      awaitRows(1, idleNanos);
+      awaitFirst(idleNanos);
       first = queue.poll();
     }
     if (first == null) {
@@ -166,6 +178,44 @@ final class RowQueue {
     }
     if (Thread.interrupted()) {
       throw new InterruptedException("writer interrupted while gathering a batch");
+    }
+  }
+
+  /** Waits for a first row, as long as {@code idleNanos} says once the wait has begun. */
+  private void awaitFirst(LongSupplier idleNanos) throws InterruptedException {
+    wanted = 1;
+    waiter = Thread.currentThread();
+    idle = true;
+    try {
+      // Read after idle is set: a change to what it depends on made after this read is followed
+      // by nudgeIdle(), which then sees idle and ends the wait (or leaves a permit that does).
+      if (queue.isEmpty() && !woken) {
+        long nanos = idleNanos.getAsLong();
+        if (nanos > 0) {
+          LockSupport.parkNanos(this, nanos);
+        }
+      }
+    } finally {
+      idle = false;
+      waiter = null;
+      wanted = Integer.MAX_VALUE;
+    }
+    if (Thread.interrupted()) {
+      throw new InterruptedException("writer interrupted while waiting for rows");
+    }
+  }
+
+  /**
+   * Ends the wait of a writer thread idle for a first row, so that it reconsiders how long to wait:
+   * another writer thread committed, and a checkpoint may now be due. Leaves a wait for a batch's
+   * age alone. Any thread.
+   */
+  void nudgeIdle() {
+    if (idle) {
+      Thread writer = waiter;
+      if (writer != null) {
+        LockSupport.unpark(writer);
+      }
     }
   }
 

@@ -9,6 +9,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.dxscraper.scraper.store.RowQueue.Queued;
@@ -17,11 +21,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stores what the nodes sent, on a thread of its own: takes rows in batches by size or age ({@link
+ * Stores what the nodes sent, on threads of its own: takes rows in batches by size or age ({@link
  * RowQueue}) and stores each batch in one transaction with multi-row {@code INSERT ... ON CONFLICT
  * DO NOTHING} ({@link BatchStore}, {@link RowInserts}), so a spot stored before (another node, a
  * replay) costs nothing and makes no second row. With a journal it moves the journal's checkpoint
  * as batches commit.
+ *
+ * <p>Two batches are in flight at once ({@link #DEFAULT_THREADS}), each on a thread and a
+ * connection of its own: one thread gathers the next batch, encodes and sends it while the other's
+ * batch is executed and committed. One thread gathers at a time, so batches leave the queue in
+ * order; they may commit out of order, and the checkpoint stays below the oldest batch still in
+ * flight.
  *
  * <p>{@link #submit} may be called from any thread and never blocks: it is called on the Netty
  * event loop. The queue has no hard bound; without a journal, past {@link Settings#highWater()}
@@ -41,6 +51,14 @@ public final class SpotWriter implements AutoCloseable {
 
   /** The sequence of a row that has no journal line behind it. */
   public static final long NO_SEQ = -1;
+
+  /**
+   * Batches in flight at once, a thread and a connection each. With one, building a batch and
+   * executing it never overlapped, and the server's share of a batch (its rows, then the WAL flush
+   * at commit) left the daemon waiting: a warm daemon stored 24,000-33,000 spots/s with 40% of the
+   * two cores idle (docs/BENCHMARKS.md, "The writer's insert").
+   */
+  public static final int DEFAULT_THREADS = 2;
 
   /** How often, at most, the journal checkpoint is moved while rows commit. */
   static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(1);
@@ -69,8 +87,8 @@ public final class SpotWriter implements AutoCloseable {
   }
 
   /**
-   * Hears what the writer committed, on the writer thread: metrics and benchmarks. Must be quick
-   * and must not throw.
+   * Hears what the writer committed, on a writer thread, one batch at a time (the writer's threads
+   * take turns): metrics and benchmarks. Must be quick and must not throw.
    */
   public interface Listener {
     /** A spot of the committed batch, stored or duplicate, and its time from arrival to commit. */
@@ -134,23 +152,58 @@ public final class SpotWriter implements AutoCloseable {
   private final LongSupplier ticker;
   private final WriterStats stats = new WriterStats();
   private final RowQueue queue;
-  private final BatchStore store;
-  private final Thread thread;
+  private final DSLContext dsl;
+  private final Listener listener;
+  private final BatchStore.Shared shared = new BatchStore.Shared();
+  private volatile Worker[] workers = new Worker[0];
+  private int threads = DEFAULT_THREADS;
+  // Held by the one thread that gathers a batch (and moves the checkpoint); the others wait for
+  // it without waking, and RowQueue has one waiter at a time.
+  private final ReentrantLock gather = new ReentrantLock();
+  private final AtomicInteger running = new AtomicInteger();
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private volatile boolean stopping;
   private volatile long stopDeadline;
+  private final AtomicBoolean gaveUp = new AtomicBoolean();
   private volatile Journal journal;
   private volatile Runnable afterBatch = () -> {};
-  // Arrival of the first row of the batch being written, null between batches: what a watchdog
-  // needs when the database hangs and nothing new arrives behind the batch.
-  private volatile Instant inFlightSince;
-  private volatile int inFlightRows;
-  // Writer thread only: the first line of a batch the writer did not store (stopped while the
-  // database failed, or an unexpected failure); the checkpoint stays below it for the next start.
-  private long notStoredFrom = Long.MAX_VALUE;
+  // The first line of a batch the writer did not store (stopped while the database failed, or an
+  // unexpected failure); the checkpoint stays below it for the next start. Set before the batch
+  // leaves the in-flight set, so that the checkpoint always has one of the two below it.
+  private final AtomicLong notStoredFrom = new AtomicLong(Long.MAX_VALUE);
+  // Guarded by gather.
   private long checkpointedAt;
   private boolean checkpointed;
   private boolean checkpointFailing;
+
+  /** A writer thread, its store (connection, encoder buffers) and the batch it has in flight. */
+  private static final class Worker {
+    final BatchStore store;
+    Thread thread;
+    // Arrival of the first row of the batch in flight, null between batches: what a watchdog needs
+    // when the database hangs and nothing new arrives behind the batch.
+    volatile Instant since;
+    volatile int rows;
+    // The batch's first journal line; MAX_VALUE between batches.
+    volatile long firstSeq = Long.MAX_VALUE;
+
+    Worker(BatchStore store) {
+      this.store = store;
+    }
+
+    /** Registers {@code batch} as in flight; under the gather lock, before the lock is let go. */
+    void took(List<Queued> batch) {
+      firstSeq = batch.get(0).seq();
+      rows = batch.size();
+      since = batch.get(0).row().receivedAt();
+    }
+
+    void done() {
+      since = null;
+      rows = 0;
+      firstSeq = Long.MAX_VALUE;
+    }
+  }
 
   public SpotWriter(
       DSLContext dsl,
@@ -179,19 +232,43 @@ public final class SpotWriter implements AutoCloseable {
     this.queue =
         new RowQueue(
             settings, clock, ticker, Objects.requireNonNull(backpressure, "backpressure"), stats);
-    this.store =
-        new BatchStore(
-            Objects.requireNonNull(dsl, "dsl"),
-            clock,
-            RandomGenerator.getDefault(),
-            Objects.requireNonNull(listener, "listener"),
-            stats,
-            settings.daemonName());
-    this.thread = new Thread(this::run, "spot-writer");
+    this.dsl = Objects.requireNonNull(dsl, "dsl");
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * Batches in flight at once (default {@link #DEFAULT_THREADS}), each on a thread and a pooled
+   * connection of its own. Call before {@link #start()}.
+   */
+  public SpotWriter threads(int count) {
+    if (count < 1 || count > 8) {
+      throw new IllegalArgumentException("writer threads must be 1..8, got " + count);
+    }
+    this.threads = count;
+    return this;
   }
 
   public SpotWriter start() {
-    thread.start();
+    Worker[] started = new Worker[threads];
+    for (int i = 0; i < started.length; i++) {
+      Worker worker =
+          new Worker(
+              new BatchStore(
+                  dsl,
+                  clock,
+                  RandomGenerator.getDefault(),
+                  listener,
+                  stats,
+                  settings.daemonName(),
+                  shared));
+      worker.thread = new Thread(() -> run(worker), "spot-writer-" + (i + 1));
+      started[i] = worker;
+    }
+    workers = started;
+    running.set(started.length);
+    for (Worker worker : started) {
+      worker.thread.start();
+    }
     return this;
   }
 
@@ -234,18 +311,28 @@ public final class SpotWriter implements AutoCloseable {
     queue.linesDone(seq);
   }
 
-  /** Rows received but not yet committed: queued, and the batch being written. */
+  /** Rows received but not yet committed: queued, and the batches being written. */
   public int backlog() {
-    return queue.size() + inFlightRows;
+    int rows = queue.size();
+    for (Worker worker : workers) {
+      rows += worker.rows;
+    }
+    return rows;
   }
 
   /**
-   * When the oldest row not yet committed arrived (the batch being written, else the queue's head);
-   * null when nothing waits.
+   * When the oldest row not yet committed arrived (the oldest batch being written, else the queue's
+   * head); null when nothing waits.
    */
   public Instant waitingSince() {
-    Instant inFlight = inFlightSince;
-    return inFlight != null ? inFlight : queue.headReceivedAt();
+    Instant oldest = null;
+    for (Worker worker : workers) {
+      Instant since = worker.since;
+      if (since != null && (oldest == null || since.isBefore(oldest))) {
+        oldest = since;
+      }
+    }
+    return oldest != null ? oldest : queue.headReceivedAt();
   }
 
   public WriterStats stats() {
@@ -254,12 +341,12 @@ public final class SpotWriter implements AutoCloseable {
 
   /** When the database began refusing or failing writes; null while writes succeed. */
   public Instant failingSince() {
-    return store.failingSince();
+    return shared.failingSince();
   }
 
   /** The last write failure, one short line without SQL text; null while writes succeed. */
   public String lastError() {
-    return store.lastError();
+    return shared.lastError();
   }
 
   /**
@@ -268,11 +355,17 @@ public final class SpotWriter implements AutoCloseable {
    * waits its connect timeout before it says so; a commit normally takes milliseconds).
    */
   public String problem() {
-    Instant failing = store.failingSince();
+    Instant failing = shared.failingSince();
     if (failing != null) {
-      return "database writes failing since " + failing + ": " + store.lastError();
+      return "database writes failing since " + failing + ": " + shared.lastError();
     }
-    Instant started = store.writeStartedAt();
+    Instant started = null;
+    for (Worker worker : workers) {
+      Instant at = worker.store.writeStartedAt();
+      if (at != null && (started == null || at.isBefore(started))) {
+        started = at;
+      }
+    }
     if (started != null) {
       Duration writing = Duration.between(started, clock.instant());
       if (writing.compareTo(SLOW_WRITE) > 0) {
@@ -297,81 +390,144 @@ public final class SpotWriter implements AutoCloseable {
         }
       };
 
-  private void run() {
+  private void run(Worker worker) {
     List<Queued> batch = new ArrayList<>(settings.batchSize());
-    while (!stopping || !queue.isEmpty()) {
-      try {
-        checkpoint(false);
-        if (!queue.fill(batch, stopping, idleWait())) {
+    boolean interrupted = false;
+    try {
+      while (!gaveUp.get()) {
+        boolean took;
+        gather.lockInterruptibly();
+        try {
+          if (stopping && queue.isEmpty()) {
+            break;
+          }
+          checkpoint(false);
+          took = queue.fill(batch, stopping, this::idleWait);
+          if (took) {
+            worker.took(batch);
+          }
+        } catch (InterruptedException | RuntimeException e) {
+          // Rows taken from the queue but not yet in flight: hold the checkpoint below them
+          // before another thread can take the lock and move it.
+          if (!batch.isEmpty()) {
+            keepForNextStart(batch);
+          }
+          throw e;
+        } finally {
+          gather.unlock();
+        }
+        if (!took) {
           // Also here, not only after a batch: a pause that began while the last batch drained
           // the queue (the event loop between counting the backlog and pausing) would otherwise
           // never end, since no rows come while reading is paused. Found by review (#11).
           queue.resumeIfDrained();
           continue;
         }
-        inFlightSince = batch.get(0).row().receivedAt();
-        inFlightRows = batch.size();
-        if (store.store(batch, stop, queue.size()) == BatchStore.Outcome.NOT_STORED) {
-          notStored(batch);
-          break;
+        store(worker, batch);
+        if (journal != null) {
+          // Another thread may wait idle with a wait reckoned before this commit made a checkpoint
+          // pending (found by SpotWriterJournalIT).
+          queue.nudgeIdle();
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        log.error("writer: interrupted with {} rows queued", queue.size());
-        return;
-      } catch (RuntimeException e) {
-        // A bug must not end the thread that holds everything not yet stored: count, log, go on.
-        // With a journal the checkpoint stays below the batch, so the next start stores it.
-        stats.givenUp.add(inFlightRows);
-        if (journal != null && !batch.isEmpty()) {
-          notStoredFrom = Math.min(notStoredFrom, batch.get(0).seq());
-          log.error(
-              "writer: a batch of {} rows failed unexpectedly; the journal keeps them from line {}"
-                  + " on, and the next start stores them",
-              inFlightRows,
-              notStoredFrom,
-              e);
-        } else {
-          log.error("writer: lost a batch of {} rows to an unexpected failure", inFlightRows, e);
+        queue.resumeIfDrained();
+        try {
+          afterBatch.run();
+        } catch (RuntimeException e) {
+          log.warn("writer: the after-batch action failed: {}", e.toString());
         }
-      } finally {
-        batch.clear();
-        inFlightSince = null;
-        inFlightRows = 0;
       }
-      queue.resumeIfDrained();
-      try {
-        afterBatch.run();
-      } catch (RuntimeException e) {
-        log.warn("writer: the after-batch action failed: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      interrupted = true;
+      log.error("writer: interrupted with {} rows queued", queue.size());
+    } catch (RuntimeException e) {
+      // Only from gathering: a bug there. Storing's failures are handled in store(). The rows the
+      // thread held are kept for the next start above; the other threads go on.
+      log.error("writer: a writer thread failed while gathering a batch", e);
+    } finally {
+      batch.clear();
+      worker.done();
+      if (running.decrementAndGet() == 0 && !interrupted) {
+        gather.lock();
+        try {
+          checkpoint(true);
+        } finally {
+          gather.unlock();
+        }
       }
     }
-    checkpoint(true);
   }
 
-  /** The writer closed while the database failed: say what is left and where it is kept. */
+  /**
+   * Stores {@code batch}, which {@code worker} has in flight; whatever happens, it is out of flight
+   * afterwards, and the checkpoint stays below it unless it was stored.
+   */
+  private void store(Worker worker, List<Queued> batch) throws InterruptedException {
+    try {
+      if (worker.store.store(batch, stop, queue.size()) == BatchStore.Outcome.NOT_STORED) {
+        notStored(batch);
+      }
+    } catch (InterruptedException e) {
+      keepForNextStart(batch);
+      throw e;
+    } catch (RuntimeException e) {
+      // A bug must not end the thread that holds everything not yet stored: count, log, go on.
+      // With a journal the checkpoint stays below the batch, so the next start stores it.
+      stats.givenUp.add(batch.size());
+      if (journal != null) {
+        keepForNextStart(batch);
+        log.error(
+            "writer: a batch of {} rows failed unexpectedly; the journal keeps them from line {}"
+                + " on, and the next start stores them",
+            batch.size(),
+            notStoredFrom.get(),
+            e);
+      } else {
+        log.error("writer: lost a batch of {} rows to an unexpected failure", batch.size(), e);
+      }
+    } finally {
+      // After keepForNextStart: at every moment the batch is in flight or below notStoredFrom.
+      worker.done();
+      batch.clear();
+    }
+  }
+
+  /** Holds the checkpoint below {@code batch}'s first line: it was not stored. */
+  private void keepForNextStart(List<Queued> batch) {
+    notStoredFrom.accumulateAndGet(batch.get(0).seq(), Math::min);
+  }
+
+  /**
+   * The writer closed while the database failed: say what is left and where it is kept. The other
+   * threads stop too, after their batch in flight.
+   */
   private void notStored(List<Queued> batch) {
-    notStoredFrom = batch.get(0).seq();
-    int left = batch.size() + queue.size();
+    keepForNextStart(batch);
+    boolean first = gaveUp.compareAndSet(false, true);
     if (journal != null) {
-      log.warn(
-          "writer: stopping while the database fails ({}); {} rows wait in the journal and are"
-              + " stored at the next start",
-          store.lastError(),
-          left);
+      if (first) {
+        log.warn(
+            "writer: stopping while the database fails ({}); {} rows wait in the journal and are"
+                + " stored at the next start",
+            shared.lastError(),
+            backlog());
+      }
       return;
     }
-    stats.givenUp.add(left);
-    log.error(
-        "writer: giving up at shutdown: {} rows were received but not stored: {}",
-        left,
-        store.lastError());
+    // Each thread counts its own batch; the first also the queue, which nobody takes any more.
+    stats.givenUp.add(batch.size() + (first ? queue.size() : 0));
+    if (first) {
+      log.error(
+          "writer: giving up at shutdown: {} rows were received but not stored: {}",
+          backlog(),
+          shared.lastError());
+    }
   }
 
   /**
    * How long an idle writer may wait for a first row: until a pending checkpoint is due, else
    * {@link RowQueue#IDLE_POLL} (which also bounds how late the checkpoint passes lines that made no
-   * row). Writer thread only, between batches.
+   * row). Under the gather lock.
    */
   private long idleWait() {
     Journal target = journal;
@@ -384,15 +540,21 @@ public final class SpotWriter implements AutoCloseable {
 
   /**
    * The highest journal line the checkpoint may pass: every line up to it is stored or made no row,
-   * and none is at or after a batch that was not stored. Writer thread only, between batches.
+   * and none is at or after a batch in flight or one that was not stored. Under the gather lock, so
+   * no rows leave the queue meanwhile; the batches in flight are read before {@code notStoredFrom},
+   * which a batch sets before it leaves the flight.
    */
   private long safeCheckpoint() {
-    return Math.min(queue.doneThrough(), notStoredFrom - 1);
+    long safe = queue.doneThrough();
+    for (Worker worker : workers) {
+      safe = Math.min(safe, worker.firstSeq - 1);
+    }
+    return Math.min(safe, notStoredFrom.get() - 1);
   }
 
   /**
    * Moves the journal's checkpoint past what is committed: at most once per {@link
-   * #CHECKPOINT_EVERY}, or now when {@code force}. Writer thread only, between batches.
+   * #CHECKPOINT_EVERY}, or now when {@code force}. Under the gather lock.
    */
   private void checkpoint(boolean force) {
     Journal target = journal;
@@ -437,7 +599,7 @@ public final class SpotWriter implements AutoCloseable {
     if (journal != null && grace.compareTo(JOURNAL_SHUTDOWN_GRACE) > 0) {
       grace = JOURNAL_SHUTDOWN_GRACE;
     }
-    if (journal != null && store.failingSince() != null) {
+    if (journal != null && shared.failingSince() != null) {
       // The database is down: waiting for it only delays the stop, the journal has every row.
       grace = Duration.ZERO;
     }
@@ -448,12 +610,17 @@ public final class SpotWriter implements AutoCloseable {
     // With a journal a write hung on a dead server may keep the thread; the rows are safe, so
     // waiting longer than the grace would only delay the stop.
     Duration wait = journal != null ? grace.plusSeconds(1) : grace.plusSeconds(10);
-    try {
-      thread.join(wait.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    long waitUntil = System.nanoTime() + wait.toNanos();
+    boolean alive = false;
+    for (Worker worker : workers) {
+      try {
+        worker.thread.join(Math.max(1, (waitUntil - System.nanoTime()) / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      alive |= worker.thread.isAlive();
     }
-    if (thread.isAlive()) {
+    if (alive) {
       if (journal != null) {
         log.warn(
             "writer: a write was still under way at the stop; {} rows wait in the journal and are"

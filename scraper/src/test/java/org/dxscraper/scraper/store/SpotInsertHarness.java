@@ -859,7 +859,12 @@ public final class SpotInsertHarness {
       dataSource.setUrl(url);
       Migrations.migrate(dataSource);
       // A scratch table: autovacuum would compete for the two cores in the middle of a trial.
-      execute(c, "alter table spot set (autovacuum_enabled = false)");
+      // Since V10 spot is partitioned: the setting belongs to each partition, not the parent.
+      execute(
+          c,
+          "do $$ declare p regclass; begin for p in select inhrelid::regclass from pg_inherits"
+              + " where inhparent = 'spot'::regclass loop execute format("
+              + "'alter table %s set (autovacuum_enabled = false)', p); end loop; end $$");
       c.setAutoCommit(false);
       int pid = backendPid(c);
       System.out.printf(
