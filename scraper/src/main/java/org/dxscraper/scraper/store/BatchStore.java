@@ -44,6 +44,13 @@ final class BatchStore {
    */
   static final int MAX_ERROR_TEXT = 200;
 
+  /**
+   * After a batch's {@code COPY} met a spot stored already, how long this store inserts with {@code
+   * ON CONFLICT DO NOTHING} instead: a restart's replay, a backfill, or a second daemon storing the
+   * same feed make such batches one after another, and each costs its {@code COPY} in vain.
+   */
+  static final Duration INSERT_AFTER_DUPLICATE = Duration.ofMinutes(1);
+
   /** SQL state deadlock_detected. */
   private static final String DEADLOCK = "40P01";
 
@@ -116,6 +123,8 @@ final class BatchStore {
   private final DedupWindow dedup;
   private final RowInserts inserts;
   private volatile Instant writeStartedAt;
+  // Writer thread only: spots go in by COPY from then on (see INSERT_AFTER_DUPLICATE).
+  private Instant copyFrom = Instant.MIN;
 
   BatchStore(
       DSLContext dsl,
@@ -188,6 +197,7 @@ final class BatchStore {
     }
     spots.sort(IDENTITY_ORDER);
     boolean oneByOne = false;
+    boolean copy = !clock.instant().isBefore(copyFrom);
     int attempt = 0;
     int partitionAttempts = 0;
     int deadlocks = 0;
@@ -197,12 +207,19 @@ final class BatchStore {
         if (oneByOne) {
           commitOneByOne(spots, solar, announcements);
         } else {
-          commit(spots, solar, announcements);
+          commit(spots, solar, announcements, copy);
         }
         recovered(backlog);
         return Outcome.STORED;
       } catch (DataAccessException refused) {
         DataAccessException e = refused;
+        if (copy && RowInserts.isDuplicate(e)) {
+          // A spot of the batch is stored already: the COPY was rolled back; insert instead.
+          copy = false;
+          copyFrom = clock.instant().plus(INSERT_AFTER_DUPLICATE);
+          log.debug("writer: a spot of the batch was stored already; inserting for a while");
+          continue;
+        }
         if (Partitions.isMissingPartition(e)) {
           // A row whose week (or month) has no partition yet: an old spot from a backfill or a
           // journal replay, or the daemon's own maintenance behind. Create it and go again at
@@ -329,7 +346,10 @@ final class BatchStore {
   }
 
   private void commit(
-      List<SpotRow> spots, List<SolarRow> solar, List<AnnouncementRow> announcements) {
+      List<SpotRow> spots,
+      List<SolarRow> solar,
+      List<AnnouncementRow> announcements,
+      boolean copy) {
     int[] inserted = new int[2];
     List<StoredSpot> storedSpots = new ArrayList<>();
     Instant started = clock.instant();
@@ -337,7 +357,7 @@ final class BatchStore {
         configuration -> {
           DSLContext tx = configuration.dsl();
           storedSpots.clear(); // a retried transaction starts over
-          storedSpots.addAll(inserts.spots(tx, spots));
+          storedSpots.addAll(copy ? inserts.copySpots(tx, spots) : inserts.spots(tx, spots));
           inserted[0] = inserts.solar(tx, solar);
           inserted[1] = inserts.announcements(tx, announcements);
         });

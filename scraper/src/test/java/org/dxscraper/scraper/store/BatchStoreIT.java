@@ -112,6 +112,52 @@ class BatchStoreIT {
   }
 
   @Test
+  void aBatchMeetingSpotsStoredBeforeItsStartStoresTheRestByInsertAndCountsThem()
+      throws InterruptedException {
+    store.store(batch(RowInsertsIT.spot("K0OLD", "", "20m", "stated")), NEVER, 0);
+    storedCalls.clear();
+    // A restart's replay: a new store, whose dedup window has not seen what is stored.
+    BatchStore replay =
+        new BatchStore(
+            dsl,
+            InstantSource.system(),
+            new SplittableRandom(1),
+            new SpotWriter.Listener() {
+              @Override
+              public void spotStored(String node, String band, String mode, boolean backfilled) {
+                storedCalls.add(node + " " + band + " " + mode + " " + backfilled);
+              }
+            },
+            stats,
+            "test-daemon");
+
+    BatchStore.Outcome outcome =
+        replay.store(
+            batch(
+                RowInsertsIT.spot("K0OLD", "", "20m", "stated"),
+                RowInsertsIT.spot("K1NEW", "", "40m", "stated")),
+            NEVER,
+            0);
+    // The next batch inserts too (INSERT_AFTER_DUPLICATE): a replay brings many such batches.
+    BatchStore.Outcome next =
+        replay.store(
+            batch(
+                RowInsertsIT.spot("K0OLD", "", "20m", "stated"),
+                RowInsertsIT.spot("K2NEW", "", "15m", "stated")),
+            NEVER,
+            0);
+
+    assertThat(outcome).isEqualTo(BatchStore.Outcome.STORED);
+    assertThat(next).isEqualTo(BatchStore.Outcome.STORED);
+    assertThat(dsl.select(SPOT.DX_CALL).from(SPOT).orderBy(SPOT.DX_CALL).fetch(SPOT.DX_CALL))
+        .containsExactly("K0OLD", "K1NEW", "K2NEW");
+    assertThat(stats.spotsStored()).isEqualTo(3);
+    assertThat(stats.duplicates()).isEqualTo(2);
+    assertThat(stats.failedAttempts()).isZero();
+    assertThat(storedCalls).containsExactly("node-\u00e4 40m CW true", "node-\u00e4 15m CW true");
+  }
+
+  @Test
   void aRowWhoseWeekHasNoPartitionIsStoredInOneMadeForItNeverSkipped() throws InterruptedException {
     // Far beyond the partitions made ahead: a node's clock off by months, or a daemon whose
     // maintenance has not run for that long.
