@@ -5,9 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.dxscraper.scraper.retry.Backoff;
@@ -22,10 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stores one batch, whatever the database does: one transaction of multi-row inserts ({@link
- * RowInserts}); row by row when the database refuses a row as data, skipping (and counting) only
- * that row; and, while the database fails, the same batch again after a pause from the shared
- * {@link Backoff} type, logging the outage once when it starts and once when it ends.
+ * Stores one batch, whatever the database does: one transaction, its spots by {@code COPY} ({@link
+ * RowInserts#copySpots}); by {@code INSERT ... ON CONFLICT DO NOTHING} when that meets a spot
+ * stored already, and for {@link #INSERT_AFTER_DUPLICATE} after; row by row when the database
+ * refuses a row as data, skipping (and counting) only that row; and, while the database fails, the
+ * same batch again after a pause from the shared {@link Backoff} type, logging the outage once when
+ * it starts and once when it ends.
  *
  * <p>One per writer thread: {@link SpotWriter} runs two, each with its own connection, so that one
  * batch is built and sent while the other commits. What they share is in {@link Shared}: the dedup
@@ -94,6 +99,9 @@ final class BatchStore {
     // Set at the first failed attempt of an outage, cleared by the next commit.
     private volatile Instant failingSince;
     private volatile String lastError;
+    // Batches being stored, by the number of their gathering, with their spots' keys.
+    private final Map<Long, Set<DedupWindow.Key>> storing = new HashMap<>();
+    private long gathered;
 
     /** When the database began failing writes; null while writes succeed. */
     Instant failingSince() {
@@ -105,6 +113,12 @@ final class BatchStore {
       return failingSince == null ? null : lastError;
     }
   }
+
+  /**
+   * A batch's place in the order batches were gathered, and the batches gathered before it, still
+   * being stored, that hold a spot of it.
+   */
+  record Ticket(long number, List<Long> after) {}
 
   /** What became of a batch. */
   enum Outcome {
@@ -175,6 +189,63 @@ final class BatchStore {
    * @param backlog rows waiting behind this batch, for the log
    */
   Outcome store(List<Queued> batch, Stop stop, int backlog) throws InterruptedException {
+    return store(batch, enter(batch), stop, backlog);
+  }
+
+  /**
+   * Registers {@code batch} as the next batch gathered, so that a later batch holding one of its
+   * spots waits for it ({@link #store(List, Ticket, Stop, int)}). Call in the order the batches
+   * leave the queue, and follow with that method.
+   */
+  Ticket enter(List<Queued> batch) {
+    Set<DedupWindow.Key> keys = new HashSet<>();
+    for (Queued queued : batch) {
+      if (queued.row() instanceof SpotRow spot) {
+        keys.add(DedupWindow.keyOf(spot));
+      }
+    }
+    synchronized (shared) {
+      List<Long> after = new ArrayList<>(1);
+      for (Map.Entry<Long, Set<DedupWindow.Key>> earlier : shared.storing.entrySet()) {
+        if (!Collections.disjoint(earlier.getValue(), keys)) {
+          after.add(earlier.getKey());
+        }
+      }
+      long number = ++shared.gathered;
+      shared.storing.put(number, keys);
+      return new Ticket(number, after);
+    }
+  }
+
+  /**
+   * Stores {@code batch}, entered as {@code ticket}. When an earlier batch still being stored holds
+   * one of its spots, it waits for that batch first and then drops what it committed, as one writer
+   * thread would have: the copy that arrived first is the one stored (a spot replayed from the
+   * journal, not the node's history of it; the live line, not a second node's relay). Without the
+   * wait the two statements race for the key, and the later copy may win (found by
+   * JournalOutageIT).
+   */
+  Outcome store(List<Queued> batch, Ticket ticket, Stop stop, int backlog)
+      throws InterruptedException {
+    try {
+      synchronized (shared) {
+        for (long earlier : ticket.after()) {
+          while (shared.storing.containsKey(earlier)) {
+            shared.wait();
+          }
+        }
+      }
+      return storeInTurn(batch, stop, backlog);
+    } finally {
+      synchronized (shared) {
+        shared.storing.remove(ticket.number());
+        shared.notifyAll();
+      }
+    }
+  }
+
+  private Outcome storeInTurn(List<Queued> batch, Stop stop, int backlog)
+      throws InterruptedException {
     List<SpotRow> spots = new ArrayList<>(batch.size());
     List<SolarRow> solar = new ArrayList<>();
     List<AnnouncementRow> announcements = new ArrayList<>();

@@ -24,26 +24,28 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
 /**
- * The SQL of storing: received rows to {@code INSERT ... ON CONFLICT DO NOTHING} statements on the
- * {@code spot}, {@code solar_report} and {@code announcement} tables. Every insert is idempotent
- * (the tables' identity keys), so a batch may be written again after a failure or a replay without
- * making a second row.
+ * The SQL of storing: received rows to {@code COPY} and {@code INSERT ... ON CONFLICT DO NOTHING}
+ * statements on the {@code spot}, {@code solar_report} and {@code announcement} tables. Every
+ * insert is idempotent (the tables' identity keys), so a batch may be written again after a failure
+ * or a replay without making a second row.
  *
- * <p>Spots, nearly all the rows, go in with one statement whose text never changes: {@code INSERT
- * INTO spot (...) SELECT unnest($1::timestamptz[]), ...}, each parameter an array literal holding
- * one column of the whole batch ({@link SpotArrayEncoder}). The driver prepares it once per
- * connection; a batch costs encoding its values and one round trip. The jOOQ multi-row {@code
- * VALUES} insert it replaces rendered and bound 23 values per row, a new statement text for every
- * batch size: 15-17 µs of the writer's CPU and 12 KB of garbage per row at 1,000 rows a batch,
- * against 2.5 µs and 0.7 KB now, storing 0.4-0.6 times the rows per second (docs/BENCHMARKS.md,
- * "The writer's insert"). COPY into a temporary table and {@code INSERT ... SELECT} from it was as
- * cheap for the client, but costlier for the server at small batches (it truncates the table at
- * every commit) and needs a table per connection. Solar reports and announcements, a few a minute,
- * go in one by one, each with a fixed statement of its own ({@link SingleRowInsert}).
+ * <p>Spots, nearly all the rows, go in by {@link #copySpots}: {@code COPY spot (...) FROM STDIN} in
+ * text format ({@link SpotCopyEncoder}), the cheapest way in for the server (9.8 µs a row on its
+ * backend against 14.6 µs for the insert below, docs/BENCHMARKS.md, "The writer's insert"). A
+ * {@code COPY} cannot skip a row stored before: it fails whole with a unique violation, and the
+ * caller ({@link BatchStore}) stores the batch again with {@link #spots}, one statement whose text
+ * never changes: {@code INSERT INTO spot (...) SELECT unnest($1::timestamptz[]), ...}, each
+ * parameter an array literal holding one column of the whole batch ({@link SpotArrayEncoder}). The
+ * driver prepares it once per connection; a batch costs encoding its values and one round trip. The
+ * jOOQ multi-row {@code VALUES} insert it replaced rendered and bound 23 values per row, a new
+ * statement text for every batch size: 15-17 µs of the writer's CPU and 12 KB of garbage per row at
+ * 1,000 rows a batch, against 2.5 µs and 0.7 KB, storing 0.4-0.6 times the rows per second. Solar
+ * reports and announcements, a few a minute, go in one by one, each with a fixed statement of its
+ * own ({@link SingleRowInsert}).
  *
- * <p>One instance per writer (it keeps the encoder's buffers). Each method runs in the caller's
- * transaction ({@code tx}) and throws jOOQ's {@code DataAccessException}, with the driver's {@code
- * SQLException} as its cause, for the caller's retry policy to judge.
+ * <p>One instance per writer thread (it keeps the encoders' buffers). Each method runs in the
+ * caller's transaction ({@code tx}) and throws jOOQ's {@code DataAccessException}, with the
+ * driver's {@code SQLException} as its cause, for the caller's retry policy to judge.
  */
 final class RowInserts {
 

@@ -180,6 +180,8 @@ public final class SpotWriter implements AutoCloseable {
   private static final class Worker {
     final BatchStore store;
     Thread thread;
+    // The batch in flight's place in the gathering order; null between batches.
+    BatchStore.Ticket ticket;
     // Arrival of the first row of the batch in flight, null between batches: what a watchdog needs
     // when the database hangs and nothing new arrives behind the batch.
     volatile Instant since;
@@ -284,8 +286,8 @@ public final class SpotWriter implements AutoCloseable {
   }
 
   /**
-   * Runs {@code action} on the writer thread after each batch, once its rows have left the backlog:
-   * a drain waiting for room hears of it at once instead of polling. It must be quick and must not
+   * Runs {@code action} on a writer thread after each batch, once its rows have left the backlog: a
+   * drain waiting for room hears of it at once instead of polling. It must be quick and must not
    * block. Call before {@link #start()}.
    */
   public SpotWriter afterEachBatch(Runnable action) {
@@ -405,6 +407,7 @@ public final class SpotWriter implements AutoCloseable {
           took = queue.fill(batch, stopping, this::idleWait);
           if (took) {
             worker.took(batch);
+            worker.ticket = worker.store.enter(batch);
           }
         } catch (InterruptedException | RuntimeException e) {
           // Rows taken from the queue but not yet in flight: hold the checkpoint below them
@@ -464,7 +467,9 @@ public final class SpotWriter implements AutoCloseable {
    */
   private void store(Worker worker, List<Queued> batch) throws InterruptedException {
     try {
-      if (worker.store.store(batch, stop, queue.size()) == BatchStore.Outcome.NOT_STORED) {
+      BatchStore.Ticket ticket = worker.ticket;
+      worker.ticket = null;
+      if (worker.store.store(batch, ticket, stop, queue.size()) == BatchStore.Outcome.NOT_STORED) {
         notStored(batch);
       }
     } catch (InterruptedException e) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.dxscraper.scraper.store.PendingRow.SpotRow;
 import org.dxscraper.scraper.store.RowQueue.Queued;
+import org.dxscraper.scraper.testing.Await;
 import org.dxscraper.scraper.testing.TestPostgres;
 import org.dxscraper.scraper.testing.TestPostgres.MigratedDatabase;
 import org.jooq.DSLContext;
@@ -155,6 +156,104 @@ class BatchStoreIT {
     assertThat(stats.duplicates()).isEqualTo(2);
     assertThat(stats.failedAttempts()).isZero();
     assertThat(storedCalls).containsExactly("node-\u00e4 40m CW true", "node-\u00e4 15m CW true");
+  }
+
+  @Test
+  void aLaterBatchHoldingASpotOfAnEarlierOneStillBeingStoredWaitsAndTheFirstCopyWins()
+      throws Exception {
+    // Two writer threads: the journal's copy of a spot gathered first, the node's history of it
+    // (backfilled) in the next batch, which its thread gets to the database first.
+    BatchStore.Shared shared = new BatchStore.Shared();
+    BatchStore first = sharing(shared);
+    BatchStore second = sharing(shared);
+    SpotRow live = RowInsertsIT.spot("K1ABC", "live", "20m", "stated");
+    SpotRow history = RowInsertsIT.spot("K1ABC", "history", "20m", "stated");
+    List<Queued> earlier = batch(withBackfilled(live, false));
+    List<Queued> later = batch(history, RowInsertsIT.spot("K2ABC", "", "20m", "stated"));
+    BatchStore.Ticket earlierTicket = first.enter(earlier);
+    BatchStore.Ticket laterTicket = second.enter(later);
+    Thread laterThread =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    second.store(later, laterTicket, NEVER, 0);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
+    Await.until(
+        () -> "the later batch waiting or done, now " + laterThread.getState(),
+        () ->
+            laterThread.getState() == Thread.State.WAITING
+                || laterThread.getState() == Thread.State.TERMINATED,
+        Duration.ofSeconds(30));
+    assertThat(laterThread.getState()).isEqualTo(Thread.State.WAITING);
+    assertThat(dsl.fetchCount(SPOT)).isZero();
+
+    first.store(earlier, earlierTicket, NEVER, 0);
+    laterThread.join(Duration.ofSeconds(30));
+
+    assertThat(laterThread.isAlive()).isFalse();
+    assertThat(dsl.select(SPOT.COMMENT, SPOT.BACKFILLED).from(SPOT).orderBy(SPOT.DX_CALL).fetch())
+        .extracting(r -> r.value1() + " " + r.value2())
+        .containsExactly("live false", " true");
+    assertThat(stats.spotsStored()).isEqualTo(2);
+    assertThat(stats.duplicates()).isEqualTo(1);
+  }
+
+  @Test
+  void batchesWithoutACommonSpotDoNotWaitForEachOther() throws Exception {
+    BatchStore.Shared shared = new BatchStore.Shared();
+    BatchStore first = sharing(shared);
+    BatchStore second = sharing(shared);
+    List<Queued> earlier = batch(RowInsertsIT.spot("K1ABC", "", "20m", "stated"));
+    List<Queued> later = batch(RowInsertsIT.spot("K2ABC", "", "20m", "stated"));
+    BatchStore.Ticket earlierTicket = first.enter(earlier);
+
+    // The earlier batch is not stored yet; the later one must not wait for it.
+    second.store(later, second.enter(later), NEVER, 0);
+    first.store(earlier, earlierTicket, NEVER, 0);
+
+    assertThat(stats.spotsStored()).isEqualTo(2);
+  }
+
+  private BatchStore sharing(BatchStore.Shared shared) {
+    return new BatchStore(
+        dsl,
+        InstantSource.system(),
+        new SplittableRandom(1),
+        new SpotWriter.Listener() {},
+        stats,
+        "test-daemon",
+        shared);
+  }
+
+  private static SpotRow withBackfilled(SpotRow s, boolean backfilled) {
+    return new SpotRow(
+        s.spottedAt(),
+        s.receivedAt(),
+        s.node(),
+        s.spotter(),
+        s.frequencyHz(),
+        s.dxCall(),
+        s.comment(),
+        s.band(),
+        s.mode(),
+        s.modeSource(),
+        s.snrDb(),
+        s.speed(),
+        s.speedUnit(),
+        s.spotType(),
+        s.dxGrid(),
+        s.spotterGrid(),
+        s.dxEntity(),
+        s.dxContinent(),
+        s.dxCqZone(),
+        s.spotterEntity(),
+        s.spotterContinent(),
+        s.spotterCqZone(),
+        backfilled);
   }
 
   @Test
