@@ -237,10 +237,15 @@ final class BatchStore {
       }
       return storeInTurn(batch, stop, backlog);
     } finally {
-      synchronized (shared) {
-        shared.storing.remove(ticket.number());
-        shared.notifyAll();
-      }
+      leave(ticket);
+    }
+  }
+
+  /** The batch of {@code ticket} is done with, stored or not: later batches need not wait. */
+  void leave(Ticket ticket) {
+    synchronized (shared) {
+      shared.storing.remove(ticket.number());
+      shared.notifyAll();
     }
   }
 
@@ -304,6 +309,12 @@ final class BatchStore {
         }
         if (DEADLOCK.equals(e.sqlState()) && deadlocks++ < DEADLOCK_RETRIES) {
           log.info("writer: the database broke off a batch for a deadlock; sending it again");
+          continue;
+        }
+        if (copy && isDataError(e)) {
+          // Once more by the insert before row by row: it tells a row the schema refuses (it
+          // fails again) from anything peculiar to COPY.
+          copy = false;
           continue;
         }
         if (!oneByOne && isDataError(e)) {
@@ -433,10 +444,8 @@ final class BatchStore {
           inserted[1] = inserts.announcements(tx, announcements);
         });
     Duration took = Duration.between(started, clock.instant());
-    synchronized (shared) {
-      listener.batchCommitted(took, spots.size() + solar.size() + announcements.size());
-    }
-    committed(spots, storedSpots, inserted[0], inserted[1]);
+    committed(
+        took, spots, storedSpots, inserted[0], inserted[1], solar.size(), announcements.size());
     if (log.isDebugEnabled()) {
       log.debug(
           "writer: committed {} spots, {} solar reports, {} announcements in {} ms",
@@ -447,11 +456,23 @@ final class BatchStore {
     }
   }
 
-  /** Called after a commit: only now do the rows count as stored and their keys as seen. */
+  /**
+   * Called after a commit: only now do the rows count as stored and their keys as seen. The
+   * listener hears of the batch ({@code took} non-null) and its spots in one turn.
+   */
   private void committed(
-      List<SpotRow> spots, List<StoredSpot> storedSpots, int solarRows, int announcementRows) {
+      Duration took,
+      List<SpotRow> spots,
+      List<StoredSpot> storedSpots,
+      int solarRows,
+      int announcementRows,
+      int solarSent,
+      int announcementsSent) {
     Instant now = clock.instant();
     synchronized (shared) {
+      if (took != null) {
+        listener.batchCommitted(took, spots.size() + solarSent + announcementsSent);
+      }
       stats.spotsStored.add(storedSpots.size());
       stats.duplicates.add(spots.size() - storedSpots.size());
       stats.solarStored.add(solarRows);
@@ -476,19 +497,26 @@ final class BatchStore {
       List<SpotRow> spots, List<SolarRow> solar, List<AnnouncementRow> announcements) {
     while (!spots.isEmpty()) {
       SpotRow spot = spots.get(0);
-      storeAlone(spot, () -> committed(List.of(spot), inserts.spots(dsl, List.of(spot)), 0, 0));
+      storeAlone(
+          spot,
+          () -> committed(null, List.of(spot), inserts.spots(dsl, List.of(spot)), 0, 0, 0, 0));
       spots.remove(0);
     }
     while (!solar.isEmpty()) {
       SolarRow report = solar.get(0);
       storeAlone(
-          report, () -> committed(List.of(), List.of(), inserts.solar(dsl, List.of(report)), 0));
+          report,
+          () ->
+              committed(null, List.of(), List.of(), inserts.solar(dsl, List.of(report)), 0, 0, 0));
       solar.remove(0);
     }
     while (!announcements.isEmpty()) {
       AnnouncementRow row = announcements.get(0);
       storeAlone(
-          row, () -> committed(List.of(), List.of(), 0, inserts.announcements(dsl, List.of(row))));
+          row,
+          () ->
+              committed(
+                  null, List.of(), List.of(), 0, inserts.announcements(dsl, List.of(row)), 0, 0));
       announcements.remove(0);
     }
   }

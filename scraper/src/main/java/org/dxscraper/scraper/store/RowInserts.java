@@ -156,13 +156,18 @@ final class RowInserts {
     if (spots.isEmpty()) {
       return List.of();
     }
-    copy.encode(spots, daemonName);
     tx.connection(
         connection -> {
           CopyIn in =
               connection.unwrap(PGConnection.class).getCopyAPI().copyIn(SpotCopyEncoder.COPY);
           try {
-            in.writeToCopy(copy.bytes(), 0, copy.length());
+            // In pieces, so that the buffer stays small whatever --batch-size is.
+            for (int from = 0; from < spots.size(); from += ROWS_PER_STATEMENT) {
+              copy.encode(
+                  spots.subList(from, Math.min(spots.size(), from + ROWS_PER_STATEMENT)),
+                  daemonName);
+              in.writeToCopy(copy.bytes(), 0, copy.length());
+            }
             in.endCopy();
           } finally {
             if (in.isActive()) {

@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stores what the nodes sent, on threads of its own: takes rows in batches by size or age ({@link
- * RowQueue}) and stores each batch in one transaction with multi-row {@code INSERT ... ON CONFLICT
- * DO NOTHING} ({@link BatchStore}, {@link RowInserts}), so a spot stored before (another node, a
- * replay) costs nothing and makes no second row. With a journal it moves the journal's checkpoint
- * as batches commit.
+ * RowQueue}) and stores each batch in one transaction, by {@code COPY} or, when that meets a stored
+ * spot, by {@code INSERT ... ON CONFLICT DO NOTHING} ({@link BatchStore}, {@link RowInserts}), so a
+ * spot stored before (another node, a replay) makes no second row. With a journal it moves the
+ * journal's checkpoint as batches commit.
  *
  * <p>Two batches are in flight at once ({@link #DEFAULT_THREADS}), each on a thread and a
  * connection of its own: one thread gathers the next batch, encodes and sends it while the other's
@@ -243,8 +243,10 @@ public final class SpotWriter implements AutoCloseable {
    * connection of its own. Call before {@link #start()}.
    */
   public SpotWriter threads(int count) {
-    if (count < 1 || count > 8) {
-      throw new IllegalArgumentException("writer threads must be 1..8, got " + count);
+    // The pool (Database) has a connection for each of DEFAULT_THREADS and the other users.
+    if (count < 1 || count > DEFAULT_THREADS) {
+      throw new IllegalArgumentException(
+          "writer threads must be 1.." + DEFAULT_THREADS + ", got " + count);
     }
     this.threads = count;
     return this;
@@ -397,7 +399,8 @@ public final class SpotWriter implements AutoCloseable {
     boolean interrupted = false;
     try {
       while (!gaveUp.get()) {
-        boolean took;
+        boolean took = false;
+        boolean failed = false;
         gather.lockInterruptibly();
         try {
           if (stopping && queue.isEmpty()) {
@@ -409,15 +412,37 @@ public final class SpotWriter implements AutoCloseable {
             worker.took(batch);
             worker.ticket = worker.store.enter(batch);
           }
-        } catch (InterruptedException | RuntimeException e) {
-          // Rows taken from the queue but not yet in flight: hold the checkpoint below them
-          // before another thread can take the lock and move it.
+        } catch (InterruptedException e) {
+          // Rows taken from the queue but not yet stored: hold the checkpoint below them before
+          // another thread can take the lock and move it.
           if (!batch.isEmpty()) {
             keepForNextStart(batch);
           }
           throw e;
+        } catch (RuntimeException | Error e) {
+          // A bug while gathering must not end the thread, nor let the checkpoint pass the rows
+          // it took (found by review, #11: an Error once left the flight unmarked).
+          failed = true;
+          if (!batch.isEmpty()) {
+            lost(batch, e);
+          } else {
+            log.error("writer: gathering a batch failed", e);
+          }
         } finally {
+          if (failed) {
+            if (worker.ticket != null) {
+              worker.store.leave(worker.ticket);
+              worker.ticket = null;
+            }
+            worker.done();
+            batch.clear();
+            took = false;
+          }
           gather.unlock();
+        }
+        if (failed) {
+          stop.pause(Duration.ofSeconds(1)); // not a hot loop if it fails every time
+          continue;
         }
         if (!took) {
           // Also here, not only after a batch: a pause that began while the last batch drained
@@ -443,19 +468,21 @@ public final class SpotWriter implements AutoCloseable {
       Thread.currentThread().interrupt();
       interrupted = true;
       log.error("writer: interrupted with {} rows queued", queue.size());
-    } catch (RuntimeException e) {
-      // Only from gathering: a bug there. Storing's failures are handled in store(). The rows the
-      // thread held are kept for the next start above; the other threads go on.
-      log.error("writer: a writer thread failed while gathering a batch", e);
     } finally {
       batch.clear();
       worker.done();
-      if (running.decrementAndGet() == 0 && !interrupted) {
-        gather.lock();
-        try {
-          checkpoint(true);
-        } finally {
-          gather.unlock();
+      if (running.decrementAndGet() == 0) {
+        if (gaveUp.get() && journal == null) {
+          // Counted once, by the last thread out: what nobody took from the queue.
+          stats.givenUp.add(queue.size());
+        }
+        if (!interrupted) {
+          gather.lock();
+          try {
+            checkpoint(true);
+          } finally {
+            gather.unlock();
+          }
         }
       }
     }
@@ -463,37 +490,49 @@ public final class SpotWriter implements AutoCloseable {
 
   /**
    * Stores {@code batch}, which {@code worker} has in flight; whatever happens, it is out of flight
-   * afterwards, and the checkpoint stays below it unless it was stored.
+   * afterwards, and unless it was stored the checkpoint stays below it.
    */
   private void store(Worker worker, List<Queued> batch) throws InterruptedException {
+    boolean stored = false;
     try {
       BatchStore.Ticket ticket = worker.ticket;
       worker.ticket = null;
       if (worker.store.store(batch, ticket, stop, queue.size()) == BatchStore.Outcome.NOT_STORED) {
         notStored(batch);
-      }
-    } catch (InterruptedException e) {
-      keepForNextStart(batch);
-      throw e;
-    } catch (RuntimeException e) {
-      // A bug must not end the thread that holds everything not yet stored: count, log, go on.
-      // With a journal the checkpoint stays below the batch, so the next start stores it.
-      stats.givenUp.add(batch.size());
-      if (journal != null) {
-        keepForNextStart(batch);
-        log.error(
-            "writer: a batch of {} rows failed unexpectedly; the journal keeps them from line {}"
-                + " on, and the next start stores them",
-            batch.size(),
-            notStoredFrom.get(),
-            e);
       } else {
-        log.error("writer: lost a batch of {} rows to an unexpected failure", batch.size(), e);
+        stored = true;
       }
+    } catch (RuntimeException | Error e) {
+      // A bug must not end the thread that holds everything not yet stored: count, log, go on.
+      // Errors too: a StackOverflowError is a bug of one batch, not of the process (an
+      // OutOfMemoryError ends the process first: -XX:+ExitOnOutOfMemoryError).
+      lost(batch, e);
     } finally {
-      // After keepForNextStart: at every moment the batch is in flight or below notStoredFrom.
+      // Before the batch leaves the flight: at every moment one of the two holds the checkpoint.
+      if (!stored) {
+        keepForNextStart(batch);
+      }
       worker.done();
       batch.clear();
+    }
+  }
+
+  /**
+   * A batch failed unexpectedly: with a journal the checkpoint stays below it and the next start
+   * stores it; without one it is lost. Counted in {@link WriterStats#givenUp()} either way.
+   */
+  private void lost(List<Queued> batch, Throwable e) {
+    stats.givenUp.add(batch.size());
+    if (journal != null) {
+      keepForNextStart(batch);
+      log.error(
+          "writer: a batch of {} rows failed unexpectedly; the journal keeps them from line {}"
+              + " on, and the next start stores them",
+          batch.size(),
+          batch.get(0).seq(),
+          e);
+    } else {
+      log.error("writer: lost a batch of {} rows to an unexpected failure", batch.size(), e);
     }
   }
 
@@ -509,19 +548,20 @@ public final class SpotWriter implements AutoCloseable {
   private void notStored(List<Queued> batch) {
     keepForNextStart(batch);
     boolean first = gaveUp.compareAndSet(false, true);
-    if (journal != null) {
-      if (first) {
-        log.warn(
-            "writer: stopping while the database fails ({}); {} rows wait in the journal and are"
-                + " stored at the next start",
-            shared.lastError(),
-            backlog());
-      }
+    if (journal == null) {
+      // Each thread counts its own batch; the last one out counts what is left in the queue.
+      stats.givenUp.add(batch.size());
+    }
+    if (!first) {
       return;
     }
-    // Each thread counts its own batch; the first also the queue, which nobody takes any more.
-    stats.givenUp.add(batch.size() + (first ? queue.size() : 0));
-    if (first) {
+    if (journal != null) {
+      log.warn(
+          "writer: stopping while the database fails ({}); {} rows wait in the journal and are"
+              + " stored at the next start",
+          shared.lastError(),
+          backlog());
+    } else {
       log.error(
           "writer: giving up at shutdown: {} rows were received but not stored: {}",
           backlog(),
