@@ -187,9 +187,13 @@ INFO = [
            lambda v: f"{v:,.0f} calls/s", "CtyDatBenchmark.lookup"),
     Figure("enrich", "enrichment of a parsed spot: band, mode, two lookups (JMH)", "", None,
            lambda v: f"{v:,.0f} spots/s", "EnricherBenchmark.enrich"),
-    Figure("encode", "row encoding: a 1,000-row batch to the insert's 23 array literals (JMH)", "",
-           None, lambda v: f"{v:,.0f} rows/s", "RowInsertsBenchmark.insertStatement:"
-           " SpotArrayEncoder, what the writer does before pgjdbc sends the batch"),
+    Figure("encode", "row encoding: a 1,000-row batch to COPY's text (JMH)", "",
+           None, lambda v: f"{v:,.0f} rows/s", "RowInsertsBenchmark.copyText:"
+           " SpotCopyEncoder, what a writer thread does before pgjdbc sends the batch"),
+    Figure("encode_insert", "row encoding: the same batch to the fallback insert's 23 array"
+           " literals (JMH)", "", None, lambda v: f"{v:,.0f} rows/s",
+           "RowInsertsBenchmark.insertStatement: SpotArrayEncoder, for a batch that meets a stored"
+           " spot"),
 ]
 BY_KEY = {f.key: f for f in FIGURES + INFO}
 
@@ -229,8 +233,9 @@ def cpu_of(pids):
 
 
 def cpu_delta(before, after):
-    """CPU spent between two cpu_of() snapshots by the processes present in both."""
-    return sum(after[pid] - before[pid] for pid in before if pid in after)
+    """CPU spent between two cpu_of() snapshots: a process present only in the second was started
+    in between (a pool's second connection, an autovacuum worker), so all of its CPU counts."""
+    return sum(after[pid] - before.get(pid, 0.0) for pid in after)
 
 
 def load_average():
@@ -524,7 +529,8 @@ def phase_jmh(ctx):
                         "-rf", "json", "-rff", result], stdout=log, stderr=subprocess.STDOUT,
                        check=True)
     names = {"LineParserBenchmark.parseMix": "parser", "CtyDatBenchmark.lookup": "cty_lookup",
-             "EnricherBenchmark.enrich": "enrich", "RowInsertsBenchmark.insertStatement": "encode"}
+             "EnricherBenchmark.enrich": "enrich", "RowInsertsBenchmark.copyText": "encode",
+             "RowInsertsBenchmark.insertStatement": "encode_insert"}
     with open(result) as f:
         for bench in json.load(f):
             key = names.get(".".join(bench["benchmark"].split(".")[-2:]))
@@ -558,14 +564,13 @@ def phase_throughput(ctx):
         cluster.psql(db, "truncate spot", "checkpoint")
         if jfr_file:
             jcmd(daemon.pid, "JFR.start", "name=bench", "settings=profile", JFR_SAMPLING)
-        pids = cluster.all_pids()
-        b0, c0 = cpu_of(pids), daemon.cpu()
+        b0, c0 = cpu_of(cluster.all_pids()), daemon.cpu()
         sim = Simulator(work, ctx.sim_jar, f"sim-t{k}-{label.replace(' ', '')}", ports[k],
                         next(seeds), "--blast", "--count", str(n // k))
         sim.wait_printed(n // k * k)
         expected = sim.distinct_spots()
         rows = wait_rows(cluster, db, expected)
-        c1, b1 = daemon.cpu(), cpu_of(pids)
+        c1, b1 = daemon.cpu(), cpu_of(cluster.all_pids())
         if jfr_file:
             jcmd(daemon.pid, "JFR.stop", "name=bench", f"filename={jfr_file}")
         sim.stop()
@@ -628,15 +633,17 @@ def phase_steady(ctx):
         daemon = Daemon(work, ctx.jar, cluster, db, [port], f"daemon-steady{run}", ctx.jvm_options)
         status(f"steady: run {run + 1}, 1,000 spots/s, warming up {mode['steady_warm']} s")
         time.sleep(mode["steady_warm"])  # the warm-up, not a wait for a condition
-        backends = cluster.backends(db)
         first_id = cluster.max_id(db)
         gc0 = daemon.gc_pauses()
         for w in range(mode["steady_windows"]):
             id0, c0, j0 = cluster.max_id(db), daemon.cpu(), daemon.jit_cpu()
-            b0, k0 = cpu_of(backends), cpu_of(cluster.all_pids())
+            # Listed again at each end: the writer's pool opens its second connection when both
+            # threads first want one at once, which may be in the middle of a window.
+            b0, k0 = cpu_of(cluster.backends(db)), cpu_of(cluster.all_pids())
             time.sleep(mode["steady_window"])  # the measurement window
             id1, c1, j1 = cluster.max_id(db), daemon.cpu(), daemon.jit_cpu()
-            b1, k1 = cpu_of(backends), cpu_of(cluster.all_pids())
+            b1, k1 = cpu_of(cluster.backends(db)), cpu_of(cluster.all_pids())
+            backends = b1
             rows = cluster.count(db, after_id=id0) - cluster.count(db, after_id=id1)
             BY_KEY["cpu_daemon"].values.append((c1 - c0) / rows * 1e6)
             BY_KEY["cpu_backend"].values.append(cpu_delta(b0, b1) / rows * 1e6)

@@ -20,10 +20,11 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * What the writer thread spends per row before the database sees a batch: {@link SpotArrayEncoder}
- * turning a batch of 1,000 rows into the 23 array literals that {@link RowInserts}' one prepared
- * statement takes. Results are rows per second. What follows, pgjdbc sending the parameters and the
- * server's work, is measured end to end by the benchmark suite.
+ * What a writer thread spends per row before the database sees a batch: {@link SpotCopyEncoder}
+ * turning a batch of 1,000 rows into {@code COPY}'s text (what {@link RowInserts#copySpots} sends),
+ * and {@link SpotArrayEncoder} turning it into the 23 array literals of the insert a batch falls
+ * back to. Results are rows per second. What follows, pgjdbc sending the bytes and the server's
+ * work, is measured end to end by the benchmark suite.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -40,6 +41,7 @@ public class RowInsertsBenchmark {
 
   private final List<SpotRow> rows = new ArrayList<>(BATCH);
   private final SpotArrayEncoder encoder = new SpotArrayEncoder();
+  private final SpotCopyEncoder copy = new SpotCopyEncoder();
 
   @Setup
   public void makeBatch() {
@@ -75,6 +77,12 @@ public class RowInsertsBenchmark {
               5 + spotterEntity,
               false));
     }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public int copyText() {
+    return copy.encode(rows, "daemon").length();
   }
 
   @Benchmark
