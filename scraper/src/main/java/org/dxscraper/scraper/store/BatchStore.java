@@ -64,8 +64,16 @@ final class BatchStore {
     /** True once the writer is closing and its grace has run out: no more attempts. */
     boolean expired();
 
-    /** Waits {@code pause}, or less when the writer starts closing. */
+    /**
+     * Waits {@code pause}, or less when the writer starts closing or {@link #retryNow} is called.
+     */
     void pause(Duration pause) throws InterruptedException;
+
+    /**
+     * Another store committed while this one's batch waits out a pause: the database works again,
+     * so the pauses end now instead of up to {@link #RETRY}'s cap later.
+     */
+    default void retryNow() {}
   }
 
   /**
@@ -102,6 +110,8 @@ final class BatchStore {
     // Batches being stored, by the number of their gathering, with their spots' keys.
     private final Map<Long, Set<DedupWindow.Key>> storing = new HashMap<>();
     private long gathered;
+    // Stores whose batch has failed and is not yet stored; the outage ends when none is left.
+    private volatile int failingStores;
 
     /** When the database began failing writes; null while writes succeed. */
     Instant failingSince() {
@@ -137,6 +147,8 @@ final class BatchStore {
   private final DedupWindow dedup;
   private final RowInserts inserts;
   private volatile Instant writeStartedAt;
+  // Guarded by shared: this store's batch has failed and is not yet stored.
+  private boolean failing;
   // Writer thread only: spots go in by COPY from then on (see INSERT_AFTER_DUPLICATE).
   private Instant copyFrom = Instant.MIN;
 
@@ -227,6 +239,7 @@ final class BatchStore {
    */
   Outcome store(List<Queued> batch, Ticket ticket, Stop stop, int backlog)
       throws InterruptedException {
+    boolean stored = false;
     try {
       synchronized (shared) {
         for (long earlier : ticket.after()) {
@@ -235,8 +248,13 @@ final class BatchStore {
           }
         }
       }
-      return storeInTurn(batch, stop, backlog);
+      Outcome outcome = storeInTurn(batch, stop, backlog);
+      stored = outcome == Outcome.STORED;
+      return outcome;
     } finally {
+      if (!stored && !stop.expired()) {
+        recovered(backlog); // given up to an unexpected failure: no longer failing here
+      }
       leave(ticket);
     }
   }
@@ -286,6 +304,9 @@ final class BatchStore {
           commit(spots, solar, announcements, copy);
         }
         recovered(backlog);
+        if (shared.failingStores > 0) {
+          stop.retryNow(); // another store's batch waits out a pause: the database works again
+        }
         return Outcome.STORED;
       } catch (DataAccessException refused) {
         DataAccessException e = refused;
@@ -339,6 +360,10 @@ final class BatchStore {
   /** Logs an outage once when it starts; the retries that follow only at DEBUG. */
   private void failed(int rows, int backlog, Duration pause) {
     synchronized (shared) {
+      if (!failing) {
+        failing = true;
+        shared.failingStores++;
+      }
       if (shared.failingSince == null) {
         shared.failingSince = clock.instant();
         log.warn(
@@ -354,11 +379,21 @@ final class BatchStore {
     log.debug("writer: still failing, next try in {} ms: {}", pause.toMillis(), shared.lastError);
   }
 
+  /**
+   * This store's batch is done with (stored, or given up to an unexpected failure): the outage is
+   * over once no store has a batch failing. One thread committing while the other's batch keeps
+   * failing is not the end of it: the state would flap with every commit, and an alert waiting for
+   * it to hold would never fire.
+   */
   private void recovered(int backlog) {
-    if (shared.failingSince == null) {
+    if (!failing) {
       return;
     }
     synchronized (shared) {
+      failing = false;
+      if (--shared.failingStores > 0) {
+        return;
+      }
       Instant since = shared.failingSince;
       if (since == null) {
         return;

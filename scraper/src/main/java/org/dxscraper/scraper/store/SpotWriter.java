@@ -7,7 +7,6 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -161,7 +160,9 @@ public final class SpotWriter implements AutoCloseable {
   // it without waking, and RowQueue has one waiter at a time.
   private final ReentrantLock gather = new ReentrantLock();
   private final AtomicInteger running = new AtomicInteger();
-  private final CountDownLatch stopSignal = new CountDownLatch(1);
+  // Retry pauses wait on this: close() and a commit after a failure end them.
+  private final Object pauses = new Object();
+  private long retries;
   private volatile boolean stopping;
   private volatile long stopDeadline;
   private final AtomicBoolean gaveUp = new AtomicBoolean();
@@ -379,7 +380,7 @@ public final class SpotWriter implements AutoCloseable {
     return null;
   }
 
-  /** The retry loop's view of {@link #close()}. */
+  /** The retry loop's view of {@link #close()}, and of the other thread's commits. */
   private final BatchStore.Stop stop =
       new BatchStore.Stop() {
         @Override
@@ -389,8 +390,27 @@ public final class SpotWriter implements AutoCloseable {
 
         @Override
         public void pause(Duration pause) throws InterruptedException {
-          // Waits the pause, or less when close() is called: a stop must not wait 30 s for it.
-          stopSignal.await(pause.toNanos(), TimeUnit.NANOSECONDS);
+          // Waits the pause, or less when close() is called (a stop must not wait 30 s for it)
+          // or the other thread's batch commits (the database is back).
+          long until = System.nanoTime() + pause.toNanos();
+          synchronized (pauses) {
+            long retriesBefore = retries;
+            while (!stopping && retries == retriesBefore) {
+              long left = until - System.nanoTime();
+              if (left <= 0) {
+                return;
+              }
+              TimeUnit.NANOSECONDS.timedWait(pauses, left);
+            }
+          }
+        }
+
+        @Override
+        public void retryNow() {
+          synchronized (pauses) {
+            retries++;
+            pauses.notifyAll();
+          }
         }
       };
 
@@ -650,7 +670,9 @@ public final class SpotWriter implements AutoCloseable {
     }
     stopDeadline = ticker.getAsLong() + grace.toNanos();
     stopping = true;
-    stopSignal.countDown();
+    synchronized (pauses) {
+      pauses.notifyAll();
+    }
     queue.wake();
     // With a journal a write hung on a dead server may keep the thread; the rows are safe, so
     // waiting longer than the grace would only delay the stop.

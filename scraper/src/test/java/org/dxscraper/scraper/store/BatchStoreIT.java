@@ -3,21 +3,26 @@ package org.dxscraper.scraper.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.dxscraper.db.jooq.Tables.SPOT;
 
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.dxscraper.scraper.store.PendingRow.SpotRow;
 import org.dxscraper.scraper.store.RowQueue.Queued;
 import org.dxscraper.scraper.testing.Await;
 import org.dxscraper.scraper.testing.TestPostgres;
 import org.dxscraper.scraper.testing.TestPostgres.MigratedDatabase;
 import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A batch holding a row the database refuses: the batch's statement fails as a whole, and the store
@@ -218,7 +223,69 @@ class BatchStoreIT {
     assertThat(stats.spotsStored()).isEqualTo(2);
   }
 
+  @Test
+  void theOutageLastsWhileOneThreadsBatchFailsThoughTheOtherCommits() throws Exception {
+    BatchStore.Shared shared = new BatchStore.Shared();
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    PGSimpleDataSource dead = new PGSimpleDataSource();
+    dead.setUrl("jdbc:postgresql://127.0.0.1:" + port + "/nothing");
+    BatchStore failing = sharing(shared, DSL.using(dead, SQLDialect.POSTGRES));
+    BatchStore.Stop onePause =
+        new BatchStore.Stop() {
+          private int pauses;
+
+          @Override
+          public boolean expired() {
+            return pauses > 0;
+          }
+
+          @Override
+          public void pause(Duration pause) {
+            pauses++;
+          }
+        };
+    assertThat(failing.store(batch(RowInsertsIT.spot("K1ABC", "", "20m", "stated")), onePause, 0))
+        .isEqualTo(BatchStore.Outcome.NOT_STORED);
+    Instant since = shared.failingSince();
+    assertThat(since).isNotNull();
+
+    // The other thread's batch commits: its store never failed, so the outage is not over; but
+    // the database works, so the failing batch's pause ends now.
+    AtomicInteger retryNow = new AtomicInteger();
+    BatchStore.Stop recording =
+        new BatchStore.Stop() {
+          @Override
+          public boolean expired() {
+            return false;
+          }
+
+          @Override
+          public void pause(Duration pause) {
+            throw new AssertionError("no retry expected, asked to wait " + pause);
+          }
+
+          @Override
+          public void retryNow() {
+            retryNow.incrementAndGet();
+          }
+        };
+    assertThat(
+            sharing(shared)
+                .store(batch(RowInsertsIT.spot("K2ABC", "", "20m", "stated")), recording, 0))
+        .isEqualTo(BatchStore.Outcome.STORED);
+
+    assertThat(shared.failingSince()).isEqualTo(since);
+    assertThat(retryNow).hasValue(1);
+  }
+
   private BatchStore sharing(BatchStore.Shared shared) {
+    return sharing(shared, dsl);
+  }
+
+  private BatchStore sharing(BatchStore.Shared shared, DSLContext dsl) {
     return new BatchStore(
         dsl,
         InstantSource.system(),
