@@ -111,7 +111,9 @@ final class BatchStore {
     private final Map<Long, Set<DedupWindow.Key>> storing = new HashMap<>();
     private long gathered;
     // Stores whose batch has failed and is not yet stored; the outage ends when none is left.
-    private volatile int failingStores;
+    private int failingStores;
+    // A store began failing since the last commit: the next commit ends its pause, once.
+    private volatile boolean wakeOnCommit;
 
     /** When the database began failing writes; null while writes succeed. */
     Instant failingSince() {
@@ -239,7 +241,6 @@ final class BatchStore {
    */
   Outcome store(List<Queued> batch, Ticket ticket, Stop stop, int backlog)
       throws InterruptedException {
-    boolean stored = false;
     try {
       synchronized (shared) {
         for (long earlier : ticket.after()) {
@@ -248,13 +249,10 @@ final class BatchStore {
           }
         }
       }
-      Outcome outcome = storeInTurn(batch, stop, backlog);
-      stored = outcome == Outcome.STORED;
-      return outcome;
+      // A batch given up to an unexpected failure leaves this store failing if it was: the
+      // outage ends with its next commit, not with a claim that writes work again.
+      return storeInTurn(batch, stop, backlog);
     } finally {
-      if (!stored && !stop.expired()) {
-        recovered(backlog); // given up to an unexpected failure: no longer failing here
-      }
       leave(ticket);
     }
   }
@@ -304,8 +302,8 @@ final class BatchStore {
           commit(spots, solar, announcements, copy);
         }
         recovered(backlog);
-        if (shared.failingStores > 0) {
-          stop.retryNow(); // another store's batch waits out a pause: the database works again
+        if (shared.wakeOnCommit) {
+          wakeFailing(stop);
         }
         return Outcome.STORED;
       } catch (DataAccessException refused) {
@@ -363,6 +361,7 @@ final class BatchStore {
       if (!failing) {
         failing = true;
         shared.failingStores++;
+        shared.wakeOnCommit = true;
       }
       if (shared.failingSince == null) {
         shared.failingSince = clock.instant();
@@ -380,10 +379,25 @@ final class BatchStore {
   }
 
   /**
-   * This store's batch is done with (stored, or given up to an unexpected failure): the outage is
-   * over once no store has a batch failing. One thread committing while the other's batch keeps
-   * failing is not the end of it: the state would flap with every commit, and an alert waiting for
-   * it to hold would never fire.
+   * A commit while another store's batch waits out a pause: the database works, so that pause ends
+   * now rather than up to {@link #RETRY}'s cap later. Once per failing streak of a store: a batch
+   * that fails for reasons of its own (a partition it cannot get) must not be retried at every
+   * commit of the other thread, which would undo its backoff (found by review).
+   */
+  private void wakeFailing(Stop stop) {
+    synchronized (shared) {
+      if (!shared.wakeOnCommit) {
+        return;
+      }
+      shared.wakeOnCommit = false;
+    }
+    stop.retryNow();
+  }
+
+  /**
+   * This store's batch is stored: the outage is over once no store has a batch failing. One thread
+   * committing while the other's batch keeps failing is not the end of it: the state would flap
+   * with every commit, and an alert waiting for it to hold would never fire.
    */
   private void recovered(int backlog) {
     if (!failing) {

@@ -461,6 +461,9 @@ public final class SpotWriter implements AutoCloseable {
           gather.unlock();
         }
         if (failed) {
+          if (stop.expired()) {
+            break; // closing, its grace spent: what is left waits in the journal, or is counted
+          }
           stop.pause(Duration.ofSeconds(1)); // not a hot loop if it fails every time
           continue;
         }
@@ -492,8 +495,9 @@ public final class SpotWriter implements AutoCloseable {
       batch.clear();
       worker.done();
       if (running.decrementAndGet() == 0) {
-        if (gaveUp.get() && journal == null) {
-          // Counted once, by the last thread out: what nobody took from the queue.
+        if (journal == null) {
+          // Counted once, by the last thread out: what nobody took from the queue (nothing after
+          // a stop that stored everything).
           stats.givenUp.add(queue.size());
         }
         if (!interrupted) {
