@@ -173,7 +173,7 @@ class BatchStoreIT {
     BatchStore second = sharing(shared);
     SpotRow live = RowInsertsIT.spot("K1ABC", "live", "20m", "stated");
     SpotRow history = RowInsertsIT.spot("K1ABC", "history", "20m", "stated");
-    List<Queued> earlier = batch(withBackfilled(live, false));
+    List<Queued> earlier = batch(RowInsertsIT.variant(live, live.dxCall(), false));
     List<Queued> later = batch(history, RowInsertsIT.spot("K2ABC", "", "20m", "stated"));
     BatchStore.Ticket earlierTicket = first.enter(earlier);
     BatchStore.Ticket laterTicket = second.enter(later);
@@ -294,33 +294,6 @@ class BatchStoreIT {
         stats,
         "test-daemon",
         shared);
-  }
-
-  private static SpotRow withBackfilled(SpotRow s, boolean backfilled) {
-    return new SpotRow(
-        s.spottedAt(),
-        s.receivedAt(),
-        s.node(),
-        s.spotter(),
-        s.frequencyHz(),
-        s.dxCall(),
-        s.comment(),
-        s.band(),
-        s.mode(),
-        s.modeSource(),
-        s.snrDb(),
-        s.speed(),
-        s.speedUnit(),
-        s.spotType(),
-        s.dxGrid(),
-        s.spotterGrid(),
-        s.dxEntity(),
-        s.dxContinent(),
-        s.dxCqZone(),
-        s.spotterEntity(),
-        s.spotterContinent(),
-        s.spotterCqZone(),
-        backfilled);
   }
 
   @Test

@@ -219,7 +219,9 @@ class RowInsertsIT {
     assertThat(stored("K5ABC")).containsEntry("comment", "\\N line\nfeed\r\n lone ? surrogate \\t");
     // The same spots by the insert, under other calls: the rows must not differ but for the call.
     List<SpotRow> again =
-        rows.stream().map(row -> withCall(row, row.dxCall().replace("ABC", "XYZ"))).toList();
+        rows.stream()
+            .map(row -> variant(row, row.dxCall().replace("ABC", "XYZ"), row.backfilled()))
+            .toList();
     inserts.spots(dsl, again);
     for (SpotRow row : again) {
       Map<String, Object> byInsert = stored(row.dxCall());
@@ -245,7 +247,8 @@ class RowInsertsIT {
     assertThat(dsl.fetchCount(SPOT)).isEqualTo(1);
   }
 
-  private static SpotRow withCall(SpotRow s, String dxCall) {
+  /** {@code s} with another DX call and {@code backfilled}: the test's variations of a spot. */
+  static SpotRow variant(SpotRow s, String dxCall, boolean backfilled) {
     return new SpotRow(
         s.spottedAt(),
         s.receivedAt(),
@@ -269,7 +272,7 @@ class RowInsertsIT {
         s.spotterEntity(),
         s.spotterContinent(),
         s.spotterCqZone(),
-        s.backfilled());
+        backfilled);
   }
 
   @Test
