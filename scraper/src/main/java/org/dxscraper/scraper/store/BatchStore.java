@@ -78,9 +78,9 @@ final class BatchStore {
 
   /**
    * How often a batch the server broke off for a deadlock is sent again at once before it counts as
-   * a failed write. Two writer threads send their rows in one order ({@link #IDENTITY_ORDER}), so
-   * they cannot deadlock each other; another program, or another daemon of an older version, still
-   * can.
+   * a failed write. The writer's own threads never store two batches with a common spot at once
+   * ({@link Ticket}), and daemons send their rows in one order ({@link #IDENTITY_ORDER}); another
+   * program, or a daemon of an older version, still can.
    */
   static final int DEADLOCK_RETRIES = 3;
 
@@ -95,7 +95,7 @@ final class BatchStore {
       Comparator.comparing(SpotRow::spottedAt)
           .thenComparing(SpotRow::dxCall)
           .thenComparing(SpotRow::spotter)
-          .thenComparingLong(spot -> DedupWindow.keyOf(spot).tenthsOfKhz());
+          .thenComparingLong(DedupWindow::tenthsOfKhz);
 
   /**
    * What the writer threads of one {@link SpotWriter} share: which spots were committed lately, and
@@ -104,7 +104,7 @@ final class BatchStore {
    */
   static final class Shared {
     private final DedupWindow dedup = new DedupWindow(DedupWindow.CAPACITY);
-    // Set at the first failed attempt of an outage, cleared by the next commit.
+    // Set at the first failed attempt of an outage, cleared once no store has a batch failing.
     private volatile Instant failingSince;
     private volatile String lastError;
     // Batches being stored, by the number of their gathering, with their spots' keys.
@@ -276,7 +276,8 @@ final class BatchStore {
         switch (queued.row()) {
           case SpotRow spot -> {
             // Seen in an earlier committed batch, or twice in this one (two nodes, one moment).
-            if (dedup.seen(spot) || !inBatch.add(DedupWindow.keyOf(spot))) {
+            DedupWindow.Key key = DedupWindow.keyOf(spot);
+            if (dedup.seen(key) || !inBatch.add(key)) {
               stats.duplicates.increment();
             } else {
               spots.add(spot);
@@ -493,8 +494,10 @@ final class BatchStore {
           inserted[1] = inserts.announcements(tx, announcements);
         });
     Duration took = Duration.between(started, clock.instant());
-    committed(
-        took, spots, storedSpots, inserted[0], inserted[1], solar.size(), announcements.size());
+    synchronized (shared) { // the listener hears of the batch and its spots in one turn
+      listener.batchCommitted(took, spots.size() + solar.size() + announcements.size());
+      committed(spots, storedSpots, inserted[0], inserted[1]);
+    }
     if (log.isDebugEnabled()) {
       log.debug(
           "writer: committed {} spots, {} solar reports, {} announcements in {} ms",
@@ -505,23 +508,11 @@ final class BatchStore {
     }
   }
 
-  /**
-   * Called after a commit: only now do the rows count as stored and their keys as seen. The
-   * listener hears of the batch ({@code took} non-null) and its spots in one turn.
-   */
+  /** Called after a commit: only now do the rows count as stored and their keys as seen. */
   private void committed(
-      Duration took,
-      List<SpotRow> spots,
-      List<StoredSpot> storedSpots,
-      int solarRows,
-      int announcementRows,
-      int solarSent,
-      int announcementsSent) {
+      List<SpotRow> spots, List<StoredSpot> storedSpots, int solarRows, int announcementRows) {
     Instant now = clock.instant();
     synchronized (shared) {
-      if (took != null) {
-        listener.batchCommitted(took, spots.size() + solarSent + announcementsSent);
-      }
       stats.spotsStored.add(storedSpots.size());
       stats.duplicates.add(spots.size() - storedSpots.size());
       stats.solarStored.add(solarRows);
@@ -546,26 +537,19 @@ final class BatchStore {
       List<SpotRow> spots, List<SolarRow> solar, List<AnnouncementRow> announcements) {
     while (!spots.isEmpty()) {
       SpotRow spot = spots.get(0);
-      storeAlone(
-          spot,
-          () -> committed(null, List.of(spot), inserts.spots(dsl, List.of(spot)), 0, 0, 0, 0));
+      storeAlone(spot, () -> committed(List.of(spot), inserts.spots(dsl, List.of(spot)), 0, 0));
       spots.remove(0);
     }
     while (!solar.isEmpty()) {
       SolarRow report = solar.get(0);
       storeAlone(
-          report,
-          () ->
-              committed(null, List.of(), List.of(), inserts.solar(dsl, List.of(report)), 0, 0, 0));
+          report, () -> committed(List.of(), List.of(), inserts.solar(dsl, List.of(report)), 0));
       solar.remove(0);
     }
     while (!announcements.isEmpty()) {
       AnnouncementRow row = announcements.get(0);
       storeAlone(
-          row,
-          () ->
-              committed(
-                  null, List.of(), List.of(), 0, inserts.announcements(dsl, List.of(row)), 0, 0));
+          row, () -> committed(List.of(), List.of(), 0, inserts.announcements(dsl, List.of(row))));
       announcements.remove(0);
     }
   }

@@ -45,7 +45,12 @@ final class DedupWindow {
 
   /** Whether a spot with this identity was committed while it is remembered. */
   boolean seen(PendingRow.SpotRow spot) {
-    return seen.containsKey(keyOf(spot));
+    return seen(keyOf(spot));
+  }
+
+  /** {@link #seen(PendingRow.SpotRow)} of a key made already. */
+  boolean seen(Key key) {
+    return seen.containsKey(key);
   }
 
   /**
@@ -57,8 +62,13 @@ final class DedupWindow {
   }
 
   static Key keyOf(PendingRow.SpotRow spot) {
-    // round(frequency_khz, 1) in SQL rounds half away from zero; frequencies are positive.
-    long tenths = (spot.frequencyHz() + 50) / 100;
-    return new Key(spot.spottedAt().getEpochSecond() / 60, tenths, spot.dxCall(), spot.spotter());
+    return new Key(
+        spot.spottedAt().getEpochSecond() / 60, tenthsOfKhz(spot), spot.dxCall(), spot.spotter());
+  }
+
+  /** The key's frequency: {@code round(frequency_khz, 1)} in tenths of a kilohertz. */
+  static long tenthsOfKhz(PendingRow.SpotRow spot) {
+    // round() in SQL rounds half away from zero; frequencies are positive.
+    return (spot.frequencyHz() + 50) / 100;
   }
 }

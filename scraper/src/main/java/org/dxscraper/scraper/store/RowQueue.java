@@ -117,12 +117,7 @@ final class RowQueue {
    * @param hurry stop gathering as soon as the queue is empty (the writer is closing)
    */
   boolean fill(List<Queued> batch, boolean hurry) throws InterruptedException {
-    return fill(batch, hurry, IDLE_POLL.toNanos());
-  }
-
-  /** {@link #fill(List, boolean)}, waiting at most {@code idleNanos} for a first row. */
-  boolean fill(List<Queued> batch, boolean hurry, long idleNanos) throws InterruptedException {
-    return fill(batch, hurry, () -> idleNanos);
+    return fill(batch, hurry, IDLE_POLL::toNanos);
   }
 
   /**
@@ -134,7 +129,7 @@ final class RowQueue {
       throws InterruptedException {
     Queued first = queue.poll();
     if (first == null && !hurry) {
-      awaitFirst(idleNanos);
+      awaitRows(1, idleNanos, true);
       first = queue.poll();
     }
     if (first == null) {
@@ -152,47 +147,32 @@ final class RowQueue {
       if (batch.size() >= settings.batchSize() || left <= 0 || hurry || woken) {
         break;
       }
-      awaitRows(settings.batchSize() - batch.size(), left);
+      awaitRows(settings.batchSize() - batch.size(), () -> left, false);
     }
     return true;
   }
 
   /**
-   * Sleeps until {@code rows} more rows wait or {@code nanos} pass, whichever comes first. Taking
-   * rows one by one as they came woke this thread for every row: at 1,000 spots/s that was 670
-   * wake-ups a second and about 20 µs of CPU per spot between the two threads (measured with
-   * /proc's per-thread counters); now a batch costs one or two.
+   * Sleeps until {@code rows} rows wait or {@code nanos} (read once the wait has begun) pass,
+   * whichever comes first; {@code idleWait} marks an idle writer's wait for a first row, which
+   * {@link #nudgeIdle()} may end. Taking rows one by one as they came woke this thread for every
+   * row: at 1,000 spots/s that was 670 wake-ups a second and about 20 µs of CPU per spot between
+   * the two threads (measured with /proc's per-thread counters); now a batch costs one or two.
    */
-  private void awaitRows(int rows, long nanos) throws InterruptedException {
+  private void awaitRows(int rows, LongSupplier nanos, boolean idleWait)
+      throws InterruptedException {
     wanted = rows;
     waiter = Thread.currentThread();
+    idle = idleWait;
     try {
       // Checked after waiter is set: a row added before then is seen here, one added after it
-      // sees the waiter and unparks (a permit left over only shortens the next wait).
+      // sees the waiter and unparks (a permit left over only shortens the next wait). The wait's
+      // length is read after idle is set, so a change it depends on made later is followed by
+      // nudgeIdle(), which sees idle and ends the wait.
       if (queue.size() < rows && !woken) {
-        LockSupport.parkNanos(this, nanos);
-      }
-    } finally {
-      waiter = null;
-      wanted = Integer.MAX_VALUE;
-    }
-    if (Thread.interrupted()) {
-      throw new InterruptedException("writer interrupted while gathering a batch");
-    }
-  }
-
-  /** Waits for a first row, as long as {@code idleNanos} says once the wait has begun. */
-  private void awaitFirst(LongSupplier idleNanos) throws InterruptedException {
-    wanted = 1;
-    waiter = Thread.currentThread();
-    idle = true;
-    try {
-      // Read after idle is set: a change to what it depends on made after this read is followed
-      // by nudgeIdle(), which then sees idle and ends the wait (or leaves a permit that does).
-      if (queue.isEmpty() && !woken) {
-        long nanos = idleNanos.getAsLong();
-        if (nanos > 0) {
-          LockSupport.parkNanos(this, nanos);
+        long wait = nanos.getAsLong();
+        if (wait > 0) {
+          LockSupport.parkNanos(this, wait);
         }
       }
     } finally {
@@ -201,7 +181,7 @@ final class RowQueue {
       wanted = Integer.MAX_VALUE;
     }
     if (Thread.interrupted()) {
-      throw new InterruptedException("writer interrupted while waiting for rows");
+      throw new InterruptedException("writer interrupted while gathering a batch");
     }
   }
 

@@ -100,15 +100,20 @@ final class SpotCopyEncoder {
 
   /** What the array insert binds: the value as a Java {@code short}. */
   private void smallint(Integer value) {
-    scratch.setLength(0);
     if (value == null) {
-      ensure(3);
-      buf[len++] = '\\';
-      buf[len++] = 'N';
-      buf[len++] = '\t';
+      nul();
       return;
     }
+    scratch.setLength(0);
     ascii(scratch.append(value.shortValue()));
+  }
+
+  /** {@code \N}, then a tab. */
+  private void nul() {
+    ensure(3);
+    buf[len++] = '\\';
+    buf[len++] = 'N';
+    buf[len++] = '\t';
   }
 
   /** Digits, signs and the like, then a tab. */
@@ -123,10 +128,7 @@ final class SpotCopyEncoder {
   /** A text value, escaped, then a tab. */
   private void text(String s) {
     if (s == null) {
-      ensure(3);
-      buf[len++] = '\\';
-      buf[len++] = 'N';
-      buf[len++] = '\t';
+      nul();
       return;
     }
     ensure(s.length() * 3 + 1);
