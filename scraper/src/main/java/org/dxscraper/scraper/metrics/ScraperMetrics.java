@@ -61,9 +61,22 @@ public final class ScraperMetrics {
     this.insertTimer =
         Timer.builder("dx_scraper_db_insert")
             .description("Time to write and commit one batch of rows")
-            .publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofMillis(1))
-            .maximumExpectedValue(Duration.ofSeconds(30))
+            // Thirteen buckets for the dashboard's p50 and p99: Micrometer's percentile histogram
+            // from 1 ms to 30 s had 69, a sixth of every scrape's series (#11).
+            .serviceLevelObjectives(
+                Duration.ofMillis(2),
+                Duration.ofMillis(5),
+                Duration.ofMillis(10),
+                Duration.ofMillis(25),
+                Duration.ofMillis(50),
+                Duration.ofMillis(100),
+                Duration.ofMillis(250),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(1),
+                Duration.ofMillis(2500),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30))
             .register(registry);
     this.batchSize =
         DistributionSummary.builder("dx_scraper_db_batch_size")
