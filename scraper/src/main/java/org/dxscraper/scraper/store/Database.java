@@ -99,12 +99,13 @@ public final class Database implements AutoCloseable {
       binaries.prepare(binariesHome);
     } catch (IOException | RuntimeException e) {
       throw new DatabaseUnavailableException(
-          "cannot unpack the embedded PostgreSQL's binaries under "
+          "cannot prepare the embedded PostgreSQL's binaries in "
               + binariesHome
-              + ": "
+              + " (about 60 MB, under java.io.tmpdir): "
               + firstLine(e)
-              + ". It needs about 60 MB there (java.io.tmpdir); or use --db-url for a PostgreSQL"
-              + " server.",
+              + (e.getMessage() != null && e.getMessage().contains("--db-url")
+                  ? ""
+                  : ". Or use --db-url for a PostgreSQL server."),
           e);
     }
     EmbeddedPostgres server;

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -21,6 +22,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -47,11 +49,22 @@ import org.tukaani.xz.XZInputStream;
  * {@code .exists} newer than every file beside it. The archive is unpacked into a temporary sibling
  * and renamed into place, under a file lock, so that a second daemon or a killed first one never
  * leaves or sees half of it; a directory the library left half-unpacked (after an out-of-memory
- * exit) is replaced.
+ * exit) is moved aside and replaced, and what a killed unpacking left is removed at the next one.
+ *
+ * <p>The working directory is {@code java.io.tmpdir/dx-scraper-USER/embedded-pg}, under a parent of
+ * mode 0700 that must belong to this user: the library's default, {@code /tmp/embedded-pg}, is
+ * shared and made world-writable by the library at every start, so another local user could have
+ * put a {@code bin/postgres} of their own there for the daemon to run.
  */
 final class EmbeddedBinaries implements PgBinaryResolver {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedBinaries.class);
   private static final String MARKER = ".exists";
+
+  /** The library's own lock inside the directory, held while it unpacks there. */
+  private static final String LIBRARY_LOCK = "epg-lock";
+
+  private static final String UNPACKING = ".unpacking-";
+  private static final String STALE = ".stale-";
 
   private final String resource;
 
@@ -71,9 +84,12 @@ final class EmbeddedBinaries implements PgBinaryResolver {
     return new EmbeddedBinaries("postgres-linux-" + name + ".txz");
   }
 
-  /** The library's default place, made explicit: shared with every other user of it here. */
+  /** This user's own place for the binaries (see the class comment). */
   static Path defaultWorkingDirectory() {
-    return Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg");
+    return Path.of(
+        System.getProperty("java.io.tmpdir"),
+        "dx-scraper-" + System.getProperty("user.name"),
+        "embedded-pg");
   }
 
   @Override
@@ -91,13 +107,23 @@ final class EmbeddedBinaries implements PgBinaryResolver {
   }
 
   /**
-   * Unpacks the binaries under {@code workingDirectory} unless they are there already; returns
-   * their directory, or null when this jar has none for this machine (the library then says so).
+   * Unpacks the binaries under {@code workingDirectory} unless they are there already, and returns
+   * their directory.
+   *
+   * @throws IOException when this jar has no binaries for this machine, when the working
+   *     directory's parent is not this user's own, or when unpacking fails
    */
   Path prepare(Path workingDirectory) throws IOException {
-    if (EmbeddedBinaries.class.getResource("/" + resource) == null) {
-      return null;
+    String os = System.getProperty("os.name", "");
+    if (!os.equals("Linux") || EmbeddedBinaries.class.getResource("/" + resource) == null) {
+      throw new IOException(
+          "this jar has no embedded PostgreSQL for "
+              + os
+              + " on "
+              + System.getProperty("os.arch")
+              + " (only Linux on x86-64 and arm64): use --db-url for a PostgreSQL server");
     }
+    requirePrivate(workingDirectory.toAbsolutePath().getParent());
     Files.createDirectories(workingDirectory);
     Path target = workingDirectory.resolve("PG-" + md5());
     if (ready(target)) {
@@ -112,6 +138,7 @@ final class EmbeddedBinaries implements PgBinaryResolver {
         // Released when the channel closes.
         channel.lock();
         if (!ready(target)) {
+          removeLeftovers(target);
           unpack(target);
         }
       }
@@ -119,12 +146,52 @@ final class EmbeddedBinaries implements PgBinaryResolver {
     return target;
   }
 
+  /**
+   * Makes {@code home} a directory of this user's that nobody else may enter, or refuses one that
+   * someone else owns or may write: whoever can write there can choose the binaries we run.
+   */
+  private static void requirePrivate(Path home) throws IOException {
+    try {
+      Files.createDirectories(
+          home, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (FileAlreadyExistsException e) {
+      // Not a directory: the checks below say so.
+    }
+    String user = System.getProperty("user.name");
+    String owner = Files.getOwner(home, LinkOption.NOFOLLOW_LINKS).getName();
+    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(home, LinkOption.NOFOLLOW_LINKS);
+    if (!Files.isDirectory(home, LinkOption.NOFOLLOW_LINKS)
+        || !owner.equals(user)
+        || mode.contains(PosixFilePermission.GROUP_WRITE)
+        || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new IOException(
+          home
+              + " is not a directory of "
+              + user
+              + "'s that only they may write (owner "
+              + owner
+              + ", mode "
+              + PosixFilePermissions.toString(mode)
+              + "): remove it, and the embedded PostgreSQL's binaries are unpacked there anew");
+    }
+  }
+
+  /** What a killed unpacking or an earlier replacement left beside {@code target}. */
+  private static void removeLeftovers(Path target) throws IOException {
+    String prefix = target.getFileName().toString();
+    try (Stream<Path> siblings = Files.list(target.getParent())) {
+      for (Path sibling : siblings.toList()) {
+        String name = sibling.getFileName().toString();
+        if (name.startsWith(prefix + UNPACKING) || name.startsWith(prefix + STALE)) {
+          deleteTree(sibling);
+        }
+      }
+    }
+  }
+
   private void unpack(Path target) throws IOException {
     long started = System.nanoTime();
-    Path staging =
-        Files.createTempDirectory(target.getParent(), target.getFileName() + ".unpacking-");
-    // As the library leaves it: other users of this machine may run the same binaries.
-    Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path staging = Files.createTempDirectory(target.getParent(), target.getFileName() + UNPACKING);
     try {
       try (InputStream raw = getPgBinary("Linux", System.getProperty("os.arch"));
           TarArchiveInputStream tar =
@@ -137,13 +204,37 @@ final class EmbeddedBinaries implements PgBinaryResolver {
       }
       // Last, so that it is newer than every file: the library's test of a finished unpacking.
       Files.createFile(staging.resolve(MARKER));
-      if (Files.exists(target)) {
+      Path stale = null;
+      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         // Half unpacked by the library itself (it died of OutOfMemoryError before this fix, or
-        // was killed): no marker, so nothing uses it.
-        log.info("embedded PostgreSQL: replacing the unfinished binaries at {}", target);
-        deleteTree(target);
+        // was killed), or the library unpacking it right now in another process: wait for its
+        // lock, then move what is there aside in one step, so that a server that might run from
+        // it keeps its files until it stops.
+        stale = Files.createTempDirectory(target.getParent(), target.getFileName() + STALE);
+        try (FileChannel libraryLock =
+            FileChannel.open(
+                target.resolve(LIBRARY_LOCK),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE)) {
+          libraryLock.lock();
+          if (ready(target)) {
+            // Finished by the library in another process while this one unpacked.
+            Files.delete(stale);
+            return;
+          }
+          log.info("embedded PostgreSQL: replacing the unfinished binaries at {}", target);
+          Files.move(target, stale.resolve("old"), StandardCopyOption.ATOMIC_MOVE);
+        }
       }
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+      if (stale != null) {
+        try {
+          deleteTree(stale);
+        } catch (IOException e) {
+          log.debug(
+              "embedded PostgreSQL: {} stays until the next unpacking: {}", stale, e.toString());
+        }
+      }
       // The library also wants the directory no newer than the marker: touch it after the rename.
       Files.setLastModifiedTime(
           target.resolve(MARKER), FileTime.fromMillis(System.currentTimeMillis()));
@@ -173,12 +264,16 @@ final class EmbeddedBinaries implements PgBinaryResolver {
     if (entry.isSymbolicLink() || entry.isLink()) {
       // As the library does: a link's target is relative to the link (lib/libicu*.so.60 and
       // friends).
-      try {
-        Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
-      } catch (FileAlreadyExistsException e) {
-        Files.delete(path);
-        Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
+      Path link = Path.of(entry.getLinkName());
+      if (link.isAbsolute() || !path.getParent().resolve(link).normalize().startsWith(root)) {
+        throw new IOException(
+            "the embedded PostgreSQL archive has a link outside its root: "
+                + entry.getName()
+                + " -> "
+                + entry.getLinkName());
       }
+      Files.deleteIfExists(path);
+      Files.createSymbolicLink(path, link);
       return;
     }
     if (!entry.isFile()) {
@@ -226,14 +321,18 @@ final class EmbeddedBinaries implements PgBinaryResolver {
       return false;
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.allMatch(
-          path -> {
-            try {
-              return Files.getLastModifiedTime(path).toMillis() <= markedAt;
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
+      // The library reads a directory with nothing but its marker as not ready, and unpacks.
+      List<Path> entries = files.filter(path -> !path.equals(marker)).toList();
+      return !entries.isEmpty()
+          && entries.stream()
+              .allMatch(
+                  path -> {
+                    try {
+                      return Files.getLastModifiedTime(path).toMillis() <= markedAt;
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  });
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }

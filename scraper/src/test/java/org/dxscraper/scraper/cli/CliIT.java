@@ -140,7 +140,11 @@ class CliIT {
 
     assertThat(first.exitCode()).as(first.err()).isZero();
     assertThat(first.err())
-        .contains("binaries unpacked to " + freshTmp.resolve("embedded-pg"))
+        .contains(
+            "binaries unpacked to "
+                + freshTmp
+                    .resolve("dx-scraper-" + System.getProperty("user.name"))
+                    .resolve("embedded-pg"))
         .doesNotContain("OutOfMemoryError");
     assertThat(first.out()).contains("schema migrated from empty to version 11");
   }
