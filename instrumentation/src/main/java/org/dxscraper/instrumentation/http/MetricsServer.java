@@ -90,6 +90,14 @@ public final class MetricsServer implements AutoCloseable {
       throws IOException {
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(health, "health");
+    if (address.isUnresolved()) {
+      throw new IOException(
+          "cannot listen for metrics on "
+              + address.getHostString()
+              + ":"
+              + address.getPort()
+              + ": the host name does not resolve");
+    }
     PrometheusScrapeHandler scrape = new PrometheusScrapeHandler(registry.getPrometheusRegistry());
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
@@ -157,46 +165,70 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request)
-        throws IOException {
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
       if (!request.decoderResult().isSuccess()) {
-        send(ctx, request, text(HttpResponseStatus.BAD_REQUEST, "bad request\n"));
+        // The decoder discards whatever follows on this connection: answer, then close it.
+        send(ctx, request, text(HttpResponseStatus.BAD_REQUEST, "bad request\n"), true);
         return;
       }
-      QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-      String path = uri.path();
+      Exchange exchange = null;
       FullHttpResponse response;
-      if (path.equals("/metrics")) {
-        Exchange exchange = new Exchange(request, uri, ctx);
-        scrape.handleRequest(exchange);
-        response = exchange.response();
-      } else if (path.equals("/health")) {
-        HealthReport report = health.get();
-        response =
-            body(
-                report.healthy() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-                "application/json",
-                report.json() + "\n");
-      } else if (path.equals("/")) {
-        response =
-            text(
-                HttpResponseStatus.OK,
-                "dx-scraper: /metrics for Prometheus, /health for health checks\n");
-      } else {
-        response = text(HttpResponseStatus.NOT_FOUND, "not found: " + path + "\n");
+      try {
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
+        if (path.equals("/metrics") || path.equals("/metrics/")) {
+          exchange = new Exchange(request, uri, ctx);
+          scrape.handleRequest(exchange);
+          response = exchange.response();
+        } else if (path.equals("/health")) {
+          HealthReport report = health.get();
+          response =
+              body(
+                  report.healthy() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                  "application/json",
+                  report.json() + "\n");
+        } else if (path.equals("/")) {
+          response =
+              text(
+                  HttpResponseStatus.OK,
+                  "dx-scraper: /metrics for Prometheus, /health for health checks\n");
+        } else {
+          response = text(HttpResponseStatus.NOT_FOUND, "not found: " + path + "\n");
+        }
+      } catch (IOException | RuntimeException e) {
+        // A meter that fails to read, or a request the decoder let through but no one can
+        // answer: say so, and let Prometheus record a failed scrape rather than wait for one.
+        log.warn("metrics: {} {} failed", request.method(), request.uri(), e);
+        if (exchange != null) {
+          exchange.response().release();
+        }
+        send(
+            ctx,
+            request,
+            text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "failed: " + e + "\n"),
+            true);
+        return;
       }
-      send(ctx, request, response);
+      send(ctx, request, response, false);
     }
 
+    /**
+     * A client that sends requests without reading the answers (pipelining) is read no further
+     * until it does: the answers would otherwise queue without bound in direct memory.
+     */
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      // A client that went away, or stayed silent past IDLE_SECONDS: nothing to answer.
-      log.debug("metrics connection from {} closed: {}", ctx.channel().remoteAddress(), cause);
-      ctx.close();
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+      ctx.fireChannelWritabilityChanged();
     }
 
     private static void send(
-        ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+        ChannelHandlerContext ctx,
+        FullHttpRequest request,
+        FullHttpResponse response,
+        boolean close) {
+      // The client's own version: an HTTP/1.0 client keeps the connection only when told so.
+      response.setProtocolVersion(request.protocolVersion());
       response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
       if (request.method().equals(HttpMethod.HEAD)) {
         // No body; the length of what a GET would get where the answer was made (client_java
@@ -209,7 +241,7 @@ public final class MetricsServer implements AutoCloseable {
       } else {
         HttpUtil.setContentLength(response, response.content().readableBytes());
       }
-      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      boolean keepAlive = !close && HttpUtil.isKeepAlive(request);
       HttpUtil.setKeepAlive(response, keepAlive);
       if (keepAlive) {
         ctx.writeAndFlush(response);

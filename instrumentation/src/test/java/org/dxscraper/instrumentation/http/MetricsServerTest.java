@@ -129,6 +129,48 @@ class MetricsServerTest {
   }
 
   @Test
+  void aBadRequestIsAnsweredAndItsConnectionClosed() throws IOException {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
+        BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              "GET /metrics HTTP/1.1\r\nno colon here\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+
+      Response bad = read(in, false);
+
+      assertThat(bad.status()).isEqualTo("HTTP/1.1 400 Bad Request");
+      assertThat(in.read()).as("the server closed the connection").isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void anHttp10ClientThatAsksToKeepTheConnectionIsToldItMay() throws IOException {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
+        BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          "GET /metrics/ HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      Response first = read(in, false);
+      out.write("GET /health HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      Response second = read(in, false);
+
+      assertThat(first.status()).isEqualTo("HTTP/1.0 200 OK");
+      assertThat(first.headers()).containsEntry("connection", "keep-alive");
+      assertThat(first.body()).contains("test_backlog 7.0");
+      assertThat(second.status()).isEqualTo("HTTP/1.0 200 OK");
+      assertThat(in.read()).as("closed after a request without keep-alive").isEqualTo(-1);
+    }
+  }
+
+  @Test
   void aTakenAddressIsAnErrorThatNamesIt() throws IOException {
     InetSocketAddress taken = new InetSocketAddress("127.0.0.1", server.port());
 
