@@ -157,7 +157,15 @@ final class EmbeddedBinaries implements PgBinaryResolver {
     } catch (FileAlreadyExistsException e) {
       // Not a directory: the checks below say so.
     }
-    String user = System.getProperty("user.name");
+    // Who this process is, as the file system names it: a container's user without a passwd
+    // entry has no user.name to compare with, but owns what it creates.
+    Path probe = Files.createTempFile(home.getParent(), "dx-scraper-owner-", "");
+    String user;
+    try {
+      user = Files.getOwner(probe).getName();
+    } finally {
+      Files.delete(probe);
+    }
     String owner = Files.getOwner(home, LinkOption.NOFOLLOW_LINKS).getName();
     Set<PosixFilePermission> mode = Files.getPosixFilePermissions(home, LinkOption.NOFOLLOW_LINKS);
     if (!Files.isDirectory(home, LinkOption.NOFOLLOW_LINKS)
