@@ -72,34 +72,16 @@ public final class SpotInsertHarness {
   private static final Instant T0 = Instant.parse("2026-12-05T00:00:00Z");
   private static final int PER_MINUTE = 1000;
 
+  /** The writer's columns, in its order: the order of the COPY text and of the arrays. */
   private static final List<Field<?>> COLUMNS =
-      List.of(
-          SPOT.SPOTTED_AT,
-          SPOT.RECEIVED_AT,
-          SPOT.NODE,
-          SPOT.SPOTTER,
-          SPOT.FREQUENCY_KHZ,
-          SPOT.DX_CALL,
-          SPOT.COMMENT,
-          SPOT.BAND,
-          SPOT.MODE,
-          SPOT.MODE_SOURCE,
-          SPOT.SNR_DB,
-          SPOT.SPEED,
-          SPOT.SPEED_UNIT,
-          SPOT.SPOT_TYPE,
-          SPOT.DX_GRID,
-          SPOT.SPOTTER_GRID,
-          SPOT.DX_ENTITY,
-          SPOT.DX_CONTINENT,
-          SPOT.DX_CQ_ZONE,
-          SPOT.SPOTTER_ENTITY,
-          SPOT.SPOTTER_CONTINENT,
-          SPOT.SPOTTER_CQ_ZONE,
-          SPOT.BACKFILLED);
+      SpotArrayEncoder.COLUMNS.stream().<Field<?>>map(SpotArrayEncoder.Column::field).toList();
 
   private static final String NAMES =
       COLUMNS.stream().map(Field::getName).collect(Collectors.joining(", "));
+
+  /** The columns {@link SpotCopyEncoder} writes: the statement's, then {@code daemon}. */
+  private static final String COPY_NAMES = NAMES + ", daemon";
+
   private static final String RETURNING = " returning node, band, mode, backfilled";
 
   private SpotInsertHarness() {}
@@ -526,191 +508,9 @@ public final class SpotInsertHarness {
   // ------------------------------------- (c) COPY into a TEMP staging table, then INSERT ...
   // SELECT
 
-  /** COPY's text format into a reusable byte buffer: tab between columns, {@code \N} for null. */
-  static final class CopyText {
-    private byte[] buf = new byte[1 << 18];
-    private int len;
-
-    void reset() {
-      len = 0;
-    }
-
-    byte[] bytes() {
-      return buf;
-    }
-
-    int length() {
-      return len;
-    }
-
-    void row(SpotRow s) {
-      timestamp(s.spottedAt());
-      tab();
-      timestamp(s.receivedAt());
-      tab();
-      text(s.node());
-      tab();
-      text(s.spotter());
-      tab();
-      kilohertz(s.frequencyHz());
-      tab();
-      text(s.dxCall());
-      tab();
-      text(s.comment());
-      tab();
-      text(s.band());
-      tab();
-      text(s.mode());
-      tab();
-      text(s.modeSource());
-      tab();
-      smallint(s.snrDb());
-      tab();
-      smallint(s.speed());
-      tab();
-      text(s.speedUnit());
-      tab();
-      text(s.spotType());
-      tab();
-      text(s.dxGrid());
-      tab();
-      text(s.spotterGrid());
-      tab();
-      text(s.dxEntity());
-      tab();
-      text(s.dxContinent());
-      tab();
-      smallint(s.dxCqZone());
-      tab();
-      text(s.spotterEntity());
-      tab();
-      text(s.spotterContinent());
-      tab();
-      smallint(s.spotterCqZone());
-      tab();
-      ensure(2);
-      buf[len++] = (byte) (s.backfilled() ? 't' : 'f');
-      buf[len++] = '\n';
-    }
-
-    private void tab() {
-      ensure(1);
-      buf[len++] = '\t';
-    }
-
-    private void ensure(int more) {
-      if (len + more > buf.length) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
-      }
-    }
-
-    private void nul() {
-      ensure(2);
-      buf[len++] = '\\';
-      buf[len++] = 'N';
-    }
-
-    void text(String s) {
-      if (s == null) {
-        nul();
-        return;
-      }
-      ensure(s.length() * 3 + 2);
-      for (int i = 0; i < s.length(); i++) {
-        char ch = s.charAt(i);
-        if (ch < 0x80) {
-          switch (ch) {
-            case '\\' -> {
-              buf[len++] = '\\';
-              buf[len++] = '\\';
-            }
-            case '\t' -> {
-              buf[len++] = '\\';
-              buf[len++] = 't';
-            }
-            case '\n' -> {
-              buf[len++] = '\\';
-              buf[len++] = 'n';
-            }
-            case '\r' -> {
-              buf[len++] = '\\';
-              buf[len++] = 'r';
-            }
-            case 0 -> {}
-            default -> buf[len++] = (byte) ch;
-          }
-        } else if (ch < 0x800) {
-          buf[len++] = (byte) (0xC0 | ch >> 6);
-          buf[len++] = (byte) (0x80 | ch & 0x3F);
-        } else if (Character.isHighSurrogate(ch)
-            && i + 1 < s.length()
-            && Character.isLowSurrogate(s.charAt(i + 1))) {
-          int cp = Character.toCodePoint(ch, s.charAt(++i));
-          ensure(4 + (s.length() - i) * 3);
-          buf[len++] = (byte) (0xF0 | cp >> 18);
-          buf[len++] = (byte) (0x80 | cp >> 12 & 0x3F);
-          buf[len++] = (byte) (0x80 | cp >> 6 & 0x3F);
-          buf[len++] = (byte) (0x80 | cp & 0x3F);
-        } else {
-          char c = Character.isSurrogate(ch) ? '?' : ch;
-          buf[len++] = (byte) (0xE0 | c >> 12);
-          buf[len++] = (byte) (0x80 | c >> 6 & 0x3F);
-          buf[len++] = (byte) (0x80 | c & 0x3F);
-        }
-      }
-    }
-
-    private void smallint(Integer value) {
-      if (value == null) {
-        nul();
-      } else {
-        number(value.shortValue());
-      }
-    }
-
-    private void number(long value) {
-      ensure(20);
-      if (value < 0) {
-        buf[len++] = '-';
-        value = -value;
-      }
-      int start = len;
-      do {
-        buf[len++] = (byte) ('0' + value % 10);
-        value /= 10;
-      } while (value > 0);
-      for (int i = start, j = len - 1; i < j; i++, j--) {
-        byte t = buf[i];
-        buf[i] = buf[j];
-        buf[j] = t;
-      }
-    }
-
-    private void kilohertz(long hz) {
-      number(hz / 1000);
-      ensure(4);
-      long rest = hz % 1000;
-      buf[len++] = '.';
-      buf[len++] = (byte) ('0' + rest / 100);
-      buf[len++] = (byte) ('0' + rest / 10 % 10);
-      buf[len++] = (byte) ('0' + rest % 10);
-    }
-
-    private final StringBuilder time = new StringBuilder(32);
-
-    private void timestamp(Instant t) {
-      time.setLength(0);
-      TimestampText.append(time, t);
-      ensure(time.length());
-      for (int i = 0; i < time.length(); i++) {
-        buf[len++] = (byte) time.charAt(i);
-      }
-    }
-  }
-
   static final class CopyStaging implements Candidate {
     private final boolean grouped;
-    private final CopyText text = new CopyText();
+    private final SpotCopyEncoder text = new SpotCopyEncoder();
     private final String insert;
 
     CopyStaging(boolean grouped) {
@@ -735,7 +535,7 @@ public final class SpotInsertHarness {
       try (Statement s = c.createStatement()) {
         s.execute(
             "create temp table if not exists spot_staging on commit delete rows as select "
-                + NAMES
+                + COPY_NAMES
                 + " from spot with no data");
       }
       c.commit();
@@ -743,14 +543,11 @@ public final class SpotInsertHarness {
 
     @Override
     public void insert(Connection c, List<SpotRow> rows, Sink sink) throws SQLException {
-      text.reset();
-      for (SpotRow row : rows) {
-        text.row(row);
-      }
+      text.encode(rows, null);
       CopyIn in =
           c.unwrap(PGConnection.class)
               .getCopyAPI()
-              .copyIn("copy spot_staging (" + NAMES + ") from stdin");
+              .copyIn("copy spot_staging (" + COPY_NAMES + ") from stdin");
       in.writeToCopy(text.bytes(), 0, text.length());
       in.endCopy();
       try (PreparedStatement ps = c.prepareStatement(insert);
@@ -762,7 +559,7 @@ public final class SpotInsertHarness {
 
   /** COPY straight into spot: what {@code \copy} does; no ON CONFLICT, no RETURNING. */
   static final class CopyDirect implements Candidate {
-    private final CopyText text = new CopyText();
+    private final SpotCopyEncoder text = new SpotCopyEncoder();
 
     @Override
     public String name() {
@@ -771,12 +568,8 @@ public final class SpotInsertHarness {
 
     @Override
     public void insert(Connection c, List<SpotRow> rows, Sink sink) throws SQLException {
-      text.reset();
-      for (SpotRow row : rows) {
-        text.row(row);
-      }
-      CopyIn in =
-          c.unwrap(PGConnection.class).getCopyAPI().copyIn("copy spot (" + NAMES + ") from stdin");
+      text.encode(rows, null);
+      CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(SpotCopyEncoder.COPY);
       in.writeToCopy(text.bytes(), 0, text.length());
       sink.rows += in.endCopy();
     }
@@ -848,10 +641,7 @@ public final class SpotInsertHarness {
             ? List.of()
             : rows(preload, T0.minus(Duration.ofMinutes(preload / PER_MINUTE + 1)), 2, cty);
     Path copyFile = Files.createTempFile("spot-copy", ".txt");
-    CopyText fileText = new CopyText();
-    for (SpotRow row : trialRows) {
-      fileText.row(row);
-    }
+    SpotCopyEncoder fileText = new SpotCopyEncoder().encode(trialRows, null);
     Files.write(copyFile, Arrays.copyOf(fileText.bytes(), fileText.length()));
 
     try (Connection c = DriverManager.getConnection(url)) {
@@ -1037,7 +827,7 @@ public final class SpotInsertHarness {
       int pid = Integer.parseInt(out.readLine().strip());
       long ticks0 = backendTicks(pid);
       long t0 = System.nanoTime();
-      in.write("\\copy spot (" + NAMES + ") from '" + file + "'\nselect 'done';\n");
+      in.write("\\copy spot (" + COPY_NAMES + ") from '" + file + "'\nselect 'done';\n");
       in.flush();
       String line;
       while ((line = out.readLine()) != null && !line.strip().equals("done")) {
