@@ -46,57 +46,71 @@ class MetricsServerTest {
   /** One response: status line, headers (lower-case names), body of Content-Length bytes. */
   private record Response(String status, Map<String, String> headers, String body) {}
 
-  private static Response read(BufferedReader in, boolean head) throws IOException {
-    String status = in.readLine();
-    Map<String, String> headers = new LinkedHashMap<>();
-    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-      int colon = line.indexOf(':');
-      headers.put(
-          line.substring(0, colon).toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
-    }
-    int length = head ? 0 : Integer.parseInt(headers.getOrDefault("content-length", "0"));
-    char[] body = new char[length];
-    int read = 0;
-    while (read < length) {
-      int n = in.read(body, read, length - read);
-      if (n < 0) {
-        break;
-      }
-      read += n;
-    }
-    return new Response(status, headers, new String(body, 0, read));
-  }
+  /** One connection to the server, written and read as raw HTTP. */
+  private static final class Client implements AutoCloseable {
+    private final Socket socket;
+    private final BufferedReader in;
 
-  private static void send(OutputStream out, String method, String path, String... headers)
-      throws IOException {
-    StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: x\r\n");
-    for (String header : headers) {
-      request.append(header).append("\r\n");
+    Client(int port) throws IOException {
+      socket = new Socket(InetAddress.getLoopbackAddress(), port);
+      // A response that never comes fails the test instead of hanging it.
+      socket.setSoTimeout(10_000);
+      in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
     }
-    out.write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
-    out.flush();
+
+    /** Sends {@code request} (lines without their CRLF) and reads the response. */
+    Response exchange(boolean head, String... request) throws IOException {
+      OutputStream out = socket.getOutputStream();
+      out.write((String.join("\r\n", request) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String status = in.readLine();
+      Map<String, String> headers = new LinkedHashMap<>();
+      for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+        int colon = line.indexOf(':');
+        headers.put(
+            line.substring(0, colon).toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
+      }
+      int length = head ? 0 : Integer.parseInt(headers.getOrDefault("content-length", "0"));
+      char[] body = new char[length];
+      int read = 0;
+      while (read < length) {
+        int n = in.read(body, read, length - read);
+        if (n < 0) {
+          break;
+        }
+        read += n;
+      }
+      return new Response(status, headers, new String(body, 0, read));
+    }
+
+    Response get(String path, String... headers) throws IOException {
+      String[] request = new String[headers.length + 2];
+      request[0] = "GET " + path + " HTTP/1.1";
+      request[1] = "Host: x";
+      System.arraycopy(headers, 0, request, 2, headers.length);
+      return exchange(false, request);
+    }
+
+    boolean closedByServer() throws IOException {
+      return in.read() == -1;
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
   }
 
   @Test
   void answersEveryRequestOfOneKeptAliveConnection() throws IOException {
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
-        BufferedReader in =
-            new BufferedReader(
-                new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
-      // A response that never comes fails the test instead of hanging it.
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-
-      send(out, "GET", "/metrics");
-      Response metrics = read(in, false);
-      send(out, "GET", "/metrics?name[]=test_backlog");
-      Response filtered = read(in, false);
-      send(out, "HEAD", "/metrics");
-      Response head = read(in, true);
-      send(out, "GET", "/nothing-here");
-      Response missing = read(in, false);
-      send(out, "GET", "/");
-      Response index = read(in, false);
+    try (Client client = new Client(server.port())) {
+      Response metrics = client.get("/metrics");
+      Response filtered = client.get("/metrics?name[]=test_backlog");
+      Response head = client.exchange(true, "HEAD /metrics HTTP/1.1", "Host: x");
+      Response missing = client.get("/nothing-here");
+      Response index = client.get("/");
 
       assertThat(metrics.status()).isEqualTo("HTTP/1.1 200 OK");
       assertThat(metrics.headers().get("content-type")).startsWith("text/plain; version=0.0.4");
@@ -113,60 +127,37 @@ class MetricsServerTest {
   @Test
   void healthIs503WhileUnhealthyAndAClosingClientIsClosed() throws IOException {
     healthy.set(false);
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
-        BufferedReader in =
-            new BufferedReader(
-                new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
-      socket.setSoTimeout(10_000);
-      send(socket.getOutputStream(), "GET", "/health", "Connection: close");
-      Response health = read(in, false);
+    try (Client client = new Client(server.port())) {
+      Response health = client.get("/health", "Connection: close");
 
       assertThat(health.status()).isEqualTo("HTTP/1.1 503 Service Unavailable");
       assertThat(health.headers().get("content-type")).isEqualTo("application/json");
       assertThat(health.body()).isEqualTo("{\"status\":\"false\"}\n");
-      assertThat(in.read()).as("the server closed the connection").isEqualTo(-1);
+      assertThat(client.closedByServer()).as("the server closed the connection").isTrue();
     }
   }
 
   @Test
   void aBadRequestIsAnsweredAndItsConnectionClosed() throws IOException {
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
-        BufferedReader in =
-            new BufferedReader(
-                new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
-      socket.setSoTimeout(10_000);
-      socket
-          .getOutputStream()
-          .write(
-              "GET /metrics HTTP/1.1\r\nno colon here\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-
-      Response bad = read(in, false);
+    try (Client client = new Client(server.port())) {
+      Response bad = client.exchange(false, "GET /metrics HTTP/1.1", "no colon here");
 
       assertThat(bad.status()).isEqualTo("HTTP/1.1 400 Bad Request");
-      assertThat(in.read()).as("the server closed the connection").isEqualTo(-1);
+      assertThat(client.closedByServer()).as("the server closed the connection").isTrue();
     }
   }
 
   @Test
   void anHttp10ClientThatAsksToKeepTheConnectionIsToldItMay() throws IOException {
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
-        BufferedReader in =
-            new BufferedReader(
-                new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          "GET /metrics/ HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
-              .getBytes(StandardCharsets.US_ASCII));
-      Response first = read(in, false);
-      out.write("GET /health HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      Response second = read(in, false);
+    try (Client client = new Client(server.port())) {
+      Response first = client.exchange(false, "GET /metrics/ HTTP/1.0", "Connection: keep-alive");
+      Response second = client.exchange(false, "GET /health HTTP/1.0");
 
       assertThat(first.status()).isEqualTo("HTTP/1.0 200 OK");
       assertThat(first.headers()).containsEntry("connection", "keep-alive");
       assertThat(first.body()).contains("test_backlog 7.0");
       assertThat(second.status()).isEqualTo("HTTP/1.0 200 OK");
-      assertThat(in.read()).as("closed after a request without keep-alive").isEqualTo(-1);
+      assertThat(client.closedByServer()).as("closed after a request without keep-alive").isTrue();
     }
   }
 
