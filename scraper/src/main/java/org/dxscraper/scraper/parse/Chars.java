@@ -6,13 +6,13 @@ import java.util.Arrays;
  * Character scanning over a line, by index, so that a line is parsed without regexes and with a
  * string only for the fields that end up in a record.
  *
- * <p>The line is scanned as a {@code char[]} copy ({@code String.toCharArray}), not through {@code
+ * <p>The line is scanned as a {@code char[]} copy ({@code String.getChars}), not through {@code
  * String.charAt}: with compact strings every {@code charAt} branches on the string's coder, and the
  * parser reads each line's chars a few hundred times. Those branches, and the inlined code they
  * bloat, were most of the parser's time (JMH LineParserBenchmark: 3.9 M lines/s through {@code
- * charAt}, 5.4 M/s with -XX:-CompactStrings, 4.4 M/s on the copy). The copy costs one allocation
- * (16 + 2 bytes per char) and a vectorised inflation per line; the strings the records keep are
- * made from it with {@code new String(char[], ...)}, exact for every char.
+ * charAt}, 5.4 M/s with -XX:-CompactStrings, 4.4 M/s on the copy). The copy costs a vectorised
+ * inflation per line into a buffer the thread keeps ({@code LineParser}); the strings the records
+ * keep are made from it with {@code new String(char[], ...)}, exact for every char.
  *
  * <p>Every method takes a half-open range {@code [from, to)} and never reads outside it, so callers
  * can work on the trimmed part of a line without copying it.
@@ -45,9 +45,9 @@ final class Chars {
     return c >= 'a' && c <= 'z' ? (char) (c - 32) : c;
   }
 
-  /** The index after the last non-blank char of the line, 0 when the line is blank. */
-  static int trimmedEnd(char[] s) {
-    int end = s.length;
+  /** The index after the last non-blank char of {@code [0, to)}, 0 when it is blank. */
+  static int trimmedEnd(char[] s, int to) {
+    int end = to;
     while (end > 0 && isBlank(s[end - 1])) {
       end--;
     }

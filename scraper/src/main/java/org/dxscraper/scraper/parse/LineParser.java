@@ -16,11 +16,27 @@ import java.util.Objects;
  * CR, BEL and blanks are stripped here too. Control chars and the space separate fields; every
  * other char, 0x7F and above included, is text and never ends a field, so multi-byte chars in a
  * comment move nothing. A line holding a NUL is {@link Unparsed#NUL} as a whole. Lines are read by
- * scanning a {@code char[]} copy of the line, without regexes, and allocate only that copy and the
- * strings and records they return: about 5 million {@code DX de} lines per second on one core (JDK
- * 25, the fixture corpus in a loop), five times the 1 M/s the daemon budgets.
+ * scanning a copy of the line's chars in a buffer of the calling thread's, without regexes, and
+ * allocate only the strings and records they return: about 5 million {@code DX de} lines per second
+ * on one core (JDK 25, the fixture corpus in a loop), five times the 1 M/s the daemon budgets.
  */
 public final class LineParser {
+
+  /**
+   * Lines up to this many chars are copied into the thread's buffer; a longer one (a node's default
+   * {@code --max-line-length} is 2,048 bytes, spots are under 100) gets an array of its own, so
+   * that one freak line does not leave every thread holding a large buffer.
+   */
+  static final int BUFFERED_CHARS = 2048;
+
+  /**
+   * The copy every line is scanned in. Per thread, because one parser serves every node's event
+   * loop; a new {@code char[]} per line was a third of the parser's allocation (160 of 447 bytes a
+   * line, JMH {@code -prof gc}) and the collector's work that comes with it. No reader keeps the
+   * array: records hold strings made from it.
+   */
+  private static final ThreadLocal<char[]> BUFFER =
+      ThreadLocal.withInitial(() -> new char[BUFFERED_CHARS]);
 
   /**
    * Classifies {@code line}, received at {@code receivedAt}; lines that carry only {@code HHMMZ}
@@ -35,9 +51,12 @@ public final class LineParser {
     if (line.indexOf('\0') >= 0) {
       return new Unparsed(Unparsed.NUL);
     }
-    // The readers scan a copy: see Chars for why not String.charAt.
-    char[] chars = line.toCharArray();
-    int end = Chars.trimmedEnd(chars);
+    // The readers scan a copy: see Chars for why not String.charAt. They read [start, end) only,
+    // never the buffer's length, so what an earlier, longer line left behind is never seen.
+    int length = line.length();
+    char[] chars = length <= BUFFERED_CHARS ? BUFFER.get() : new char[length];
+    line.getChars(0, length, chars, 0);
+    int end = Chars.trimmedEnd(chars, length);
     int start = Chars.skipBlanks(chars, 0, end);
     if (start == end) {
       return new Unparsed(Unparsed.EMPTY);

@@ -93,7 +93,7 @@ final class SpotClock {
       return Long.MIN_VALUE;
     }
     int day = Chars.parseDigits(s, from, firstDash);
-    int month = month(s, firstDash + 1);
+    int month = month(s, firstDash + 1, to);
     int year = Chars.parseDigits(s, firstDash + 5, to);
     if (firstDash - from > 2 || day < 1 || month < 1 || year < 1900 || year > 2999) {
       return Long.MIN_VALUE;
@@ -108,9 +108,9 @@ final class SpotClock {
     return Instant.ofEpochSecond(epochDay * SECONDS_PER_DAY + minuteOfDay * 60L);
   }
 
-  private static int month(char[] s, int from) {
+  private static int month(char[] s, int from, int to) {
     for (int i = 0; i < MONTHS.length; i++) {
-      if (Chars.matchesAt(s, from, s.length, MONTHS[i])) {
+      if (Chars.matchesAt(s, from, to, MONTHS[i])) {
         return i + 1;
       }
     }

@@ -114,6 +114,34 @@ class LineParserRobustnessTest {
     }
   }
 
+  /**
+   * The parser scans each line in a buffer its thread keeps: nothing an earlier, longer line left
+   * in it may change how a line reads. Each line is read after three different 2,048-char lines
+   * (past the end of every line here: letters, blanks, digits) and must read the same each time.
+   */
+  @Test
+  void readsEveryLineTheSameWhateverTheLineBeforeIt() {
+    List<String> before = List.of("Z".repeat(2048), " ".repeat(2048), "0-Jan-2026 ".repeat(186));
+    Random random = new Random(20261205L);
+    for (int round = 0; round < 20_000; round++) {
+      String seed = SEEDS.get(random.nextInt(SEEDS.size()));
+      StringBuilder line = new StringBuilder(seed.substring(0, random.nextInt(seed.length() + 1)));
+      for (int e = random.nextInt(3); e > 0 && !line.isEmpty(); e--) {
+        line.setCharAt(random.nextInt(line.length()), randomChar(random));
+      }
+      ClusterMessage first = null;
+      for (String earlier : before) {
+        parse(earlier);
+        ClusterMessage message = parse(line.toString());
+        if (first == null) {
+          first = message;
+        } else {
+          assertThat(message).as(line.toString()).isEqualTo(first);
+        }
+      }
+    }
+  }
+
   @Test
   void classifiesRandomLatin1Lines() {
     Random random = new Random(7L);
