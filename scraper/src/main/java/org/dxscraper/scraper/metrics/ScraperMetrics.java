@@ -229,6 +229,11 @@ public final class ScraperMetrics {
         .description("1 from a failed database write until the next commit")
         .strongReference(true)
         .register(registry);
+    Gauge.builder("dx_scraper_writer_gave_up", daemon.writer(), w -> w.gaveUp() ? 1 : 0)
+        .description(
+            "1 once the writer gave up on a batch after an unexpected failure, until the next start")
+        .strongReference(true)
+        .register(registry);
     Gauge.builder("dx_scraper_writer_stalled", watchdog, w -> w.writerStalled() ? 1 : 0)
         .description("1 while rows wait and nothing has committed for the stall timeout")
         .strongReference(true)

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
@@ -172,6 +173,8 @@ public final class SpotWriter implements AutoCloseable {
   // unexpected failure); the checkpoint stays below it for the next start. Set before the batch
   // leaves the in-flight set, so that the checkpoint always has one of the two below it.
   private final AtomicLong notStoredFrom = new AtomicLong(Long.MAX_VALUE);
+  // The first batch given up to an unexpected failure while running, for problem(); null before.
+  private final AtomicReference<String> gaveUpOn = new AtomicReference<>();
   // Guarded by gather.
   private long checkpointedAt;
   private boolean checkpointed;
@@ -344,6 +347,14 @@ public final class SpotWriter implements AutoCloseable {
     return stats;
   }
 
+  /**
+   * True once a batch was given up to an unexpected failure (a bug; logged with its stack), until
+   * the next start: see {@link #problem()}.
+   */
+  public boolean gaveUp() {
+    return gaveUpOn.get() != null;
+  }
+
   /** When the database began refusing or failing writes; null while writes succeed. */
   public Instant failingSince() {
     return shared.failingSince();
@@ -355,14 +366,19 @@ public final class SpotWriter implements AutoCloseable {
   }
 
   /**
-   * What is wrong with writing, in one sentence, or null: writes failing, or a write under way for
-   * longer than {@link #SLOW_WRITE} (a hung server or network fails nothing for minutes, and a pool
-   * waits its connect timeout before it says so; a commit normally takes milliseconds).
+   * What is wrong with writing, in one sentence, or null: writes failing, a batch given up to an
+   * unexpected failure since the start ({@link #gaveUp()}), or a write under way for longer than
+   * {@link #SLOW_WRITE} (a hung server or network fails nothing for minutes, and a pool waits its
+   * connect timeout before it says so; a commit normally takes milliseconds).
    */
   public String problem() {
     Instant failing = shared.failingSince();
     if (failing != null) {
       return "database writes failing since " + failing + ": " + shared.lastError();
+    }
+    String gaveUp = gaveUpOn.get();
+    if (gaveUp != null) {
+      return gaveUp;
     }
     Instant started = null;
     for (Worker worker : workers) {
@@ -547,6 +563,28 @@ public final class SpotWriter implements AutoCloseable {
    */
   private void lost(List<Queued> batch, Throwable e) {
     stats.givenUp.add(batch.size());
+    // Until the next start: with a journal the checkpoint cannot pass the batch, so the journal
+    // only grows and reading stops at its size limit days later; without one the rows are gone.
+    // Either way an operator should hear of it now, not then.
+    gaveUpOn.compareAndSet(
+        null,
+        journal != null
+            ? "a batch of "
+                + batch.size()
+                + " rows failed unexpectedly at "
+                + clock.instant()
+                + " ("
+                + e
+                + "); the journal keeps them from line "
+                + batch.get(0).seq()
+                + " and cannot shrink past them: restart dx-scraper to store them"
+            : "lost a batch of "
+                + batch.size()
+                + " rows to an unexpected failure at "
+                + clock.instant()
+                + " ("
+                + e
+                + "); see the log");
     if (journal != null) {
       keepForNextStart(batch);
       log.error(
@@ -556,7 +594,10 @@ public final class SpotWriter implements AutoCloseable {
           batch.get(0).seq(),
           e);
     } else {
-      log.error("writer: lost a batch of {} rows to an unexpected failure", batch.size(), e);
+      log.error(
+          "writer: a batch of {} rows failed unexpectedly and is lost (no journal)",
+          batch.size(),
+          e);
     }
   }
 

@@ -141,12 +141,21 @@ class SpotWriterJournalIT {
               1);
       lines(1, 3);
       Await.until(() -> "the first batch lost", () -> writer.stats().givenUp() == 3, DEADLINE);
+      assertThat(writer.gaveUp()).isTrue();
+      assertThat(writer.problem())
+          .startsWith("a batch of 3 rows failed unexpectedly at ")
+          .contains(failure.toString())
+          .endsWith(
+              "the journal keeps them from line 1 and cannot shrink past them: restart dx-scraper"
+                  + " to store them");
       lines(4, 3);
       Await.until(
           () -> "the later rows stored by the same thread",
           () -> writer.stats().spotsStored() == 3,
           DEADLINE);
 
+      // Still so after later batches commit: the checkpoint stays held until the next start.
+      assertThat(writer.problem()).contains("restart dx-scraper");
       writer.close();
       writer = null;
 
