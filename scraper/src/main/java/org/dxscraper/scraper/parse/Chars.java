@@ -116,9 +116,9 @@ final class Chars {
     return -1;
   }
 
-  /** True when {@code prefix} (case and all) is at {@code at}, within the line. */
-  static boolean startsWith(char[] s, int at, String prefix) {
-    if (at < 0 || at + prefix.length() > s.length) {
+  /** True when {@code prefix} (case and all) is at {@code at}, within {@code [at, to)}. */
+  static boolean startsWith(char[] s, int at, int to, String prefix) {
+    if (at < 0 || at + prefix.length() > to) {
       return false;
     }
     for (int i = 0; i < prefix.length(); i++) {
@@ -129,10 +129,10 @@ final class Chars {
     return true;
   }
 
-  /** The index of the first {@code word} (case and all) at or after {@code from}, or -1. */
-  static int indexOf(char[] s, String word, int from) {
-    for (int i = Math.max(from, 0); i + word.length() <= s.length; i++) {
-      if (startsWith(s, i, word)) {
+  /** The index of the first {@code word} (case and all) within {@code [from, to)}, or -1. */
+  static int indexOf(char[] s, String word, int from, int to) {
+    for (int i = Math.max(from, 0); i + word.length() <= to; i++) {
+      if (startsWith(s, i, to, word)) {
         return i;
       }
     }

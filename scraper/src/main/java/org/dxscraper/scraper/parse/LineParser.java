@@ -30,10 +30,11 @@ public final class LineParser {
   static final int BUFFERED_CHARS = 2048;
 
   /**
-   * The copy every line is scanned in. Per thread, because one parser serves every node's event
-   * loop; a new {@code char[]} per line was a third of the parser's allocation (160 of 447 bytes a
-   * line, JMH {@code -prof gc}) and the collector's work that comes with it. No reader keeps the
-   * array: records hold strings made from it.
+   * The copy every line is scanned in. Per thread, because a parser may be shared by threads (the
+   * contract above; the daemon parses on its event loop). A new {@code char[]} per line was a third
+   * of the parser's allocation (160 of 447 bytes a line, JMH {@code -prof gc}) and the collector's
+   * work that comes with it. No reader keeps the array: records hold strings made from it, and
+   * every reader stays within the line's {@code [start, end)}.
    */
   private static final ThreadLocal<char[]> BUFFER =
       ThreadLocal.withInitial(() -> new char[BUFFERED_CHARS]);
@@ -96,10 +97,10 @@ public final class LineParser {
         || isHeader(line, start, end, SolarLineParser.WWV_PREFIX)
         || isHeader(line, start, end, SolarLineParser.WCY_PREFIX)
         || isHeader(line, start, end, TextLineParser.WX_PREFIX)
-        || Chars.startsWith(line, start, Cc11LineParser.PREFIX)) {
+        || Chars.startsWith(line, start, end, Cc11LineParser.PREFIX)) {
       return true;
     }
-    if (!Chars.startsWith(line, start, TextLineParser.ANNOUNCE_PREFIX)) {
+    if (!Chars.startsWith(line, start, end, TextLineParser.ANNOUNCE_PREFIX)) {
       return false;
     }
     int scopeStart = Chars.skipBlanks(line, start + TextLineParser.ANNOUNCE_PREFIX.length(), end);
@@ -141,14 +142,14 @@ public final class LineParser {
         }
         return null;
       case 'C':
-        if (Chars.startsWith(s, start, Cc11LineParser.PREFIX)) {
+        if (Chars.startsWith(s, start, end, Cc11LineParser.PREFIX)) {
           return Cc11LineParser.parse(s, start, end);
         }
         return null;
       case 'W':
         return weatherOrNull(s, start, end, receivedAt);
       case 'T':
-        if (Chars.startsWith(s, start, TextLineParser.ANNOUNCE_PREFIX)) {
+        if (Chars.startsWith(s, start, end, TextLineParser.ANNOUNCE_PREFIX)) {
           return TextLineParser.announcementOrNull(s, start, end, receivedAt);
         }
         return null;
@@ -176,6 +177,6 @@ public final class LineParser {
    */
   private static boolean isHeader(char[] s, int start, int end, String prefix) {
     int after = start + prefix.length();
-    return Chars.startsWith(s, start, prefix) && (after >= end || Chars.isBlank(s[after]));
+    return Chars.startsWith(s, start, end, prefix) && (after >= end || Chars.isBlank(s[after]));
   }
 }

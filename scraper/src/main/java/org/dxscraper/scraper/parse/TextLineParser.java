@@ -74,7 +74,7 @@ final class TextLineParser {
   /** A talk line or a prompt in {@code [start, end)}, or null when the line is neither. */
   static ClusterMessage talkOrPromptOrNull(char[] s, int start, int end) {
     int toEnd = Chars.tokenEnd(s, start, end);
-    if (isStation(s, start, toEnd) && Chars.startsWith(s, toEnd, DE)) {
+    if (isStation(s, start, toEnd) && Chars.startsWith(s, toEnd, end, DE)) {
       Tail tail = Tail.read(s, toEnd + DE.length(), end);
       if (tail != null && isStation(s, tail.senderStart, tail.senderEnd)) {
         return new Talk(Chars.upperSubstring(s, start, toEnd), tail.sender(s), tail.text(s, end));
@@ -88,8 +88,8 @@ final class TextLineParser {
    * with "73 David. W1HKJ de AE5E 19-Nov-2016 0154Z CCC >".
    */
   private static ClusterMessage promptOrNull(char[] s, int start, int end) {
-    int de = Chars.indexOf(s, DE, start);
-    if (de < 0 || de >= end) {
+    int de = Chars.indexOf(s, DE, start, end);
+    if (de < 0) {
       return null;
     }
     int userStart = Chars.tokenStart(s, start, de);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -116,12 +117,19 @@ class LineParserRobustnessTest {
 
   /**
    * The parser scans each line in a buffer its thread keeps: nothing an earlier, longer line left
-   * in it may change how a line reads. Each line is read after three different 2,048-char lines
-   * (past the end of every line here: letters, blanks, digits) and must read the same each time.
+   * in it may change how a line reads. Each line is read after 2,048-char lines of letters, of
+   * blanks, of dates, and after every seed padded to 2,048 chars (so that a cut line such as "DX d"
+   * finds the rest of its header left behind), and must read the same each time.
    */
   @Test
   void readsEveryLineTheSameWhateverTheLineBeforeIt() {
-    List<String> before = List.of("Z".repeat(2048), " ".repeat(2048), "0-Jan-2026 ".repeat(186));
+    List<String> before = new ArrayList<>();
+    before.add("Z".repeat(2048));
+    before.add(" ".repeat(2048));
+    before.add("0-Jan-2026 ".repeat(186));
+    for (String seed : SEEDS) {
+      before.add(seed + " 9" + "x".repeat(2046 - seed.length()));
+    }
     Random random = new Random(20261205L);
     for (int round = 0; round < 20_000; round++) {
       String seed = SEEDS.get(random.nextInt(SEEDS.size()));
