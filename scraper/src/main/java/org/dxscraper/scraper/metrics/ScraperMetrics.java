@@ -229,7 +229,8 @@ public final class ScraperMetrics {
         .description("1 from a failed database write until the next commit")
         .strongReference(true)
         .register(registry);
-    Gauge.builder("dx_scraper_writer_gave_up", daemon.writer(), w -> w.gaveUp() ? 1 : 0)
+    Gauge.builder(
+            "dx_scraper_writer_gave_up", daemon.writer(), w -> w.batchGivenUp() != null ? 1 : 0)
         .description(
             "1 once the writer gave up on a batch after an unexpected failure, until the next start")
         .strongReference(true)

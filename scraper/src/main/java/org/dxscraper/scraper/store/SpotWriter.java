@@ -173,7 +173,7 @@ public final class SpotWriter implements AutoCloseable {
   // unexpected failure); the checkpoint stays below it for the next start. Set before the batch
   // leaves the in-flight set, so that the checkpoint always has one of the two below it.
   private final AtomicLong notStoredFrom = new AtomicLong(Long.MAX_VALUE);
-  // The first batch given up to an unexpected failure while running, for problem(); null before.
+  // The first batch given up to an unexpected failure while running, for batchGivenUp().
   private final AtomicReference<String> gaveUpOn = new AtomicReference<>();
   // Guarded by gather.
   private long checkpointedAt;
@@ -348,11 +348,11 @@ public final class SpotWriter implements AutoCloseable {
   }
 
   /**
-   * True once a batch was given up to an unexpected failure (a bug; logged with its stack), until
-   * the next start: see {@link #problem()}.
+   * Once a batch was given up to an unexpected failure (a bug; logged with its stack), one sentence
+   * saying so and where its rows are, until the next start; null before.
    */
-  public boolean gaveUp() {
-    return gaveUpOn.get() != null;
+  public String batchGivenUp() {
+    return gaveUpOn.get();
   }
 
   /** When the database began refusing or failing writes; null while writes succeed. */
@@ -366,19 +366,15 @@ public final class SpotWriter implements AutoCloseable {
   }
 
   /**
-   * What is wrong with writing, in one sentence, or null: writes failing, a batch given up to an
-   * unexpected failure since the start ({@link #gaveUp()}), or a write under way for longer than
-   * {@link #SLOW_WRITE} (a hung server or network fails nothing for minutes, and a pool waits its
-   * connect timeout before it says so; a commit normally takes milliseconds).
+   * What is wrong with writing, in one sentence, or null: writes failing, or a write under way for
+   * longer than {@link #SLOW_WRITE} (a hung server or network fails nothing for minutes, and a pool
+   * waits its connect timeout before it says so; a commit normally takes milliseconds). A batch
+   * given up since the start is {@link #batchGivenUp()}.
    */
   public String problem() {
     Instant failing = shared.failingSince();
     if (failing != null) {
       return "database writes failing since " + failing + ": " + shared.lastError();
-    }
-    String gaveUp = gaveUpOn.get();
-    if (gaveUp != null) {
-      return gaveUp;
     }
     Instant started = null;
     for (Worker worker : workers) {
@@ -568,23 +564,19 @@ public final class SpotWriter implements AutoCloseable {
     // Either way an operator should hear of it now, not then.
     gaveUpOn.compareAndSet(
         null,
-        journal != null
-            ? "a batch of "
-                + batch.size()
-                + " rows failed unexpectedly at "
-                + clock.instant()
-                + " ("
-                + e
-                + "); the journal keeps them from line "
-                + batch.get(0).seq()
-                + " and cannot shrink past them: restart dx-scraper to store them"
-            : "lost a batch of "
-                + batch.size()
-                + " rows to an unexpected failure at "
-                + clock.instant()
-                + " ("
-                + e
-                + "); see the log");
+        "a batch of "
+            + batch.size()
+            + " rows failed unexpectedly at "
+            + clock.instant()
+            + " ("
+            + e
+            + "), perhaps after its commit; "
+            + (journal != null
+                ? "the journal keeps it from line "
+                    + batch.get(0).seq()
+                    + " and cannot shrink past it until the next start, which stores what is"
+                    + " missing: restart dx-scraper"
+                : "without a journal, what it did not store is lost: see the log"));
     if (journal != null) {
       keepForNextStart(batch);
       log.error(

@@ -91,6 +91,10 @@ public final class DaemonHealth implements Supplier<HealthReport> {
     if (writerProblem != null) {
       problems.add(writerProblem);
     }
+    String givenUp = daemon.writer().batchGivenUp();
+    if (givenUp != null) {
+      problems.add(givenUp);
+    }
     if (!databaseOk) {
       problems.add("database not answering");
     }
