@@ -196,9 +196,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--max-backlog",
       paramLabel = "ROWS",
-      // 10,000 rows is ten full batches: the writer never waits for rows, the heap stays within
-      // jvm.options' 48 MB (100,000 filled a 32 MB heap at 10,000 spots/s), and the journal
-      // holds the rest on disk.
+      // 10,000 rows is ten full batches: the writer never waits for rows, the live set while a
+      // backlog drains stays within the old generation of jvm.options' 48 MB heap (24 MB; at most
+      // 20 MB were live, docs/BENCHMARKS.md "Memory"; 100,000 filled a 32 MB heap at 10,000
+      // spots/s), and the journal holds the rest on disk.
       defaultValue = "10000",
       description =
           "Rows held in memory for the database at most. Past it, new lines wait in the journal"
