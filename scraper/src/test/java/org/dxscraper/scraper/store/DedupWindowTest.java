@@ -1,0 +1,101 @@
+package org.dxscraper.scraper.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.time.Instant;
+import org.dxscraper.scraper.store.PendingRow.SpotRow;
+import org.junit.jupiter.api.Test;
+
+class DedupWindowTest {
+
+  private static final Instant MINUTE = Instant.parse("2026-12-05T15:30:00Z");
+
+  private static SpotRow spot(Instant at, long hz, String dxCall, String spotter) {
+    return new SpotRow(
+        at, at, "node", spotter, hz, dxCall, "", null, null, null, null, null, null, null, null,
+        null, null, null, null, null, null, null, false);
+  }
+
+  private static SpotRow spot(int i) {
+    return spot(MINUTE, 14_000_000 + 100L * i, "K" + i + "ABC", "N1SPOT");
+  }
+
+  private static boolean seen(DedupWindow window, SpotRow spot) {
+    return window.seen(DedupWindow.keyOf(spot));
+  }
+
+  @Test
+  void seesOnlyWhatWasRemembered() {
+    DedupWindow window = new DedupWindow(100);
+    SpotRow spot = spot(MINUTE, 14_025_000, "K1ABC", "N1SPOT");
+    assertThat(seen(window, spot)).isFalse();
+
+    window.remember(spot);
+
+    assertThat(seen(window, spot)).isTrue();
+    assertThat(window.seen(spot)).isTrue();
+  }
+
+  @Test
+  void knowsASpotByTheUniqueKeysIdentity() {
+    DedupWindow window = new DedupWindow(100);
+    window.remember(spot(MINUTE, 14_025_000, "K1ABC", "N1SPOT"));
+
+    // The same identity: another second of the minute, the same tenth of a kHz, another node.
+    assertThat(seen(window, spot(MINUTE.plusSeconds(59), 14_025_049, "K1ABC", "N1SPOT"))).isTrue();
+    // Another identity in each part of the key.
+    assertThat(seen(window, spot(MINUTE.plusSeconds(60), 14_025_000, "K1ABC", "N1SPOT"))).isFalse();
+    assertThat(seen(window, spot(MINUTE, 14_025_050, "K1ABC", "N1SPOT"))).isFalse();
+    assertThat(seen(window, spot(MINUTE, 14_025_000, "K1ABD", "N1SPOT"))).isFalse();
+    assertThat(seen(window, spot(MINUTE, 14_025_000, "K1ABC", "N1SPOU"))).isFalse();
+    // The call's end moved into the spotter: still two strings, another identity.
+    assertThat(seen(window, spot(MINUTE, 14_025_000, "K1AB", "CN1SPOT"))).isFalse();
+  }
+
+  @Test
+  void remembersAtLeastHalfItsCapacityAndForgetsWhatIsOlderThanAllOfIt() {
+    DedupWindow window = new DedupWindow(10);
+    for (int i = 0; i <= 10; i++) {
+      window.remember(spot(i));
+    }
+
+    assertThat(seen(window, spot(0))).isFalse();
+    for (int i = 6; i <= 10; i++) {
+      assertThat(seen(window, spot(i))).as("spot %d", i).isTrue();
+    }
+  }
+
+  @Test
+  void rememberingASpotTwiceTakesOnePlace() {
+    DedupWindow window = new DedupWindow(4);
+    window.remember(spot(1));
+    window.remember(spot(2));
+    window.remember(spot(2));
+    window.remember(spot(2));
+    window.remember(spot(3));
+
+    // Capacity 4 remembers at least 2: with spot 2 counted once, spot 1 is still in.
+    assertThat(seen(window, spot(1))).isTrue();
+    assertThat(seen(window, spot(3))).isTrue();
+  }
+
+  @Test
+  void takesNoSpotForAnotherAmongTwoHundredThousand() {
+    DedupWindow window = new DedupWindow(DedupWindow.CAPACITY);
+    for (int i = 0; i < DedupWindow.CAPACITY / 2; i++) {
+      window.remember(spot(i));
+    }
+    for (int i = DedupWindow.CAPACITY; i < 200_000; i++) {
+      assertThat(seen(window, spot(i))).as("spot %d", i).isFalse();
+    }
+    for (int i = 0; i < DedupWindow.CAPACITY / 2; i++) {
+      assertThat(seen(window, spot(i))).as("spot %d", i).isTrue();
+    }
+  }
+
+  @Test
+  void refusesACapacityBelowOne() {
+    assertThatIllegalArgumentException().isThrownBy(() -> new DedupWindow(0));
+  }
+}
