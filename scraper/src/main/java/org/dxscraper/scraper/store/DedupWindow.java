@@ -27,6 +27,9 @@ final class DedupWindow {
    */
   static final int CAPACITY = 20_000;
 
+  /** Far more than any writer needs; the tables' sizes stay well within an int. */
+  static final int MAX_CAPACITY = 1 << 24;
+
   record Key(long epochMinute, long tenthsOfKhz, String dxCall, String spotter) {}
 
   private final int generation;
@@ -34,13 +37,14 @@ final class DedupWindow {
   private Fingerprints previous;
 
   /**
-   * @param capacity spots remembered at most; at least half of them are
+   * @param capacity spots remembered at most, 2 to {@link #MAX_CAPACITY}; at least half of them are
    */
   DedupWindow(int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+    if (capacity < 2 || capacity > MAX_CAPACITY) {
+      throw new IllegalArgumentException(
+          "capacity must be 2.." + MAX_CAPACITY + ", got " + capacity);
     }
-    this.generation = Math.max(1, capacity / 2);
+    this.generation = capacity / 2;
     this.filling = new Fingerprints(generation);
     this.previous = new Fingerprints(generation);
   }
@@ -91,7 +95,9 @@ final class DedupWindow {
   // Two 64-bit hashes of the key, with different multipliers, each finished by MurmurHash3's
   // 64-bit finaliser. Written here rather than taken from a library: Guava's or commons-codec's
   // hashers would bring a dependency (or allocate a hasher per key) for twenty lines. Each string
-  // is hashed with its length first, so that ("AB", "C") and ("A", "BC") differ.
+  // is hashed with its length first, so that ("AB", "C") and ("A", "BC") differ; each number goes
+  // through the finaliser first, so that no change of its bits (bit 63 alone, say, which a
+  // multiplication keeps where it is) can cancel another's.
 
   private static final long MULTIPLIER_HIGH = 0x9E37_79B9_7F4A_7C15L;
   private static final long MULTIPLIER_LOW = 0x0000_0100_0000_01B3L;
@@ -106,8 +112,8 @@ final class DedupWindow {
 
   private static long hash(Key key, long seed, long multiplier) {
     long h = seed;
-    h = (h ^ key.epochMinute()) * multiplier;
-    h = (h ^ key.tenthsOfKhz()) * multiplier;
+    h = (h ^ finish(key.epochMinute())) * multiplier;
+    h = (h ^ finish(key.tenthsOfKhz())) * multiplier;
     h = mix(h, key.dxCall(), multiplier);
     h = mix(h, key.spotter(), multiplier);
     return finish(h);

@@ -80,6 +80,10 @@ class DedupWindowTest {
     assertThat(seen(window, spot(3))).isTrue();
   }
 
+  /**
+   * A smoke test of the fingerprints, not a proof of their odds: 1.8 billion pairs would catch only
+   * a hash far weaker than the design's (about 2^-31 a pair or worse).
+   */
   @Test
   void takesNoSpotForAnotherAmongTwoHundredThousand() {
     DedupWindow window = new DedupWindow(DedupWindow.CAPACITY);
@@ -95,7 +99,36 @@ class DedupWindowTest {
   }
 
   @Test
-  void refusesACapacityBelowOne() {
-    assertThatIllegalArgumentException().isThrownBy(() -> new DedupWindow(0));
+  void tellsApartKeysThatDifferOnlyWhereAHashCouldLoseIt() {
+    DedupWindow window = new DedupWindow(100);
+    DedupWindow.Key key = new DedupWindow.Key(29_000_000, 140_250, "K1ABC", "N1SPOT");
+    window.remember(spot(MINUTE, 14_025_000, "", "N1SPOT"));
+    window.remember(spot(MINUTE, 14_025_000, "K1\u00c5BC", "N1SPOT"));
+    window.remember(spot(MINUTE, 14_025_000, "K1\u4e2dBC", "N1SPOT"));
+    window.remember(
+        spot(Instant.ofEpochSecond(60 * key.epochMinute()), 14_025_000, "K1ABC", "N1SPOT"));
+
+    assertThat(window.seen(key)).isTrue();
+    // Bit 63 of both numbers flipped: a multiplication alone keeps such a change in place.
+    assertThat(
+            window.seen(
+                new DedupWindow.Key(
+                    key.epochMinute() ^ Long.MIN_VALUE,
+                    key.tenthsOfKhz() ^ Long.MIN_VALUE,
+                    key.dxCall(),
+                    key.spotter())))
+        .isFalse();
+    assertThat(seen(window, spot(MINUTE, 14_025_000, "", "N1SPOT"))).isTrue();
+    assertThat(seen(window, spot(MINUTE, 14_025_000, "K1\u00c5BC", "N1SPOT"))).isTrue();
+    assertThat(seen(window, spot(MINUTE, 14_025_000, "K1\u00c4BC", "N1SPOT"))).isFalse();
+    assertThat(seen(window, spot(MINUTE, 14_025_000, "K1\u4e2eBC", "N1SPOT"))).isFalse();
+    assertThat(seen(window, spot(MINUTE, 14_025_000, "N1SPOT", ""))).isFalse();
+  }
+
+  @Test
+  void refusesACapacityOutsideTwoToItsMaximum() {
+    assertThatIllegalArgumentException().isThrownBy(() -> new DedupWindow(1));
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> new DedupWindow(DedupWindow.MAX_CAPACITY + 1));
   }
 }
