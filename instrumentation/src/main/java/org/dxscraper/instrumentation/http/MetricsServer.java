@@ -91,12 +91,7 @@ public final class MetricsServer implements AutoCloseable {
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(health, "health");
     if (address.isUnresolved()) {
-      throw new IOException(
-          "cannot listen for metrics on "
-              + address.getHostString()
-              + ":"
-              + address.getPort()
-              + ": the host name does not resolve");
+      throw cannotListen(address, "the host name does not resolve", null);
     }
     PrometheusScrapeHandler scrape = new PrometheusScrapeHandler(registry.getPrometheusRegistry());
     EventLoopGroup group =
@@ -133,15 +128,19 @@ public final class MetricsServer implements AutoCloseable {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw new IOException(
-          "cannot listen for metrics on "
-              + address.getHostString()
-              + ":"
-              + address.getPort()
-              + ": "
-              + e.getMessage(),
-          e);
+      throw cannotListen(address, e.getMessage(), e);
     }
+  }
+
+  private static IOException cannotListen(InetSocketAddress address, String why, Exception cause) {
+    return new IOException(
+        "cannot listen for metrics on "
+            + address.getHostString()
+            + ":"
+            + address.getPort()
+            + ": "
+            + why,
+        cause);
   }
 
   public int port() {

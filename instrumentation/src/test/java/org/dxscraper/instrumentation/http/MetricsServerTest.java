@@ -1,6 +1,7 @@
 package org.dxscraper.instrumentation.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -165,9 +166,8 @@ class MetricsServerTest {
   void aTakenAddressIsAnErrorThatNamesIt() throws IOException {
     InetSocketAddress taken = new InetSocketAddress("127.0.0.1", server.port());
 
-    assertThat(
-            org.assertj.core.api.Assertions.catchThrowable(
-                () -> MetricsServer.start(taken, registry, () -> new HealthReport(true, "{}"))))
+    assertThatThrownBy(
+            () -> MetricsServer.start(taken, registry, () -> new HealthReport(true, "{}")))
         .isInstanceOf(IOException.class)
         .hasMessageStartingWith("cannot listen for metrics on 127.0.0.1:" + server.port());
   }

@@ -103,9 +103,7 @@ public final class Database implements AutoCloseable {
               + binariesHome
               + " (about 60 MB, under java.io.tmpdir): "
               + firstLine(e)
-              + (e.getMessage() != null && e.getMessage().contains("--db-url")
-                  ? ""
-                  : ". Or use --db-url for a PostgreSQL server."),
+              + ". Or use --db-url for a PostgreSQL server.",
           e);
     }
     EmbeddedPostgres server;

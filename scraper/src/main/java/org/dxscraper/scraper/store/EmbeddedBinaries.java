@@ -96,14 +96,19 @@ final class EmbeddedBinaries implements PgBinaryResolver {
   public InputStream getPgBinary(String system, String machineHardware) throws IOException {
     InputStream in = EmbeddedBinaries.class.getResourceAsStream("/" + resource);
     if (in == null) {
-      throw new IOException(
-          "this jar has no embedded PostgreSQL for "
-              + system
-              + " on "
-              + machineHardware
-              + " (only Linux on x86-64 and arm64): use --db-url for a PostgreSQL server");
+      throw noBinaries(system, machineHardware);
     }
     return in;
+  }
+
+  /** The caller ({@link Database}) adds what to do instead: --db-url. */
+  private static IOException noBinaries(String system, String machineHardware) {
+    return new IOException(
+        "this jar has no embedded PostgreSQL for "
+            + system
+            + " on "
+            + machineHardware
+            + " (only Linux on x86-64 and arm64)");
   }
 
   /**
@@ -116,12 +121,7 @@ final class EmbeddedBinaries implements PgBinaryResolver {
   Path prepare(Path workingDirectory) throws IOException {
     String os = System.getProperty("os.name", "");
     if (!os.equals("Linux") || EmbeddedBinaries.class.getResource("/" + resource) == null) {
-      throw new IOException(
-          "this jar has no embedded PostgreSQL for "
-              + os
-              + " on "
-              + System.getProperty("os.arch")
-              + " (only Linux on x86-64 and arm64): use --db-url for a PostgreSQL server");
+      throw noBinaries(os, System.getProperty("os.arch"));
     }
     requirePrivate(workingDirectory.toAbsolutePath().getParent());
     Files.createDirectories(workingDirectory);

@@ -559,11 +559,13 @@ public final class SpotWriter implements AutoCloseable {
    */
   private void lost(List<Queued> batch, Throwable e) {
     stats.givenUp.add(batch.size());
+    if (journal != null) {
+      keepForNextStart(batch);
+    }
     // Until the next start: with a journal the checkpoint cannot pass the batch, so the journal
     // only grows and reading stops at its size limit days later; without one the rows are gone.
-    // Either way an operator should hear of it now, not then.
-    gaveUpOn.compareAndSet(
-        null,
+    // Either way an operator should hear of it now (/health, the log), not then.
+    String what =
         "a batch of "
             + batch.size()
             + " rows failed unexpectedly at "
@@ -576,21 +578,9 @@ public final class SpotWriter implements AutoCloseable {
                     + batch.get(0).seq()
                     + " and cannot shrink past it until the next start, which stores what is"
                     + " missing: restart dx-scraper"
-                : "without a journal, what it did not store is lost: see the log"));
-    if (journal != null) {
-      keepForNextStart(batch);
-      log.error(
-          "writer: a batch of {} rows failed unexpectedly; the journal keeps them from line {}"
-              + " on, and the next start stores them",
-          batch.size(),
-          batch.get(0).seq(),
-          e);
-    } else {
-      log.error(
-          "writer: a batch of {} rows failed unexpectedly and is lost (no journal)",
-          batch.size(),
-          e);
-    }
+                : "without a journal, what it did not store is lost");
+    gaveUpOn.compareAndSet(null, what);
+    log.error("writer: {}", what, e);
   }
 
   /** Holds the checkpoint below {@code batch}'s first line: it was not stored. */

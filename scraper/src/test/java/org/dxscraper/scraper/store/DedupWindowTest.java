@@ -21,19 +21,14 @@ class DedupWindowTest {
     return spot(MINUTE, 14_000_000 + 100L * i, "K" + i + "ABC", "N1SPOT");
   }
 
-  private static boolean seen(DedupWindow window, SpotRow spot) {
-    return window.seen(DedupWindow.keyOf(spot));
-  }
-
   @Test
   void seesOnlyWhatWasRemembered() {
     DedupWindow window = new DedupWindow(100);
     SpotRow spot = spot(MINUTE, 14_025_000, "K1ABC", "N1SPOT");
-    assertThat(seen(window, spot)).isFalse();
+    assertThat(window.seen(spot)).isFalse();
 
     window.remember(spot);
 
-    assertThat(seen(window, spot)).isTrue();
     assertThat(window.seen(spot)).isTrue();
   }
 
@@ -43,14 +38,14 @@ class DedupWindowTest {
     window.remember(spot(MINUTE, 14_025_000, "K1ABC", "N1SPOT"));
 
     // The same identity: another second of the minute, the same tenth of a kHz, another node.
-    assertThat(seen(window, spot(MINUTE.plusSeconds(59), 14_025_049, "K1ABC", "N1SPOT"))).isTrue();
+    assertThat(window.seen(spot(MINUTE.plusSeconds(59), 14_025_049, "K1ABC", "N1SPOT"))).isTrue();
     // Another identity in each part of the key.
-    assertThat(seen(window, spot(MINUTE.plusSeconds(60), 14_025_000, "K1ABC", "N1SPOT"))).isFalse();
-    assertThat(seen(window, spot(MINUTE, 14_025_050, "K1ABC", "N1SPOT"))).isFalse();
-    assertThat(seen(window, spot(MINUTE, 14_025_000, "K1ABD", "N1SPOT"))).isFalse();
-    assertThat(seen(window, spot(MINUTE, 14_025_000, "K1ABC", "N1SPOU"))).isFalse();
+    assertThat(window.seen(spot(MINUTE.plusSeconds(60), 14_025_000, "K1ABC", "N1SPOT"))).isFalse();
+    assertThat(window.seen(spot(MINUTE, 14_025_050, "K1ABC", "N1SPOT"))).isFalse();
+    assertThat(window.seen(spot(MINUTE, 14_025_000, "K1ABD", "N1SPOT"))).isFalse();
+    assertThat(window.seen(spot(MINUTE, 14_025_000, "K1ABC", "N1SPOU"))).isFalse();
     // The call's end moved into the spotter: still two strings, another identity.
-    assertThat(seen(window, spot(MINUTE, 14_025_000, "K1AB", "CN1SPOT"))).isFalse();
+    assertThat(window.seen(spot(MINUTE, 14_025_000, "K1AB", "CN1SPOT"))).isFalse();
   }
 
   @Test
@@ -60,9 +55,9 @@ class DedupWindowTest {
       window.remember(spot(i));
     }
 
-    assertThat(seen(window, spot(0))).isFalse();
+    assertThat(window.seen(spot(0))).isFalse();
     for (int i = 6; i <= 10; i++) {
-      assertThat(seen(window, spot(i))).as("spot %d", i).isTrue();
+      assertThat(window.seen(spot(i))).as("spot %d", i).isTrue();
     }
   }
 
@@ -76,8 +71,8 @@ class DedupWindowTest {
     window.remember(spot(3));
 
     // Capacity 4 remembers at least 2: with spot 2 counted once, spot 1 is still in.
-    assertThat(seen(window, spot(1))).isTrue();
-    assertThat(seen(window, spot(3))).isTrue();
+    assertThat(window.seen(spot(1))).isTrue();
+    assertThat(window.seen(spot(3))).isTrue();
   }
 
   /**
@@ -91,10 +86,10 @@ class DedupWindowTest {
       window.remember(spot(i));
     }
     for (int i = DedupWindow.CAPACITY; i < 200_000; i++) {
-      assertThat(seen(window, spot(i))).as("spot %d", i).isFalse();
+      assertThat(window.seen(spot(i))).as("spot %d", i).isFalse();
     }
     for (int i = 0; i < DedupWindow.CAPACITY / 2; i++) {
-      assertThat(seen(window, spot(i))).as("spot %d", i).isTrue();
+      assertThat(window.seen(spot(i))).as("spot %d", i).isTrue();
     }
   }
 
@@ -118,11 +113,11 @@ class DedupWindowTest {
                     key.dxCall(),
                     key.spotter())))
         .isFalse();
-    assertThat(seen(window, spot(MINUTE, 14_025_000, "", "N1SPOT"))).isTrue();
-    assertThat(seen(window, spot(MINUTE, 14_025_000, "K1\u00c5BC", "N1SPOT"))).isTrue();
-    assertThat(seen(window, spot(MINUTE, 14_025_000, "K1\u00c4BC", "N1SPOT"))).isFalse();
-    assertThat(seen(window, spot(MINUTE, 14_025_000, "K1\u4e2eBC", "N1SPOT"))).isFalse();
-    assertThat(seen(window, spot(MINUTE, 14_025_000, "N1SPOT", ""))).isFalse();
+    assertThat(window.seen(spot(MINUTE, 14_025_000, "", "N1SPOT"))).isTrue();
+    assertThat(window.seen(spot(MINUTE, 14_025_000, "K1\u00c5BC", "N1SPOT"))).isTrue();
+    assertThat(window.seen(spot(MINUTE, 14_025_000, "K1\u00c4BC", "N1SPOT"))).isFalse();
+    assertThat(window.seen(spot(MINUTE, 14_025_000, "K1\u4e2eBC", "N1SPOT"))).isFalse();
+    assertThat(window.seen(spot(MINUTE, 14_025_000, "N1SPOT", ""))).isFalse();
   }
 
   @Test
