@@ -13,7 +13,12 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -255,19 +260,28 @@ public final class SimulatorServer implements AutoCloseable {
   }
 
   /**
-   * Closes the listening socket, so that connects are refused, and every client connection. The
-   * stream goes on with {@link SimulatorOptions#spotWithoutClients()}, else it pauses with the last
-   * client. Does nothing more than close the clients when the node is not listening.
+   * Closes the listening socket, and returns once connects are refused, and every client
+   * connection. The stream goes on with {@link SimulatorOptions#spotWithoutClients()}, else it
+   * pauses with the last client. Does nothing more than close the clients when the node is not
+   * listening. Blocks until the port is free, so it must not be called on the simulator's event
+   * loop (from a {@link SentLineListener}).
    */
   public synchronized void stopListening() {
-    runOnLoop(
-        "close the listening socket",
-        () -> {
-          Channel current = listener;
-          if (current != null) {
-            current.close(); // on the event loop this closes at once
-          }
-        });
+    requireOffLoop("stopListening() blocks until the port is free");
+    boolean wasListening =
+        onLoop(
+            "close the listening socket",
+            () -> {
+              Channel current = listener;
+              if (current == null || !current.isOpen()) {
+                return false;
+              }
+              current.close(); // on the event loop this closes the channel at once
+              return true;
+            });
+    if (wasListening) {
+      awaitRefused(boundPort);
+    }
     int closed = closeClients("disconnect the clients");
     log.info(
         "simulator: {} stopped listening on port {} and disconnected {} client(s)",
@@ -285,13 +299,7 @@ public final class SimulatorServer implements AutoCloseable {
    */
   public synchronized void startListening() {
     int port = port();
-    if (loop.inEventLoop()) {
-      throw new IllegalStateException(
-          "simulator "
-              + options.nodeCall()
-              + ": startListening() blocks until the port is bound,"
-              + " so it cannot run on the simulator's own event loop");
-    }
+    requireOffLoop("startListening() blocks until the port is bound");
     Channel current = listener;
     if (current != null && current.isOpen()) {
       return;
@@ -309,6 +317,64 @@ public final class SimulatorServer implements AutoCloseable {
     }
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     log.info("simulator: stopped after {} spots", broadcaster.spotsSent());
+  }
+
+  private void requireOffLoop(String why) {
+    if (loop.inEventLoop()) {
+      throw new IllegalStateException(
+          "simulator "
+              + options.nodeCall()
+              + ": "
+              + why
+              + ", so it cannot run on the simulator's own event loop");
+    }
+  }
+
+  /**
+   * Returns once a connect to {@code port} is refused. Netty's close of the listening channel does
+   * not release its socket yet: the JDK defers that for a channel registered with a selector until
+   * the loop's next select, and until then the kernel still completes connects into the backlog and
+   * the port cannot be bound again. Each probe that still gets through is closed at once, and the
+   * next one waits for a round trip through the loop, which selects in between.
+   */
+  private void awaitRefused(int port) {
+    InetAddress host = probeAddress();
+    long deadline = System.nanoTime() + QUERY_TIMEOUT.toNanos();
+    int probes = 0;
+    while (true) {
+      probes++;
+      try (Socket probe = new Socket()) {
+        probe.connect(new InetSocketAddress(host, port), (int) QUERY_TIMEOUT.toMillis());
+      } catch (ConnectException refused) {
+        return;
+      } catch (IOException resetByTheClosingListener) {
+        // a probe caught in the backlog when the socket is released: try again
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException(
+            "simulator "
+                + options.nodeCall()
+                + ": port "
+                + port
+                + " still accepts connects "
+                + QUERY_TIMEOUT
+                + " after its listener closed ("
+                + probes
+                + " probes); has another process bound it?");
+      }
+      runOnLoop("let the event loop release the listening socket", () -> {});
+    }
+  }
+
+  /** Where to probe the listening port: the bound host, or loopback for a wildcard host. */
+  private InetAddress probeAddress() {
+    try {
+      InetAddress bound = InetAddress.getByName(options.host());
+      return bound.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bound;
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(
+          "simulator " + options.nodeCall() + ": cannot resolve " + options.host(), e);
+    }
   }
 
   /** Closes every client channel; returns how many there were. */

@@ -317,6 +317,32 @@ class SimulatorServerIT {
     }
   }
 
+  /**
+   * The JDK releases a closed listening socket only at the event loop's next select; until then
+   * connects still complete and the port cannot be bound again. Back to back, without the client
+   * reads of the test above in between, this failed within a few hundred cycles before {@code
+   * stopListening()} waited for the port to refuse.
+   */
+  @Test
+  void stopAndStartListeningBackToBackRefuseEveryConnectAndRebindEveryTime() throws IOException {
+    server =
+        new SimulatorServer(
+                SimulatorOptions.defaults().withRate(100).withSpotWithoutClients(true), CLOCK)
+            .start();
+    int port = server.port();
+    for (int cycle = 0; cycle < 300; cycle++) {
+      server.stopListening();
+      assertThatThrownBy(() -> new Socket("127.0.0.1", port).close())
+          .as("connect after stopListening() in cycle %d", cycle)
+          .isInstanceOf(ConnectException.class);
+      server.startListening();
+    }
+    try (Socket after = open()) {
+      login(after, "N0CALL");
+    }
+    assertThat(server.port()).isEqualTo(port);
+  }
+
   @Test
   void spotsWithoutClientsFromTheStartAndServesThemToShowDxNewestFirst() throws IOException {
     server =
