@@ -4,8 +4,6 @@ import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.core.metrics.Info;
@@ -24,6 +22,7 @@ import org.dxscraper.instrumentation.db.PostgresMetrics;
 import org.dxscraper.instrumentation.host.HostMetrics;
 import org.dxscraper.instrumentation.host.HostMetricsConfig;
 import org.dxscraper.instrumentation.host.HostPaths;
+import org.dxscraper.instrumentation.host.ProcessMetrics;
 import org.dxscraper.instrumentation.http.MetricsServer;
 import org.dxscraper.instrumentation.probe.ProbeMetrics;
 import org.dxscraper.instrumentation.probe.ProbeSettings;
@@ -125,11 +124,11 @@ public final class Instrumentation implements AutoCloseable {
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ClassLoaderMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    new FileDescriptorMetrics().bindTo(registry);
     db.bindMetrics(registry);
     ScheduledExecutorService samplers = daemonThread("metrics-sampler");
+    // Micrometer's ProcessorMetrics and FileDescriptorMetrics, sampled instead of read at scrape.
+    ProcessMetrics.start(registry, samplers, HostMetricsConfig.DEFAULT_INTERVAL);
     // A thread of its own: a database that does not answer holds each sample up to the pool's
     // timeout, and host metrics must keep flowing exactly then.
     ScheduledExecutorService databaseSampler = daemonThread("database-sampler");
