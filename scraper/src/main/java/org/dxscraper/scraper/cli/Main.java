@@ -94,7 +94,7 @@ public final class Main implements Callable<Integer> {
     }
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     Appender<ILoggingEvent> appender =
-        context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
+        context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(LogSetup.APPENDER);
     if (appender instanceof ConsoleAppender<ILoggingEvent> console) {
       JsonEncoder json = new JsonEncoder();
       json.setContext(context);

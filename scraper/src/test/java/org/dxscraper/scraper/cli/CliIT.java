@@ -328,6 +328,51 @@ class CliIT {
   }
 
   @Test
+  void logsUtcTimestampedTextLinesOnStderrByDefault() throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Outcome failed = run("simulate", "--listen", "127.0.0.1:" + taken.getLocalPort());
+
+      assertThat(failed.err().lines())
+          .anySatisfy(
+              line ->
+                  assertThat(line)
+                      .matches(
+                          "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"
+                              + " (INFO |WARN |ERROR) \\[.+\\] \\w+ - simulator.*"));
+      assertThat(failed.out()).doesNotContain("simulator");
+    }
+  }
+
+  @Test
+  void anOperatorsOwnLogbackFileWinsOverTheBuiltInSetUp() throws Exception {
+    Path config = temp.resolve("operator-logback.xml");
+    Files.writeString(
+        config,
+        """
+        <configuration>
+          <appender name="E" class="ch.qos.logback.core.ConsoleAppender">
+            <target>System.err</target>
+            <encoder><pattern>OPERATOR %level %msg%n</pattern></encoder>
+          </appender>
+          <root level="INFO"><appender-ref ref="E"/></root>
+        </configuration>
+        """);
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Outcome failed =
+          run(
+              Map.of("JAVA_TOOL_OPTIONS", "-Dlogback.configurationFile=" + config),
+              "simulate",
+              "--listen",
+              "127.0.0.1:" + taken.getLocalPort());
+
+      assertThat(failed.err().lines()).anyMatch(line -> line.startsWith("OPERATOR "));
+      assertThat(failed.err().lines()).noneMatch(line -> line.matches("\\d{4}-\\d\\d-.*"));
+    }
+  }
+
+  @Test
   void logsOneJsonObjectPerLineWhenAsked() throws Exception {
     try (java.net.ServerSocket taken =
         new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
