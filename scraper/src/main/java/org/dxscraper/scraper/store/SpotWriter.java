@@ -558,7 +558,6 @@ public final class SpotWriter implements AutoCloseable {
    * stores it; without one it is lost. Counted in {@link WriterStats#givenUp()} either way.
    */
   private void lost(List<Queued> batch, Throwable e) {
-    stats.givenUp.add(batch.size());
     if (journal != null) {
       keepForNextStart(batch);
     }
@@ -580,6 +579,9 @@ public final class SpotWriter implements AutoCloseable {
                     + " missing: restart dx-scraper"
                 : "without a journal, what it did not store is lost");
     gaveUpOn.compareAndSet(null, what);
+    // Counted after the sentence is set: whoever sees the count also sees why (CI once read the
+    // count of 3 and a null sentence).
+    stats.givenUp.add(batch.size());
     log.error("writer: {}", what, e);
   }
 
