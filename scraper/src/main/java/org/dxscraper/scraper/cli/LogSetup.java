@@ -10,6 +10,11 @@ import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -52,7 +57,8 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {
-    if (System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY) != null
+    String operatorFile = System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY);
+    if ((operatorFile != null && resolves(operatorFile))
         || LogSetup.class.getClassLoader().getResource(ClassicConstants.TEST_AUTOCONFIG_FILE)
             != null) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
@@ -71,6 +77,35 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     root.setLevel(Level.INFO);
     root.addAppender(stderr);
     LIBRARY_LEVELS.forEach((name, level) -> context.getLogger(name).setLevel(level));
+    if (operatorFile != null) {
+      // Without this, logback would find no file and fall back to DEBUG lines on stdout.
+      context
+          .getLogger(LogSetup.class)
+          .warn(
+              "-D{}={}: no such file, URL or class-path resource; logging as built in",
+              ClassicConstants.CONFIG_FILE_PROPERTY,
+              operatorFile);
+    }
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /** Where logback itself would look for the file: a URL, a class-path resource, a file. */
+  private static boolean resolves(String location) {
+    try {
+      URI uri = new URI(location);
+      if (uri.getScheme() != null && uri.getScheme().length() > 1) {
+        return true; // a URL (file:, http:, jar:); one letter is a Windows drive
+      }
+    } catch (URISyntaxException notAUrl) {
+      // a path with characters a URI does not allow: try it as a file
+    }
+    if (LogSetup.class.getClassLoader().getResource(location) != null) {
+      return true;
+    }
+    try {
+      return Files.isRegularFile(Path.of(location));
+    } catch (InvalidPathException notAPath) {
+      return false;
+    }
   }
 }

@@ -373,6 +373,28 @@ class CliIT {
   }
 
   @Test
+  void anOperatorsLogbackFileThatIsNotThereGetsTheBuiltInSetUpAndAWarning() throws Exception {
+    Path missing = temp.resolve("no-such-logback.xml");
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Outcome failed =
+          run(
+              Map.of("JAVA_TOOL_OPTIONS", "-Dlogback.configurationFile=" + missing),
+              "simulate",
+              "--listen",
+              "127.0.0.1:" + taken.getLocalPort());
+
+      assertThat(failed.err().lines())
+          .anyMatch(
+              line ->
+                  line.matches("\\d{4}-\\d\\d-.* WARN .*")
+                      && line.contains(missing.toString() + ": no such file"))
+          .anyMatch(line -> line.matches("\\d{4}-\\d\\d-.* - simulator.*"));
+      assertThat(failed.out()).doesNotContain("DEBUG", "simulator");
+    }
+  }
+
+  @Test
   void logsOneJsonObjectPerLineWhenAsked() throws Exception {
     try (java.net.ServerSocket taken =
         new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
