@@ -15,6 +15,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -260,8 +261,8 @@ public final class SimulatorServer implements AutoCloseable {
   }
 
   /**
-   * Closes the listening socket, and returns once connects are refused, and every client
-   * connection. The stream goes on with {@link SimulatorOptions#spotWithoutClients()}, else it
+   * Closes the listening socket and every client connection, and returns once connects to the port
+   * are refused. The stream goes on with {@link SimulatorOptions#spotWithoutClients()}, else it
    * pauses with the last client. Does nothing more than close the clients when the node is not
    * listening. Blocks until the port is free, so it must not be called on the simulator's event
    * loop (from a {@link SentLineListener}).
@@ -279,10 +280,14 @@ public final class SimulatorServer implements AutoCloseable {
               current.close(); // on the event loop this closes the channel at once
               return true;
             });
-    if (wasListening) {
-      awaitRefused(boundPort);
+    int closed;
+    try {
+      if (wasListening) {
+        awaitRefused(boundPort);
+      }
+    } finally {
+      closed = closeClients("disconnect the clients");
     }
-    int closed = closeClients("disconnect the clients");
     log.info(
         "simulator: {} stopped listening on port {} and disconnected {} client(s)",
         options.nodeCall(),
@@ -347,8 +352,8 @@ public final class SimulatorServer implements AutoCloseable {
         probe.connect(new InetSocketAddress(host, port), (int) QUERY_TIMEOUT.toMillis());
       } catch (ConnectException refused) {
         return;
-      } catch (IOException resetByTheClosingListener) {
-        // a probe caught in the backlog when the socket is released: try again
+      } catch (IOException resetOrTimedOut) {
+        // a probe caught in the backlog when the socket is released, or not answered: try again
       }
       if (System.nanoTime() - deadline > 0) {
         throw new IllegalStateException(
@@ -370,7 +375,14 @@ public final class SimulatorServer implements AutoCloseable {
   private InetAddress probeAddress() {
     try {
       InetAddress bound = InetAddress.getByName(options.host());
-      return bound.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bound;
+      if (!bound.isAnyLocalAddress()) {
+        return bound;
+      }
+      // The loopback of the wildcard's own family: "::" may not take IPv4 (bindv6only), and a
+      // probe refused by the wrong family would end the wait at once.
+      return bound instanceof Inet6Address
+          ? InetAddress.getByName("::1")
+          : InetAddress.getByName("127.0.0.1");
     } catch (UnknownHostException e) {
       throw new IllegalStateException(
           "simulator " + options.nodeCall() + ": cannot resolve " + options.host(), e);
