@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>What changes for a reader: the two usage gauges are the CPU share since the previous sample
  * (the JDK measures "recent" use from one call to the next), so with Prometheus' usual 15 s scrape
  * and the default 15 s sample they mean what they meant; {@code process_cpu_time_ns_total} moves
- * once a sample. A figure the JDK cannot give (negative) is NaN, as with Micrometer.
+ * once a sample. A figure the JDK cannot give (negative) is NaN. A sample that fails keeps the
+ * previous one, as the host's metrics do, and says so in the log.
  */
 public final class ProcessMetrics {
   private static final Logger log = LoggerFactory.getLogger(ProcessMetrics.class);
