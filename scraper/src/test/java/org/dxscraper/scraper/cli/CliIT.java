@@ -327,21 +327,33 @@ class CliIT {
         .startsWith("dx-scraper: needs Java 21 or newer, but this is Java 17 (");
   }
 
-  @Test
-  void logsUtcTimestampedTextLinesOnStderrByDefault() throws Exception {
+  /**
+   * {@code simulate} on a port another socket holds: it fails at once, after logging, which makes
+   * it the quickest command that writes log lines.
+   */
+  private Outcome simulateOnATakenPort(Map<String, String> environment, String... options)
+      throws IOException, InterruptedException {
     try (java.net.ServerSocket taken =
         new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      Outcome failed = run("simulate", "--listen", "127.0.0.1:" + taken.getLocalPort());
-
-      assertThat(failed.err().lines())
-          .anySatisfy(
-              line ->
-                  assertThat(line)
-                      .matches(
-                          "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"
-                              + " (INFO |WARN |ERROR) \\[.+\\] \\w+ - simulator.*"));
-      assertThat(failed.out()).doesNotContain("simulator");
+      List<String> args = new ArrayList<>(List.of("simulate"));
+      args.addAll(List.of(options));
+      args.addAll(List.of("--listen", "127.0.0.1:" + taken.getLocalPort()));
+      return run(environment, args.toArray(String[]::new));
     }
+  }
+
+  @Test
+  void logsUtcTimestampedTextLinesOnStderrByDefault() throws Exception {
+    Outcome failed = simulateOnATakenPort(Map.of());
+
+    assertThat(failed.err().lines())
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .matches(
+                        "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"
+                            + " (INFO |WARN |ERROR) \\[.+\\] \\w+ - simulator.*"));
+    assertThat(failed.out()).doesNotContain("simulator");
   }
 
   @Test
@@ -358,60 +370,42 @@ class CliIT {
           <root level="INFO"><appender-ref ref="E"/></root>
         </configuration>
         """);
-    try (java.net.ServerSocket taken =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      Outcome failed =
-          run(
-              Map.of("JAVA_TOOL_OPTIONS", "-Dlogback.configurationFile=" + config),
-              "simulate",
-              "--listen",
-              "127.0.0.1:" + taken.getLocalPort());
+    Outcome failed =
+        simulateOnATakenPort(Map.of("JAVA_TOOL_OPTIONS", "-Dlogback.configurationFile=" + config));
 
-      assertThat(failed.err().lines()).anyMatch(line -> line.startsWith("OPERATOR "));
-      assertThat(failed.err().lines()).noneMatch(line -> line.matches("\\d{4}-\\d\\d-.*"));
-    }
+    assertThat(failed.err().lines()).anyMatch(line -> line.startsWith("OPERATOR "));
+    assertThat(failed.err().lines()).noneMatch(line -> line.matches("\\d{4}-\\d\\d-.*"));
   }
 
   @Test
   void anOperatorsLogbackFileThatIsNotThereGetsTheBuiltInSetUpAndAWarning() throws Exception {
     Path missing = temp.resolve("no-such-logback.xml");
-    try (java.net.ServerSocket taken =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      Outcome failed =
-          run(
-              Map.of("JAVA_TOOL_OPTIONS", "-Dlogback.configurationFile=" + missing),
-              "simulate",
-              "--listen",
-              "127.0.0.1:" + taken.getLocalPort());
+    Outcome failed =
+        simulateOnATakenPort(Map.of("JAVA_TOOL_OPTIONS", "-Dlogback.configurationFile=" + missing));
 
-      assertThat(failed.err().lines())
-          .anyMatch(
-              line ->
-                  line.matches("\\d{4}-\\d\\d-.* WARN .*")
-                      && line.contains(missing.toString() + ": no such file"))
-          .anyMatch(line -> line.matches("\\d{4}-\\d\\d-.* - simulator.*"));
-      assertThat(failed.out()).doesNotContain("DEBUG", "simulator");
-    }
+    assertThat(failed.err().lines())
+        .anyMatch(
+            line ->
+                line.matches("\\d{4}-\\d\\d-.* WARN .*")
+                    && line.contains(missing.toString() + ": no such file"))
+        .anyMatch(line -> line.matches("\\d{4}-\\d\\d-.* - simulator.*"));
+    assertThat(failed.out()).doesNotContain("DEBUG", "simulator");
   }
 
   @Test
   void logsOneJsonObjectPerLineWhenAsked() throws Exception {
-    try (java.net.ServerSocket taken =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      Outcome failed =
-          run("simulate", "--log-format", "json", "--listen", "127.0.0.1:" + taken.getLocalPort());
+    Outcome failed = simulateOnATakenPort(Map.of(), "--log-format", "json");
 
-      List<String> logLines = failed.err().lines().filter(l -> l.startsWith("{")).toList();
-      assertThat(logLines).isNotEmpty();
-      com.fasterxml.jackson.databind.ObjectMapper json =
-          new com.fasterxml.jackson.databind.ObjectMapper();
-      for (String line : logLines) {
-        com.fasterxml.jackson.databind.JsonNode event = json.readTree(line);
-        assertThat(event.path("level").asText()).isIn("INFO", "WARN", "ERROR");
-        assertThat(event.path("formattedMessage").asText()).startsWith("simulator");
-      }
-      // The one line for the operator stays plain text.
-      assertThat(failed.err()).contains("dx-scraper: --listen 127.0.0.1:");
+    List<String> logLines = failed.err().lines().filter(l -> l.startsWith("{")).toList();
+    assertThat(logLines).isNotEmpty();
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String line : logLines) {
+      com.fasterxml.jackson.databind.JsonNode event = json.readTree(line);
+      assertThat(event.path("level").asText()).isIn("INFO", "WARN", "ERROR");
+      assertThat(event.path("formattedMessage").asText()).startsWith("simulator");
     }
+    // The one line for the operator stays plain text.
+    assertThat(failed.err()).contains("dx-scraper: --listen 127.0.0.1:");
   }
 }
