@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,13 @@ import org.slf4j.LoggerFactory;
 public final class ProcessMetrics {
   private static final Logger log = LoggerFactory.getLogger(ProcessMetrics.class);
 
+  private static final Duration REPEAT_WARNING_EVERY = Duration.ofMinutes(10);
+  private static final String PART = "the JVM's process and system figures";
+
   private final OperatingSystemMXBean os;
+  // Confined to whoever samples: the constructor, then the scheduler's thread.
+  private final SampleFailures failures =
+      new SampleFailures(log, InstantSource.system(), REPEAT_WARNING_EVERY);
   private volatile Sample latest = Sample.NONE;
 
   /** One reading of every figure; NaN where the JDK has none. */
@@ -127,13 +134,15 @@ public final class ProcessMetrics {
 
   /**
    * Reads every figure and publishes them together; on the sampler thread, or in tests. Never
-   * throws: a scheduled task that throws is never run again. A failed read keeps the last sample.
+   * throws: a scheduled task that throws is never run again. A failed read keeps the last sample
+   * and is logged as the host's parts are ({@link SampleFailures}).
    */
   void sample() {
     try {
       latest = read();
+      failures.succeeded(PART);
     } catch (RuntimeException | LinkageError e) {
-      log.warn("process metrics: cannot read the JVM's operating-system figures: {}", e.toString());
+      failures.failed(PART, e);
     }
   }
 
@@ -152,10 +161,6 @@ public final class ProcessMetrics {
         orNaN(os.getSystemLoadAverage()),
         openFiles,
         maxFiles);
-  }
-
-  Sample latest() {
-    return latest;
   }
 
   private static double orNaN(double value) {

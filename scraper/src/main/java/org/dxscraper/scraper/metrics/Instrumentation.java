@@ -127,8 +127,10 @@ public final class Instrumentation implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
     db.bindMetrics(registry);
     ScheduledExecutorService samplers = daemonThread("metrics-sampler");
-    // Micrometer's ProcessorMetrics and FileDescriptorMetrics, sampled instead of read at scrape.
-    ProcessMetrics.start(registry, samplers, HostMetricsConfig.DEFAULT_INTERVAL);
+    HostMetricsConfig hostConfig = HostMetricsConfig.defaults().withPaths(settings.hostPaths());
+    // Micrometer's ProcessorMetrics and FileDescriptorMetrics, sampled with the host's figures
+    // instead of read at every scrape.
+    ProcessMetrics.start(registry, samplers, hostConfig.interval());
     // A thread of its own: a database that does not answer holds each sample up to the pool's
     // timeout, and host metrics must keep flowing exactly then.
     ScheduledExecutorService databaseSampler = daemonThread("database-sampler");
@@ -159,9 +161,7 @@ public final class Instrumentation implements AutoCloseable {
                     + " counts as no growth); NaN during the first hour")
             .start(databaseSampler, DATABASE_SAMPLE_EVERY);
     // node_exporter's names, from /proc, /sys and statvfs on Linux (OSHI elsewhere).
-    HostMetrics host =
-        HostMetrics.start(
-            registry, samplers, HostMetricsConfig.defaults().withPaths(settings.hostPaths()));
+    HostMetrics host = HostMetrics.start(registry, samplers, hostConfig);
     // blackbox_exporter's names; the probes themselves run on their own threads.
     ProbeMetrics probes = new ProbeMetrics(settings.probes(), ProbeSettings.defaults());
     probes.bindTo(registry);
