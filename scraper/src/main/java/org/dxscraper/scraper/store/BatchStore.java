@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.dxscraper.scraper.retry.Backoff;
 import org.dxscraper.scraper.store.PendingRow.AnnouncementRow;
@@ -21,6 +22,7 @@ import org.dxscraper.scraper.store.RowInserts.StoredSpot;
 import org.dxscraper.scraper.store.RowQueue.Queued;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -485,9 +487,8 @@ final class BatchStore {
     int[] inserted = new int[2];
     List<StoredSpot> storedSpots = new ArrayList<>();
     Instant started = clock.instant();
-    dsl.transaction(
-        configuration -> {
-          DSLContext tx = configuration.dsl();
+    inTransaction(
+        tx -> {
           storedSpots.clear(); // a retried transaction starts over
           storedSpots.addAll(copy ? inserts.copySpots(tx, spots) : inserts.spots(tx, spots));
           inserted[0] = inserts.solar(tx, solar);
@@ -506,6 +507,41 @@ final class BatchStore {
           announcements.size(),
           Duration.between(started, clock.instant()).toMillis());
     }
+  }
+
+  /**
+   * Runs {@code body} in one transaction on one pooled connection: committed when it returns,
+   * rolled back when anything fails, the connection back in autocommit either way. By hand rather
+   * than by jOOQ's {@code transaction()}: jOOQ 3.21's default provider reads the connection's
+   * isolation level at every transaction, and pgjdbc answers that with a round trip ({@code SHOW
+   * TRANSACTION ISOLATION LEVEL}), one statement more per batch than the batch needs; the writer
+   * never changes the level. Failures come out as jOOQ's {@code DataAccessException}, with the
+   * driver's exception as the cause, as before. The body's context takes its dialect from the
+   * connection's URL ({@code DSL.using(connection)}: the overloads that name a dialect also take
+   * jOOQ's JAXB-annotated {@code Settings}, which this build's {@code -Werror} refuses to load).
+   */
+  private void inTransaction(Consumer<DSLContext> body) {
+    dsl.connection(
+        connection -> {
+          connection.setAutoCommit(false);
+          try {
+            body.accept(DSL.using(connection));
+            connection.commit();
+          } catch (Throwable failed) {
+            try {
+              connection.rollback();
+            } catch (SQLException alsoFailed) {
+              failed.addSuppressed(alsoFailed);
+            }
+            try {
+              connection.setAutoCommit(true);
+            } catch (SQLException alsoFailed) {
+              failed.addSuppressed(alsoFailed);
+            }
+            throw failed;
+          }
+          connection.setAutoCommit(true);
+        });
   }
 
   /** Called after a commit: only now do the rows count as stored and their keys as seen. */
