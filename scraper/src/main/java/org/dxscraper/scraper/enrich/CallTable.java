@@ -8,12 +8,27 @@ import java.util.Optional;
  * region of a string compared without regard to ASCII case. A {@code HashMap<String, ...>} would
  * need a new {@code String} for every prefix length tried (up to 11 per call, two calls per spot);
  * probing the caller's string in place makes a lookup allocation-free. Immutable and thread-safe.
+ *
+ * <p>The probe sequence lives in one {@code long[]}: each slot holds a key's hash and length and
+ * where its key and value are, so a probe reads the key itself only when hash and length both
+ * match, and the slots a probe walks are next to each other. Most calls on the air are not in the
+ * table (cty.dat lists about 20,000 exact calls), so most lookups end at an empty slot having read
+ * nothing else. The daemon looks up two calls a spot, with its caches cold at the rates real feeds
+ * have; an array of {@code (key, value)} objects cost three dependent reads per probed slot (slot,
+ * string, its bytes): 16% of the event loop's CPU at 1,000 spots/s (JFR CPU-time samples,
+ * docs/BENCHMARKS.md, "cty.dat lookup").
  */
 final class CallTable {
 
-  private record Slot(String key, Optional<Dxcc> value) {}
+  /** An empty slot; a used one always has a non-zero low half (its entry number plus one). */
+  private static final long EMPTY = 0;
 
-  private final Slot[] slots;
+  /** The low 24 bits of a slot: its entry number plus one. */
+  private static final long ENTRY_BITS = (1L << 24) - 1;
+
+  private final long[] slots;
+  private final String[] keys;
+  private final Optional<Dxcc>[] values;
   private final int mask;
   private final int maxKeyLength;
 
@@ -21,19 +36,27 @@ final class CallTable {
    * @param entries keys in upper case (letters, digits, {@code /}); values are returned as given,
    *     so that equal values can share one instance
    */
+  @SuppressWarnings("unchecked")
   CallTable(Map<String, Optional<Dxcc>> entries) {
     // At most half full, so that a miss ends after a probe or two.
     int capacity = Integer.highestOneBit(Math.max(16, entries.size() * 2) - 1) << 1;
-    slots = new Slot[capacity];
+    slots = new long[capacity];
+    keys = new String[entries.size()];
+    values = (Optional<Dxcc>[]) new Optional<?>[entries.size()];
     mask = capacity - 1;
     int longest = 0;
-    for (Map.Entry<String, Optional<Dxcc>> entry : entries.entrySet()) {
-      String key = entry.getKey();
-      int index = hash(key, 0, key.length()) & mask;
-      while (slots[index] != null) {
+    int entry = 0;
+    for (Map.Entry<String, Optional<Dxcc>> e : entries.entrySet()) {
+      String key = e.getKey();
+      int hash = hash(key, 0, key.length());
+      int index = hash & mask;
+      while (slots[index] != EMPTY) {
         index = (index + 1) & mask;
       }
-      slots[index] = new Slot(key, entry.getValue());
+      keys[entry] = key;
+      values[entry] = e.getValue();
+      slots[index] = slot(hash, key.length(), entry);
+      entry++;
       longest = Math.max(longest, key.length());
     }
     maxKeyLength = longest;
@@ -45,14 +68,28 @@ final class CallTable {
     if (length <= 0 || length > maxKeyLength) {
       return null;
     }
-    int index = hash(text, start, end) & mask;
-    for (Slot slot = slots[index]; slot != null; slot = slots[index]) {
-      if (slot.key.length() == length && regionEquals(slot.key, text, start)) {
-        return slot.value;
+    int hash = hash(text, start, end);
+    // The hash and the length in the high bits, as slot() puts them: one comparison for both.
+    long wanted = slot(hash, length, 0) & ~ENTRY_BITS;
+    int index = hash & mask;
+    for (long slot = slots[index]; slot != EMPTY; slot = slots[index]) {
+      if ((slot & ~ENTRY_BITS) == wanted) {
+        int entry = (int) (slot & ENTRY_BITS) - 1;
+        if (regionEquals(keys[entry], text, start)) {
+          return values[entry];
+        }
       }
       index = (index + 1) & mask;
     }
     return null;
+  }
+
+  /** The hash in the high 32 bits, the length in the next 8, the entry number plus one below. */
+  private static long slot(int hash, int length, int entry) {
+    if (entry >= ENTRY_BITS || length > 0xFF) {
+      throw new IllegalArgumentException("too many entries or too long a key for a call table");
+    }
+    return ((long) hash << 32) | ((long) length << 24) | (entry + 1);
   }
 
   private static int hash(String text, int start, int end) {
