@@ -368,4 +368,48 @@ class RowInsertsIT {
     assertThat(stored.getNode()).isEqualTo("node-a");
     assertThat(stored.getReceivedAt()).isAtSameInstantAs(utc(received));
   }
+
+  @Test
+  void severalReportsGoInOneStatementBatchAndARefusedOneFailsAsTheDriverSaidIt() {
+    Instant hour = SPOTTED.truncatedTo(ChronoUnit.HOURS);
+    SolarRow first = wwv(hour.minus(2, ChronoUnit.HOURS));
+    SolarRow second = wwv(hour.minus(1, ChronoUnit.HOURS));
+    SolarRow third = wwv(hour);
+    assertThat(inserts.solar(dsl, List.of(first))).isEqualTo(1);
+
+    assertThat(inserts.solar(dsl, List.of(first, second, third))).isEqualTo(2);
+    assertThat(dsl.fetchCount(SOLAR_REPORT)).isEqualTo(3);
+
+    // A report far beyond the partitions made ahead: through the driver's batch exception the
+    // writer must still see the server's own error (it creates the partition and goes again).
+    SolarRow later = wwv(Instant.now().plus(400, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS));
+    DataAccessException refused =
+        catchThrowableOfType(
+            DataAccessException.class,
+            () -> inserts.solar(dsl, List.of(wwv(hour.plus(1, ChronoUnit.HOURS)), later)));
+    assertThat(refused.sqlState()).isEqualTo("23514");
+    assertThat(Partitions.isMissingPartition(refused)).isTrue();
+  }
+
+  private static SolarRow wwv(Instant reportedAt) {
+    int hour = reportedAt.atZone(java.time.ZoneOffset.UTC).getHour();
+    SolarReport report =
+        new SolarReport(
+            SolarReport.Kind.WWV,
+            "VE7CC",
+            hour,
+            reportedAt,
+            70,
+            12,
+            3,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            "No Storms -> No Storms",
+            "WWV de VE7CC <" + hour + ">:   SFI=70, A=12, K=3, No Storms -> No Storms");
+    return new SolarRow("node-a", reportedAt.plusSeconds(30), report);
+  }
 }
