@@ -75,7 +75,8 @@ final class CallTable {
     for (long slot = slots[index]; slot != EMPTY; slot = slots[index]) {
       if ((slot & ~ENTRY_BITS) == wanted) {
         int entry = (int) (slot & ENTRY_BITS) - 1;
-        if (regionEquals(keys[entry], text, start)) {
+        String key = keys[entry];
+        if (key.length() == length && regionEquals(key, text, start)) {
           return values[entry];
         }
       }
@@ -84,12 +85,15 @@ final class CallTable {
     return null;
   }
 
-  /** The hash in the high 32 bits, the length in the next 8, the entry number plus one below. */
+  /**
+   * The hash in the high 32 bits, the length in the next 8 (255 for any longer key: the key itself
+   * tells those apart), the entry number plus one below.
+   */
   private static long slot(int hash, int length, int entry) {
-    if (entry >= ENTRY_BITS || length > 0xFF) {
-      throw new IllegalArgumentException("too many entries or too long a key for a call table");
+    if (entry >= ENTRY_BITS) {
+      throw new IllegalArgumentException("more than " + (ENTRY_BITS - 1) + " keys");
     }
-    return ((long) hash << 32) | ((long) length << 24) | (entry + 1);
+    return ((long) hash << 32) | ((long) Math.min(length, 0xFF) << 24) | (entry + 1);
   }
 
   private static int hash(String text, int start, int end) {

@@ -1,5 +1,6 @@
 package org.dxscraper.scraper.store;
 
+import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -433,6 +434,12 @@ final class BatchStore {
     while (cause.getCause() != null && !(cause instanceof SQLException)) {
       cause = cause.getCause();
     }
+    // pgjdbc's BatchUpdateException (several solar reports or announcements in one JDBC batch)
+    // starts with the statement and its values; the server's error for the row is its cause.
+    if (cause instanceof BatchUpdateException batch
+        && batch.getCause() instanceof SQLException row) {
+      cause = row;
+    }
     String text = Database.firstLine(cause);
     if (text.length() > MAX_ERROR_TEXT) {
       text = text.substring(0, MAX_ERROR_TEXT) + "...";
@@ -517,8 +524,9 @@ final class BatchStore {
    * TRANSACTION ISOLATION LEVEL}), one statement more per batch than the batch needs; the writer
    * never changes the level. Failures come out as jOOQ's {@code DataAccessException}, with the
    * driver's exception as the cause, as before. The body's context takes its dialect from the
-   * connection's URL ({@code DSL.using(connection)}: the overloads that name a dialect also take
-   * jOOQ's JAXB-annotated {@code Settings}, which this build's {@code -Werror} refuses to load).
+   * connection's URL ({@code DSL.using(connection)}): resolving the two-argument overloads makes
+   * javac read jOOQ's JAXB-annotated {@code Settings}, whose warnings this build's {@code -Werror}
+   * refuses.
    */
   private void inTransaction(Consumer<DSLContext> body) {
     dsl.connection(

@@ -2,6 +2,7 @@ package org.dxscraper.scraper.store;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -112,8 +113,10 @@ final class SingleRowInsert<R> {
             // A failed row comes out as pgjdbc's BatchUpdateException, whose cause is the server's
             // error for that row, so the writer judges it as before (RowInsertsIT).
             for (int count : insert.executeBatch()) {
-              // pgjdbc gives each row's count (reWriteBatchedInserts, which would not, is off).
-              inserted[0] += Math.max(0, count);
+              // pgjdbc gives each row's count, 0 for a row stored already, unless the operator's
+              // --db-url turns on reWriteBatchedInserts: then each row says only "done", counted
+              // as stored.
+              inserted[0] += count == Statement.SUCCESS_NO_INFO ? 1 : Math.max(0, count);
             }
           }
         });

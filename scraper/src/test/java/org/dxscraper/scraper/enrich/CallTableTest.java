@@ -36,6 +36,17 @@ class CallTableTest {
   }
 
   @Test
+  void keysLongerThanTheSlotsLengthFieldAreFoundByTheirWholeLength() {
+    String longer = "K".repeat(300);
+    String shorter = "K".repeat(256);
+    CallTable table = new CallTable(Map.of(longer, USA, shorter, JAPAN));
+
+    assertThat(table.get(longer, 0, 300)).isSameAs(USA);
+    assertThat(table.get(longer, 0, 256)).isSameAs(JAPAN);
+    assertThat(table.get(longer, 0, 299)).isNull();
+  }
+
+  @Test
   void answersAsAMapDoesForAsManyKeysAsCtyDatHolds() {
     Random random = new Random(7);
     Map<String, Optional<Dxcc>> entries = new HashMap<>();

@@ -389,6 +389,10 @@ class RowInsertsIT {
             () -> inserts.solar(dsl, List.of(wwv(hour.plus(1, ChronoUnit.HOURS)), later)));
     assertThat(refused.sqlState()).isEqualTo("23514");
     assertThat(Partitions.isMissingPartition(refused)).isTrue();
+    // What the log and /health say: the server's words, not the statement and its values.
+    assertThat(BatchStore.describe(refused))
+        .contains("no partition", "23514")
+        .doesNotContainIgnoringCase("insert into");
   }
 
   private static SolarRow wwv(Instant reportedAt) {
