@@ -317,21 +317,8 @@ class RowInsertsIT {
   void storesSolarReportsAndAnnouncementsAsTheJooqInsertDidAndEachOnce() {
     Instant received = SPOTTED.plusNanos(9_876_543_500L);
     SolarReport wwv =
-        new SolarReport(
-            SolarReport.Kind.WWV,
-            "VE7CC",
-            18,
+        wwvReport(
             SPOTTED.truncatedTo(ChronoUnit.HOURS),
-            70,
-            12,
-            3,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            "No Storms -> No Storms",
             "WWV de VE7CC <18>:   SFI=70, A=12, K=3, No Storms -> No Storms\u0000");
     Announcement all =
         new Announcement(
@@ -396,24 +383,32 @@ class RowInsertsIT {
   }
 
   private static SolarRow wwv(Instant reportedAt) {
-    int hour = reportedAt.atZone(java.time.ZoneOffset.UTC).getHour();
-    SolarReport report =
-        new SolarReport(
-            SolarReport.Kind.WWV,
-            "VE7CC",
-            hour,
+    int hour = reportedAt.atZone(ZoneOffset.UTC).getHour();
+    return new SolarRow(
+        "node-a",
+        reportedAt.plusSeconds(30),
+        wwvReport(
             reportedAt,
-            70,
-            12,
-            3,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            "No Storms -> No Storms",
-            "WWV de VE7CC <" + hour + ">:   SFI=70, A=12, K=3, No Storms -> No Storms");
-    return new SolarRow("node-a", reportedAt.plusSeconds(30), report);
+            "WWV de VE7CC <" + hour + ">:   SFI=70, A=12, K=3, No Storms -> No Storms"));
+  }
+
+  /** A WWV bulletin of VE7CC for the hour of {@code reportedAt}, as {@code rawText} says. */
+  private static SolarReport wwvReport(Instant reportedAt, String rawText) {
+    return new SolarReport(
+        SolarReport.Kind.WWV,
+        "VE7CC",
+        reportedAt.atZone(ZoneOffset.UTC).getHour(),
+        reportedAt,
+        70,
+        12,
+        3,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        "No Storms -> No Storms",
+        rawText);
   }
 }
