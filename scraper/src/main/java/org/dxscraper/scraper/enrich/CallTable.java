@@ -44,6 +44,9 @@ final class CallTable {
     keys = new String[entries.size()];
     values = (Optional<Dxcc>[]) new Optional<?>[entries.size()];
     mask = capacity - 1;
+    if (entries.size() >= ENTRY_BITS) {
+      throw new IllegalArgumentException("more than " + (ENTRY_BITS - 1) + " keys");
+    }
     int longest = 0;
     int entry = 0;
     for (Map.Entry<String, Optional<Dxcc>> e : entries.entrySet()) {
@@ -55,7 +58,7 @@ final class CallTable {
       }
       keys[entry] = key;
       values[entry] = e.getValue();
-      slots[index] = slot(hash, key.length(), entry);
+      slots[index] = tag(hash, key.length()) | (entry + 1);
       entry++;
       longest = Math.max(longest, key.length());
     }
@@ -69,8 +72,8 @@ final class CallTable {
       return null;
     }
     int hash = hash(text, start, end);
-    // The hash and the length in the high bits, as slot() puts them: one comparison for both.
-    long wanted = slot(hash, length, 0) & ~ENTRY_BITS;
+    // The hash and the length, as the slot holds them: one comparison for both.
+    long wanted = tag(hash, length);
     int index = hash & mask;
     for (long slot = slots[index]; slot != EMPTY; slot = slots[index]) {
       if ((slot & ~ENTRY_BITS) == wanted) {
@@ -86,14 +89,11 @@ final class CallTable {
   }
 
   /**
-   * The hash in the high 32 bits, the length in the next 8 (255 for any longer key: the key itself
-   * tells those apart), the entry number plus one below.
+   * A slot without its entry number: the hash in the high 32 bits, the length in the next 8 (255
+   * for any longer key: the key itself tells those apart).
    */
-  private static long slot(int hash, int length, int entry) {
-    if (entry >= ENTRY_BITS) {
-      throw new IllegalArgumentException("more than " + (ENTRY_BITS - 1) + " keys");
-    }
-    return ((long) hash << 32) | ((long) Math.min(length, 0xFF) << 24) | (entry + 1);
+  private static long tag(int hash, int length) {
+    return ((long) hash << 32) | ((long) Math.min(length, 0xFF) << 24);
   }
 
   private static int hash(String text, int start, int end) {
