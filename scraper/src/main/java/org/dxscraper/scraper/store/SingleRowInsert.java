@@ -98,13 +98,8 @@ final class SingleRowInsert<R> {
     tx.connection(
         connection -> {
           try (PreparedStatement insert = connection.prepareStatement(sql)) {
-            if (rows.size() == 1) {
-              bind(insert, rows.get(0), daemonName);
-              inserted[0] = insert.executeUpdate();
-              return;
-            }
-            // Several rows in one round trip: with the simulator's mix (a report or announcement
-            // in fifty lines) a batch at 1,000 spots/s held four, and their round trips were a
+            // All the rows in one round trip: with the simulator's mix (a report or announcement
+            // in fifty lines) a batch at 1,000 spots/s held four, and a round trip each was a
             // sixth of the writer threads' CPU (JFR, docs/BENCHMARKS.md).
             for (R row : rows) {
               bind(insert, row, daemonName);
