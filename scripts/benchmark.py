@@ -63,14 +63,14 @@ MODES = {
         blast=20_000, warm_blast=5_000, rounds=1, nodes=(1, 4, 16),
         steady_runs=1, steady_warm=10, steady_warm_max=60, steady_windows=2, steady_window=10,
         idle_settle=60, idle=30,
-        fast_runs=1, fast_warm=6, fast_window=12,
+        fast_runs=1, fast_warm=6, fast_window=12, fast_warm_max=60,
         drain=50_000, prefill=500_000, big_blast=20_000, big_rounds=1, big_warm=False,
         jmh=["-f", "1", "-wi", "2", "-w", "2s", "-i", "2", "-r", "2s"]),
     "full": dict(
         blast=200_000, warm_blast=20_000, rounds=2, nodes=(1, 4, 16),
         steady_runs=2, steady_warm=30, steady_warm_max=360, steady_windows=3, steady_window=20,
         idle_settle=120, idle=60,
-        fast_runs=2, fast_warm=20, fast_window=60,
+        fast_runs=2, fast_warm=20, fast_window=60, fast_warm_max=240,
         drain=500_000, prefill=10_000_000, big_blast=100_000, big_rounds=2, big_warm=True,
         jmh=["-f", "2", "-wi", "5", "-w", "2s", "-i", "5", "-r", "2s"]),
 }
@@ -142,10 +142,14 @@ FIGURES = [
            "the same daemon after its stream ended and 60 s (quick) or 120 s to settle (the JIT finishing what the stream made hot), logged in, over the idle window"),
     Figure("rss", "RSS at a steady 10,000 spots/s with the shipped JVM options", "<= 128 MB",
            lambda v: v <= 128, lambda v: f"{v:.0f} MB",
-           "VmRSS sampled every second over the window; the figure is each run's largest sample"),
+           "VmRSS sampled every second over a window after the warm-up the steady phase has (the"
+           " JIT compiler threads under"
+           f" {JIT_SETTLED_US:.0f} µs a spot, or this mode's longest warm-up); the figure is each"
+           " run's largest sample"),
     Figure("metrics_p99", "`/metrics` p99 with 10,000 spots/s flowing", "<= 10 ms",
            lambda v: v <= 10, lambda v: f"{v:.1f} ms",
-           "GET /metrics every 50 ms on one kept-alive connection during the same windows"),
+           "GET /metrics every 50 ms on one kept-alive connection from the daemon's 20th second"
+           " (6th quick) on; the figure is over the same windows as RSS"),
     Figure("latency_p99", "line received -> row committed, p99 at 1,000 spots/s", "<= 250 ms",
            lambda v: v <= 250, lambda v: f"{v:.0f} ms",
            "per row: commit timestamp of its transaction (track_commit_timestamp) minus"
@@ -185,6 +189,14 @@ INFO = [
            lambda v: f"{v:,.0f} rows/s", "both option sets"),
     Figure("metrics_p50", "`/metrics` p50 at 10,000 spots/s", "", None,
            lambda v: f"{v:.1f} ms", ""),
+    Figure("metrics_p99_early", "`/metrics` p99 at 10,000 spots/s in the daemon's first minute"
+           " (the JIT compiling)", "", None, lambda v: f"{v:.1f} ms",
+           "the scrapes from the daemon's 20th to its 80th second (quick: 6th to 18th), before"
+           " the warm-up"),
+    Figure("rss_early", "RSS at 10,000 spots/s in the same first minute", "", None,
+           lambda v: f"{v:.0f} MB", "largest sample"),
+    Figure("cpu_fast", "daemon CPU per stored spot at 10,000 spots/s, after the warm-up", "", None,
+           lambda v: f"{v:.1f} µs", "utime+stime over the RSS window ÷ rows committed in it"),
     Figure("big_rate", "insert rate into the prefilled database", "", None,
            lambda v: f"{v:,.0f} rows/s", ""),
     Figure("empty_rate", "insert rate into the empty database (its reference)", "", None,
@@ -623,27 +635,27 @@ def jcmd(pid, *command):
     subprocess.run([tool, str(pid), *command], check=True, capture_output=True)
 
 
-def warm_up(cluster, db, daemon, mode):
+def warm_up(cluster, db, daemon, phase, least, most, window):
     """Waits until the daemon is warm ("after warm-up", as #11 asks): the JIT compiler threads
-    under JIT_SETTLED_US per spot over a window, after at least steady_warm and at most
-    steady_warm_max seconds; says how it ended. A young daemon spends most of its CPU compiling,
+    under JIT_SETTLED_US per spot over a window of `window` s, after at least `least` and at most
+    `most` seconds from now; says how it ended. A young daemon spends most of its CPU compiling,
     and at 1,000 spots/s code that runs once a batch takes minutes to reach C2."""
     started = time.monotonic()
-    status(f"steady: 1,000 spots/s, warming up {mode['steady_warm']}-{mode['steady_warm_max']} s,"
-           f" until the JIT takes under {JIT_SETTLED_US:.0f} µs a spot")
-    time.sleep(mode["steady_warm"])  # the least warm-up
+    status(f"{phase}: warming up {least}-{most} s, until the JIT takes under"
+           f" {JIT_SETTLED_US:.0f} µs a spot")
+    time.sleep(least)  # the least warm-up
     while True:
         id0, j0 = cluster.max_id(db), daemon.jit_cpu()
-        time.sleep(mode["steady_window"])  # a window to judge the JIT by
+        time.sleep(window)  # a window to judge the JIT by
         rows = max(1, cluster.max_id(db) - id0)
         jit = (daemon.jit_cpu() - j0) / rows * 1e6
         took = time.monotonic() - started
         if jit <= JIT_SETTLED_US:
-            return f"warm after {took:.0f} s (JIT {jit:.1f} µs/spot over the last {mode['steady_window']} s)"
-        if took >= mode["steady_warm_max"]:
+            return f"warm after {took:.0f} s (JIT {jit:.1f} µs/spot over the last {window} s)"
+        if took >= most:
             return (f"warm-up cut at {took:.0f} s, the JIT still at {jit:.1f} µs/spot"
-                    f" ({mode['steady_warm_max']} s is this mode's longest)")
-        status(f"steady: warming up, {took:.0f} s: JIT {jit:.1f} µs/spot")
+                    f" ({most} s is this mode's longest)")
+        status(f"{phase}: warming up, {took:.0f} s: JIT {jit:.1f} µs/spot")
 
 
 def phase_steady(ctx):
@@ -661,7 +673,9 @@ def phase_steady(ctx):
                         "--rate", "1000", "--count", str(1000 * seconds))
         daemon = Daemon(work, ctx.jar, cluster, db, [port], f"daemon-steady{run}", ctx.jvm_options)
         started = time.monotonic()
-        warm = warm_up(cluster, db, daemon, mode)
+        status("steady: 1,000 spots/s")
+        warm = warm_up(cluster, db, daemon, "steady", mode["steady_warm"], mode["steady_warm_max"],
+                       mode["steady_window"])
         BY_KEY["cpu_daemon"].notes.append(f"run {run + 1}: {warm}")
         first_id = cluster.max_id(db)
         gc0 = daemon.gc_pauses()
@@ -753,8 +767,10 @@ def percentile(values, q):
 
 
 def phase_fast(ctx):
-    """RSS and /metrics latency at 10,000 spots/s: shipped JVM options and the JVM's defaults,
-    alternately."""
+    """RSS, /metrics latency and CPU per spot at 10,000 spots/s: shipped JVM options and the JVM's
+    defaults, alternately. Each daemon is scraped from fast_warm s on; its first fast_window s
+    of scrapes are reported on their own (the JIT still compiling), the figures are taken over a
+    window after the same warm-up as the steady phase's."""
     mode, cluster, work = ctx.mode, ctx.cluster, ctx.work
     runs = []
     for i in range(mode["fast_runs"]):
@@ -766,16 +782,28 @@ def phase_fast(ctx):
         sim = Simulator(work, ctx.sim_jar, f"sim-fast{run}", [port], 30 + run, "--rate", "10000")
         daemon = Daemon(work, ctx.jar, cluster, db, [port], f"daemon-fast{run}", options)
         status(f"fast: 10,000 spots/s, JVM options {kind} ({' '.join(options) or 'none'}),"
-               f" warming up {mode['fast_warm']} s")
-        time.sleep(mode["fast_warm"])  # the warm-up
-        gc0 = daemon.gc_pauses()
+               f" scraped from {mode['fast_warm']} s on")
+        time.sleep(mode["fast_warm"])  # before the first scrape
         scraper = Scraper(daemon.metrics_port)
         scraper.start()
-        id0, t0, samples = cluster.max_id(db), time.monotonic(), []
+        early = [rss_mb(daemon.pid)]
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < mode["fast_window"]:
+            time.sleep(1)  # the sampling interval
+            early.append(rss_mb(daemon.pid))
+        early_times = list(scraper.times)
+        warm = warm_up(cluster, db, daemon, "fast", 0, mode["fast_warm_max"],
+                       mode["steady_window"])
+        BY_KEY["rss" if kind == "shipped" else "rss_default"].notes.append(
+            f"{kind}: after its first {mode['fast_warm'] + mode['fast_window']} s, {warm}")
+        gc0 = daemon.gc_pauses()
+        first = len(scraper.times)
+        id0, c0, t0, samples = cluster.max_id(db), daemon.cpu(), time.monotonic(), []
         while time.monotonic() - t0 < mode["fast_window"]:
             samples.append(rss_mb(daemon.pid))
             time.sleep(1)  # the sampling interval
-        id1, t1 = cluster.max_id(db), time.monotonic()
+        id1, c1, t1 = cluster.max_id(db), daemon.cpu(), time.monotonic()
+        times = scraper.times[first:]
         scraper.stopping.set()
         scraper.join()
         rows = cluster.count(db, after_id=id0) - cluster.count(db, after_id=id1)
@@ -788,16 +816,21 @@ def phase_fast(ctx):
         BY_KEY["fast_rate"].values.append(rate)
         BY_KEY["rss" if kind == "shipped" else "rss_default"].values.append(max(samples))
         if kind == "shipped":
-            BY_KEY["metrics_p99"].values.append(percentile(scraper.times, 0.99))
-            BY_KEY["metrics_p50"].values.append(percentile(scraper.times, 0.5))
+            BY_KEY["metrics_p99"].values.append(percentile(times, 0.99))
+            BY_KEY["metrics_p50"].values.append(percentile(times, 0.5))
+            BY_KEY["metrics_p99_early"].values.append(percentile(early_times, 0.99))
+            BY_KEY["rss_early"].values.append(max(early))
+            BY_KEY["cpu_fast"].values.append((c1 - c0) / rows * 1e6)
         note = (f"{kind}: stored {rate:,.0f} rows/s while 10,000/s were sent, {lag:,.0f} lines"
                 f" behind at the end")
         if rate < 9_500:
             BY_KEY["rss"].notes.append(note + ": not steady, the daemon did not keep up")
         status(f"fast: {note}; RSS max {max(samples):.0f} MB, median"
-               f" {median(samples):.0f} MB; /metrics {len(scraper.times)} GETs, p50"
-               f" {percentile(scraper.times, 0.5):.1f} ms, p99"
-               f" {percentile(scraper.times, 0.99):.1f} ms")
+               f" {median(samples):.0f} MB (first minute: max {max(early):.0f} MB);"
+               f" /metrics {len(times)} GETs, p50 {percentile(times, 0.5):.1f} ms, p99"
+               f" {percentile(times, 0.99):.1f} ms (first minute: p99"
+               f" {percentile(early_times, 0.99):.1f} ms); daemon {(c1 - c0) / rows * 1e6:.1f}"
+               " µs/spot")
         daemon.stop()
         sim.stop()
 
