@@ -158,6 +158,8 @@ public final class Journal implements AutoCloseable {
   private final AtomicLong bytes = new AtomicLong();
   private final long firstSeqOfRun;
   private final long tornBytesAtOpen;
+  // Writer threads, one at a time (under the writer's gather lock), and close().
+  private final JournalCheckpoint checkpointFile;
   private final Thread syncer;
   private final Object syncerSignal = new Object();
   // Held from open to close: see lockDirectory.
@@ -200,6 +202,7 @@ public final class Journal implements AutoCloseable {
     this.store = store;
     this.segments = new CopyOnWriteArrayList<>(found);
     this.checkpointSeq = checkpointSeq;
+    this.checkpointFile = new JournalCheckpoint(settings.dir());
     this.tornBytesAtOpen = tornBytes;
     long last = checkpointSeq;
     long number = 0;
@@ -588,7 +591,7 @@ public final class Journal implements AutoCloseable {
     }
     long bounded = Math.min(seq, writtenSeq);
     try {
-      JournalCheckpoint.write(settings.dir(), bounded);
+      checkpointFile.write(bounded);
       checkpointSeq = bounded;
       if (bounded >= syncFailedAt && syncProblem != null) {
         syncProblem = null; // the lines a failed fsync may have lost are stored now
@@ -931,6 +934,11 @@ public final class Journal implements AutoCloseable {
       log.warn("journal: {} lines could not be written before the stop", pending.size());
     }
     syncOnce();
+    try {
+      checkpointFile.close();
+    } catch (IOException e) {
+      log.warn("journal: closing the checkpoint in {} failed: {}", settings.dir(), e.toString());
+    }
     JournalSegment segment = current;
     try {
       if (segment != null && segment.channel != null) {

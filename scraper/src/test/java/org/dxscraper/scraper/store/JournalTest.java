@@ -237,6 +237,37 @@ class JournalTest {
   }
 
   @Test
+  void rewritesTheCheckpointInPlaceAndCutsWhatWasThereBefore() throws IOException {
+    // Something longer than a checkpoint where the file is (damage): the first write leaves 20
+    // bytes that read back, not a valid head with the old tail after it.
+    Files.write(dir.resolve(JournalCheckpoint.FILE), new byte[100]);
+    Journal journal = open();
+    assertThat(journal.checkpointSeq()).isZero();
+    for (int i = 0; i < 5; i++) {
+      journal.append("n", line(i), T0);
+    }
+    journal.flush();
+    journal.checkpoint(2);
+    assertThat(JournalCheckpoint.read(dir)).isEqualTo(2);
+    journal.checkpoint(4);
+    assertThat(JournalCheckpoint.read(dir)).isEqualTo(4);
+    assertThat(Files.size(dir.resolve(JournalCheckpoint.FILE))).isEqualTo(20);
+    assertThat(dir.resolve(JournalCheckpoint.TEMP)).doesNotExist();
+    journal.close();
+    opened.remove(journal);
+
+    assertThat(open().checkpointSeq()).isEqualTo(4);
+  }
+
+  @Test
+  void readsAnEmptyCheckpointAsNone() throws IOException {
+    // A power loss after the file was created and before its first write reached the disk: no
+    // checkpoint yet, not an unreadable one (which open() warns about).
+    Files.write(dir.resolve(JournalCheckpoint.FILE), new byte[0]);
+    assertThat(JournalCheckpoint.read(dir)).isEqualTo(JournalCheckpoint.NONE);
+  }
+
+  @Test
   void pausesAtTheMaximumSizeAndResumesTwoSegmentsBelowIt() throws IOException {
     Journal journal =
         open(new Journal.Settings(dir, SEGMENT, 4 * SEGMENT, Duration.ofSeconds(60), 0));
