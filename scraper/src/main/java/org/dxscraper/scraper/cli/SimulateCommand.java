@@ -118,6 +118,16 @@ final class SimulateCommand implements Callable<Integer> {
   boolean spotWithoutClients;
 
   @Option(
+      names = "--extra-one-in",
+      paramLabel = "N",
+      defaultValue = "50",
+      description =
+          "After about one spot in N, also a WWV, WCY or announcement line: 50 is a human"
+              + " cluster's mix; a feed of hundreds of spots/s sends a few such lines an hour."
+              + " 0 never (default: ${DEFAULT-VALUE}).")
+  long extraOneIn;
+
+  @Option(
       names = "--silent-after",
       paramLabel = "N",
       defaultValue = "0",
@@ -304,7 +314,8 @@ final class SimulateCommand implements Callable<Integer> {
               .withGarbageEvery(garbageEvery)
               .withOverlongEvery(overlongEvery)
               .withSpotWithoutClients(spotWithoutClients)
-              .withBlast(blast);
+              .withBlast(blast)
+              .withExtraOneIn(extraOneIn);
       return callsFile == null ? options : options.withCallsFile(callsFile);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, listen);

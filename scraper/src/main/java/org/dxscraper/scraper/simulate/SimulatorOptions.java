@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
  *     lines among them) are all made before {@link SimulatorServer#start()} returns, so that making
  *     them costs nothing while they are sent; their time is when they were made. Needs a {@code
  *     count} of 1..{@value #MAX_BLAST_COUNT} and clients ({@code spotWithoutClients} off).
+ * @param extraOneIn after about one spot in this many, a WWV, WCY or announcement line too; 0 =
+ *     never. {@value #DEFAULT_EXTRA_ONE_IN} is a human cluster's mix; a feed of hundreds of spots a
+ *     second (a skimmer network in a contest) sends a few such lines an hour, not one in fifty.
  */
 public record SimulatorOptions(
     String host,
@@ -43,9 +46,13 @@ public record SimulatorOptions(
     long garbageEvery,
     long overlongEvery,
     boolean spotWithoutClients,
-    boolean blast) {
+    boolean blast,
+    long extraOneIn) {
 
   public static final double MAX_RATE = 100_000;
+
+  /** About one line in fifty on a human cluster is not a spot. */
+  public static final long DEFAULT_EXTRA_ONE_IN = 50;
 
   /**
    * Most spots a blast makes: it makes them all before it starts, about 300 bytes of heap each, so
@@ -78,6 +85,10 @@ public record SimulatorOptions(
     requireNotNegative("closeAfter", closeAfter);
     requireNotNegative("garbageEvery", garbageEvery);
     requireNotNegative("overlongEvery", overlongEvery);
+    if (extraOneIn < 0 || extraOneIn > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "extraOneIn must be 0.." + Integer.MAX_VALUE + " (0 = never), got " + extraOneIn);
+    }
     if (blast && (count < 1 || count > MAX_BLAST_COUNT)) {
       throw new IllegalArgumentException(
           "a blast needs a count of 1.."
@@ -98,7 +109,20 @@ public record SimulatorOptions(
    */
   public static SimulatorOptions defaults() {
     return new SimulatorOptions(
-        "127.0.0.1", 0, 10, 0, 1, "SIM-1", SpotGenerator.MASTER_SCP, 0, 0, 0, 0, false, false);
+        "127.0.0.1",
+        0,
+        10,
+        0,
+        1,
+        "SIM-1",
+        SpotGenerator.MASTER_SCP,
+        0,
+        0,
+        0,
+        0,
+        false,
+        false,
+        DEFAULT_EXTRA_ONE_IN);
   }
 
   public SimulatorOptions withListen(String newHost, int newPort) {
@@ -115,7 +139,8 @@ public record SimulatorOptions(
         garbageEvery,
         overlongEvery,
         spotWithoutClients,
-        blast);
+        blast,
+        extraOneIn);
   }
 
   public SimulatorOptions withRate(double newRate) {
@@ -132,7 +157,8 @@ public record SimulatorOptions(
         garbageEvery,
         overlongEvery,
         spotWithoutClients,
-        blast);
+        blast,
+        extraOneIn);
   }
 
   public SimulatorOptions withCount(long newCount) {
@@ -149,7 +175,8 @@ public record SimulatorOptions(
         garbageEvery,
         overlongEvery,
         spotWithoutClients,
-        blast);
+        blast,
+        extraOneIn);
   }
 
   public SimulatorOptions withSeed(long newSeed) {
@@ -166,7 +193,8 @@ public record SimulatorOptions(
         garbageEvery,
         overlongEvery,
         spotWithoutClients,
-        blast);
+        blast,
+        extraOneIn);
   }
 
   public SimulatorOptions withCallsFile(Path newCallsFile) {
@@ -183,7 +211,8 @@ public record SimulatorOptions(
         garbageEvery,
         overlongEvery,
         spotWithoutClients,
-        blast);
+        blast,
+        extraOneIn);
   }
 
   public SimulatorOptions withSilentAfter(long spots) {
@@ -200,7 +229,8 @@ public record SimulatorOptions(
         garbageEvery,
         overlongEvery,
         spotWithoutClients,
-        blast);
+        blast,
+        extraOneIn);
   }
 
   public SimulatorOptions withCloseAfter(long spots) {
@@ -217,7 +247,8 @@ public record SimulatorOptions(
         garbageEvery,
         overlongEvery,
         spotWithoutClients,
-        blast);
+        blast,
+        extraOneIn);
   }
 
   public SimulatorOptions withGarbageEvery(long lines) {
@@ -234,7 +265,8 @@ public record SimulatorOptions(
         lines,
         overlongEvery,
         spotWithoutClients,
-        blast);
+        blast,
+        extraOneIn);
   }
 
   public SimulatorOptions withOverlongEvery(long lines) {
@@ -251,7 +283,8 @@ public record SimulatorOptions(
         garbageEvery,
         lines,
         spotWithoutClients,
-        blast);
+        blast,
+        extraOneIn);
   }
 
   public SimulatorOptions withSpotWithoutClients(boolean on) {
@@ -268,7 +301,8 @@ public record SimulatorOptions(
         garbageEvery,
         overlongEvery,
         on,
-        blast);
+        blast,
+        extraOneIn);
   }
 
   public SimulatorOptions withNodeCall(String newNodeCall) {
@@ -285,7 +319,8 @@ public record SimulatorOptions(
         garbageEvery,
         overlongEvery,
         spotWithoutClients,
-        blast);
+        blast,
+        extraOneIn);
   }
 
   public SimulatorOptions withBlast(boolean on) {
@@ -302,7 +337,26 @@ public record SimulatorOptions(
         garbageEvery,
         overlongEvery,
         spotWithoutClients,
-        on);
+        on,
+        extraOneIn);
+  }
+
+  public SimulatorOptions withExtraOneIn(long spots) {
+    return new SimulatorOptions(
+        host,
+        port,
+        rate,
+        count,
+        seed,
+        nodeCall,
+        callsFile,
+        silentAfter,
+        closeAfter,
+        garbageEvery,
+        overlongEvery,
+        spotWithoutClients,
+        blast,
+        spots);
   }
 
   private static void requireNotNegative(String name, long value) {

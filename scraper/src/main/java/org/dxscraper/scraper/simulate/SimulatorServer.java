@@ -79,7 +79,9 @@ public final class SimulatorServer implements AutoCloseable {
     this.loop = group.next();
     List<String> calls =
         SpotGenerator.loadCalls(options.callsFile(), options.seed(), GENERATED_CALLS);
-    SpotGenerator generator = new SpotGenerator(calls, options.seed(), options.nodeCall(), clock);
+    SpotGenerator generator =
+        new SpotGenerator(
+            calls, options.seed(), options.nodeCall(), clock, (int) options.extraOneIn());
     this.broadcaster = new SimulatorBroadcaster(options, generator, loop);
     this.clients = new DefaultChannelGroup("simulator-clients", loop);
     this.bootstrap =

@@ -30,9 +30,6 @@ final class SpotGenerator {
 
   static final int DISTINCT_WINDOW = 100_000;
 
-  /** About one line in fifty on a human cluster is not a spot. */
-  private static final int EXTRA_ONE_IN = 50;
-
   private static final Logger log = LoggerFactory.getLogger(SpotGenerator.class);
   private static final Pattern CALL = Pattern.compile("[A-Z0-9]{1,12}(/[A-Z0-9]{1,12}){0,2}");
   private static final Pattern PLAIN_CALL = Pattern.compile("[A-Z0-9]{3,8}");
@@ -91,8 +88,18 @@ final class SpotGenerator {
   private final String nodeCall;
   private final InstantSource clock;
   private final LinkedHashSet<String> recent = new LinkedHashSet<>();
+  private final int extraOneIn;
 
   SpotGenerator(List<String> calls, long seed, String nodeCall, InstantSource clock) {
+    this(calls, seed, nodeCall, clock, (int) SimulatorOptions.DEFAULT_EXTRA_ONE_IN);
+  }
+
+  /**
+   * @param extraOneIn {@link #nextExtraOrNull()} gives a line about once in this many calls; 0 =
+   *     never
+   */
+  SpotGenerator(
+      List<String> calls, long seed, String nodeCall, InstantSource clock, int extraOneIn) {
     if (calls.isEmpty()) {
       throw new IllegalArgumentException("need at least one call to spot, got none");
     }
@@ -102,6 +109,7 @@ final class SpotGenerator {
     this.random = new SplittableRandom(seed);
     this.nodeCall = nodeCall;
     this.clock = clock;
+    this.extraOneIn = extraOneIn;
   }
 
   /**
@@ -165,9 +173,9 @@ final class SpotGenerator {
     return new SimulatedSpot(spotter, tenths, dx, comment, clock.instant());
   }
 
-  /** A WWV, WCY or announcement line about once in {@value #EXTRA_ONE_IN} calls, else null. */
+  /** A WWV, WCY or announcement line about once in {@code extraOneIn} calls, else null. */
   SentLine nextExtraOrNull() {
-    if (random.nextInt(EXTRA_ONE_IN) != 0) {
+    if (extraOneIn == 0 || random.nextInt(extraOneIn) != 0) {
       return null;
     }
     String hour = DxSpiderFormat.hour(clock.instant());

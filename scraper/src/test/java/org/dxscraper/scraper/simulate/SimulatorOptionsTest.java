@@ -36,4 +36,12 @@ class SimulatorOptionsTest {
     assertThatThrownBy(() -> SimulatorOptions.defaults().withNodeCall("sim 2"))
         .hasMessage("nodeCall must be 3..20 capital letters, digits, '/' or '-', got 'sim 2'");
   }
+
+  @Test
+  void takesAnyMixOfOtherLinesFromNeverToEveryLine() {
+    assertThat(SimulatorOptions.defaults().extraOneIn()).isEqualTo(50);
+    assertThat(SimulatorOptions.defaults().withExtraOneIn(0).extraOneIn()).isZero();
+    assertThatThrownBy(() -> SimulatorOptions.defaults().withExtraOneIn(-1))
+        .hasMessage("extraOneIn must be 0..2147483647 (0 = never), got -1");
+  }
 }

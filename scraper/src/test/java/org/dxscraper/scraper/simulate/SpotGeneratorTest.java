@@ -99,6 +99,23 @@ class SpotGeneratorTest {
   }
 
   @Test
+  void mixesInOtherLinesAsRarelyAsAskedOrNever() {
+    SpotGenerator rare =
+        new SpotGenerator(SpotGenerator.generatedCalls(3, 2_000), 11, "SIM-1", CLOCK, 1_000);
+    SpotGenerator never =
+        new SpotGenerator(SpotGenerator.generatedCalls(3, 2_000), 11, "SIM-1", CLOCK, 0);
+    int rareExtras = 0;
+    for (int i = 0; i < 100_000; i++) {
+      if (rare.nextExtraOrNull() != null) {
+        rareExtras++;
+      }
+      assertThat(never.nextExtraOrNull()).isNull();
+    }
+
+    assertThat(rareExtras).isBetween(60, 140);
+  }
+
+  @Test
   void mixesInAboutOneOtherLineInFifty() {
     SpotGenerator generator = generator(11);
     List<SentLine> extras = new ArrayList<>();
