@@ -88,7 +88,8 @@ final class SimulatorBroadcaster {
   }
 
   private static ArrayDeque<SentLine> makeInAdvance(SpotGenerator generator, long count) {
-    // About one line in fifty besides the spots is a WWV, WCY or announcement line.
+    // Room for the default mix (a WWV, WCY or announcement line after one spot in fifty); a
+    // denser --extra-one-in grows the deque.
     ArrayDeque<SentLine> lines = new ArrayDeque<>((int) (count + count / 32 + 16));
     for (long i = 0; i < count; i++) {
       SentLine extra = generator.nextExtraOrNull();

@@ -19,8 +19,8 @@ import java.util.zip.CRC32C;
  * already stored, which is safe because inserts are idempotent; a killed process loses nothing, the
  * page cache has the write. Each update used to be a new {@code checkpoint.tmp}, two fsyncs and a
  * rename, once a second on a writer thread under its gather lock (0.5-3 ms there on the development
- * machine, docs/BENCHMARKS.md); now it is one {@code pwrite}, which also needs no new block on a
- * full disk.
+ * machine, docs/BENCHMARKS.md); now it is one {@code pwrite}, which on a full disk also needs no
+ * new block once the file has its first (unless the file system copies on write).
  */
 final class JournalCheckpoint {
   static final String FILE = "checkpoint";
@@ -40,6 +40,7 @@ final class JournalCheckpoint {
   // The file may hold something else than 20 bytes (damage, another format): cut it at the first
   // write, so that it reads back as what was written.
   private boolean trim = true;
+  private boolean closed;
 
   JournalCheckpoint(Path dir) {
     this.file = dir.resolve(FILE);
@@ -81,29 +82,51 @@ final class JournalCheckpoint {
     return in.getLong(8);
   }
 
-  /** Records {@code seq}; opens (or creates) the file at the first call. */
+  /**
+   * Records {@code seq}; opens (or creates) the file at the first call, and again after a failed
+   * write (an interrupt closes a {@link FileChannel} for good). Does nothing after {@link
+   * #close()}: a writer thread that outlived the stop must not reopen the file.
+   */
   synchronized void write(long seq) throws IOException {
+    if (closed) {
+      return;
+    }
     ByteBuffer out = ByteBuffer.allocate(BYTES).order(ByteOrder.LITTLE_ENDIAN);
     out.putInt(MAGIC).putInt(VERSION).putLong(seq);
     out.putInt(crc(out.array()));
     out.flip();
-    if (channel == null) {
-      channel =
-          FileChannel.open(
-              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    }
-    long at = 0;
-    while (out.hasRemaining()) {
-      at += channel.write(out, at);
-    }
-    if (trim) {
-      channel.truncate(BYTES);
-      trim = false;
+    try {
+      if (channel == null) {
+        channel =
+            FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      }
+      long at = 0;
+      while (out.hasRemaining()) {
+        at += channel.write(out, at);
+      }
+      if (trim) {
+        channel.truncate(BYTES);
+        trim = false;
+      }
+    } catch (IOException e) {
+      FileChannel failed = channel;
+      channel = null;
+      trim = true;
+      if (failed != null) {
+        try {
+          failed.close();
+        } catch (IOException alsoFailed) {
+          e.addSuppressed(alsoFailed);
+        }
+      }
+      throw e;
     }
   }
 
   /** Forces what was written (a clean stop leaves a checkpoint that survives a power loss). */
   synchronized void close() throws IOException {
+    closed = true;
     if (channel != null) {
       try {
         channel.force(false);
