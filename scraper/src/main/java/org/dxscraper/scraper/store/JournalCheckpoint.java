@@ -37,9 +37,6 @@ final class JournalCheckpoint {
 
   private final Path file;
   private FileChannel channel;
-  // The file may hold something else than 20 bytes (damage, another format): cut it at the first
-  // write, so that it reads back as what was written.
-  private boolean trim = true;
   private boolean closed;
 
   JournalCheckpoint(Path dir) {
@@ -96,23 +93,21 @@ final class JournalCheckpoint {
     out.putInt(crc(out.array()));
     out.flip();
     try {
-      if (channel == null) {
-        channel =
-            FileChannel.open(
-                file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      boolean opened = channel == null;
+      if (opened) {
+        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       }
       long at = 0;
       while (out.hasRemaining()) {
         at += channel.write(out, at);
       }
-      if (trim) {
+      if (opened) {
+        // The file may have held more (damage, another format): cut it to what reads back.
         channel.truncate(BYTES);
-        trim = false;
       }
     } catch (IOException e) {
       FileChannel failed = channel;
       channel = null;
-      trim = true;
       if (failed != null) {
         try {
           failed.close();
