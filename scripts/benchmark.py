@@ -785,11 +785,20 @@ def percentile(values, q):
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def rss_samples(pid, seconds):
+    """VmRSS of `pid` in MB, once a second for `seconds`."""
+    samples, started = [], time.monotonic()
+    while time.monotonic() - started < seconds:
+        samples.append(rss_mb(pid))
+        time.sleep(1)  # the sampling interval
+    return samples
+
+
 def phase_fast(ctx):
     """RSS, /metrics latency and CPU per spot at 10,000 spots/s: shipped JVM options and the JVM's
     defaults, alternately. Each daemon is scraped from fast_warm s on; its first fast_window s
     of scrapes are reported on their own (the JIT still compiling), the figures are taken over a
-    window after the same warm-up as the steady phase's."""
+    window after the steady phase's warm-up criterion (warm_up) is met."""
     mode, cluster, work = ctx.mode, ctx.cluster, ctx.work
     runs = []
     for i in range(mode["fast_runs"]):
@@ -806,11 +815,7 @@ def phase_fast(ctx):
         time.sleep(mode["fast_warm"])  # before the first scrape
         scraper = Scraper(daemon.metrics_port)
         scraper.start()
-        early = [rss_mb(daemon.pid)]
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < mode["fast_window"]:
-            time.sleep(1)  # the sampling interval
-            early.append(rss_mb(daemon.pid))
+        early = rss_samples(daemon.pid, mode["fast_window"])
         early_times = list(scraper.times)
         warm = warm_up(cluster, db, daemon, "fast", 0, mode["fast_warm_max"],
                        mode["steady_window"])
@@ -818,10 +823,8 @@ def phase_fast(ctx):
             f"{kind}: after its first {mode['fast_warm'] + mode['fast_window']} s, {warm}")
         gc0 = daemon.gc_pauses()
         first = len(scraper.times)
-        id0, t0, samples = cluster.max_id(db), time.monotonic(), []
-        while time.monotonic() - t0 < mode["fast_window"]:
-            samples.append(rss_mb(daemon.pid))
-            time.sleep(1)  # the sampling interval
+        id0, t0 = cluster.max_id(db), time.monotonic()
+        samples = rss_samples(daemon.pid, mode["fast_window"])
         id1, t1 = cluster.max_id(db), time.monotonic()
         times = scraper.times[first:]
         scraper.stopping.set()

@@ -125,7 +125,7 @@ final class SimulateCommand implements Callable<Integer> {
           "After about one spot in N, also a WWV, WCY or announcement line: 50 is a human"
               + " cluster's mix; a feed of hundreds of spots/s sends a few such lines an hour."
               + " 0 never (default: ${DEFAULT-VALUE}).")
-  long extraOneIn;
+  int extraOneIn;
 
   @Option(
       names = "--silent-after",

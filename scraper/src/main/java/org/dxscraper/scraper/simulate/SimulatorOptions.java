@@ -47,12 +47,12 @@ public record SimulatorOptions(
     long overlongEvery,
     boolean spotWithoutClients,
     boolean blast,
-    long extraOneIn) {
+    int extraOneIn) {
 
   public static final double MAX_RATE = 100_000;
 
   /** About one line in fifty on a human cluster is not a spot. */
-  public static final long DEFAULT_EXTRA_ONE_IN = 50;
+  public static final int DEFAULT_EXTRA_ONE_IN = 50;
 
   /**
    * Most spots a blast makes: it makes them all before it starts, about 300 bytes of heap each, so
@@ -85,10 +85,7 @@ public record SimulatorOptions(
     requireNotNegative("closeAfter", closeAfter);
     requireNotNegative("garbageEvery", garbageEvery);
     requireNotNegative("overlongEvery", overlongEvery);
-    if (extraOneIn < 0 || extraOneIn > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "extraOneIn must be 0.." + Integer.MAX_VALUE + " (0 = never), got " + extraOneIn);
-    }
+    requireNotNegative("extraOneIn", extraOneIn);
     if (blast && (count < 1 || count > MAX_BLAST_COUNT)) {
       throw new IllegalArgumentException(
           "a blast needs a count of 1.."
@@ -341,7 +338,7 @@ public record SimulatorOptions(
         extraOneIn);
   }
 
-  public SimulatorOptions withExtraOneIn(long spots) {
+  public SimulatorOptions withExtraOneIn(int spots) {
     return new SimulatorOptions(
         host,
         port,

@@ -80,8 +80,7 @@ public final class SimulatorServer implements AutoCloseable {
     List<String> calls =
         SpotGenerator.loadCalls(options.callsFile(), options.seed(), GENERATED_CALLS);
     SpotGenerator generator =
-        new SpotGenerator(
-            calls, options.seed(), options.nodeCall(), clock, (int) options.extraOneIn());
+        new SpotGenerator(calls, options.seed(), options.nodeCall(), clock, options.extraOneIn());
     this.broadcaster = new SimulatorBroadcaster(options, generator, loop);
     this.clients = new DefaultChannelGroup("simulator-clients", loop);
     this.bootstrap =

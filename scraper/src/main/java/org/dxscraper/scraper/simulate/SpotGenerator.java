@@ -90,10 +90,6 @@ final class SpotGenerator {
   private final LinkedHashSet<String> recent = new LinkedHashSet<>();
   private final int extraOneIn;
 
-  SpotGenerator(List<String> calls, long seed, String nodeCall, InstantSource clock) {
-    this(calls, seed, nodeCall, clock, (int) SimulatorOptions.DEFAULT_EXTRA_ONE_IN);
-  }
-
   /**
    * @param extraOneIn {@link #nextExtraOrNull()} gives a line about once in this many calls; 0 =
    *     never

@@ -42,6 +42,6 @@ class SimulatorOptionsTest {
     assertThat(SimulatorOptions.defaults().extraOneIn()).isEqualTo(50);
     assertThat(SimulatorOptions.defaults().withExtraOneIn(0).extraOneIn()).isZero();
     assertThatThrownBy(() -> SimulatorOptions.defaults().withExtraOneIn(-1))
-        .hasMessage("extraOneIn must be 0..2147483647 (0 = never), got -1");
+        .hasMessage("extraOneIn must be >= 0 (0 = off), got -1");
   }
 }

@@ -42,7 +42,11 @@ class SimulatorSessionHandlerTest {
     node.freezeTime();
     SpotGenerator generator =
         new SpotGenerator(
-            SpotGenerator.generatedCalls(3, 500), options.seed(), options.nodeCall(), clock);
+            SpotGenerator.generatedCalls(3, 500),
+            options.seed(),
+            options.nodeCall(),
+            clock,
+            options.extraOneIn());
     broadcaster = new SimulatorBroadcaster(options, generator, node.eventLoop());
     // What SimulatorServer.start() does; nothing without spotWithoutClients.
     broadcaster.startWithoutClients();

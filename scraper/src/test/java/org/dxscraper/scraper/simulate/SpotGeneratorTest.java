@@ -20,7 +20,12 @@ class SpotGeneratorTest {
       InstantSource.fixed(Instant.parse("2027-03-03T21:07:00Z"));
 
   private static SpotGenerator generator(long seed) {
-    return new SpotGenerator(SpotGenerator.generatedCalls(3, 2_000), seed, "SIM-1", CLOCK);
+    return new SpotGenerator(
+        SpotGenerator.generatedCalls(3, 2_000),
+        seed,
+        "SIM-1",
+        CLOCK,
+        SimulatorOptions.DEFAULT_EXTRA_ONE_IN);
   }
 
   @Test
@@ -35,7 +40,9 @@ class SpotGeneratorTest {
 
   @Test
   void staysDistinctWithATinyCallList() {
-    SpotGenerator generator = new SpotGenerator(List.of("K1ABC", "W2XYZ"), 1, "SIM-1", CLOCK);
+    SpotGenerator generator =
+        new SpotGenerator(
+            List.of("K1ABC", "W2XYZ"), 1, "SIM-1", CLOCK, SimulatorOptions.DEFAULT_EXTRA_ONE_IN);
     Set<String> keys = new HashSet<>();
     for (int i = 0; i < 1_000; i++) {
       SimulatedSpot spot = generator.nextSpot();
