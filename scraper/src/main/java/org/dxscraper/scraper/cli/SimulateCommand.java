@@ -8,6 +8,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,6 +129,13 @@ final class SimulateCommand implements Callable<Integer> {
   int extraOneIn;
 
   @Option(
+      names = "--print-times",
+      description =
+          "Print each line after the time it was sent, in microseconds since the epoch, and a tab:"
+              + " for measuring how long a line takes from the node to the database.")
+  boolean printTimes;
+
+  @Option(
       names = "--silent-after",
       paramLabel = "N",
       defaultValue = "0",
@@ -164,7 +172,8 @@ final class SimulateCommand implements Callable<Integer> {
       nodes.add(options(listen.get(i)).withSeed(seed + i).withNodeCall("SIM-" + (i + 1)));
     }
     // The listeners run on the nodes' event loops: they only queue, this thread prints.
-    BlockingQueue<SentLine> printQueue = new LinkedBlockingQueue<>();
+    BlockingQueue<Printed> printQueue = new LinkedBlockingQueue<>();
+    InstantSource clock = InstantSource.system();
     CountDownLatch stopped = new CountDownLatch(1);
     CountDownLatch printed = new CountDownLatch(1);
     List<SimulatorServer> servers = new ArrayList<>();
@@ -174,7 +183,8 @@ final class SimulateCommand implements Callable<Integer> {
       for (SimulatorOptions options : nodes) {
         SimulatorServer server = new SimulatorServer(options, InstantSource.system());
         servers.add(server);
-        server.addListener(printQueue::add);
+        server.addListener(
+            line -> printQueue.add(new Printed(line, printTimes ? micros(clock) : NOT_TIMED)));
         if (blast) {
           server.holdSpots(); // before it listens: no client can be served before the others
         }
@@ -269,29 +279,46 @@ final class SimulateCommand implements Callable<Integer> {
     spec.commandLine().getErr().flush();
   }
 
-  private static void print(BlockingQueue<SentLine> queue, CountDownLatch stopped)
+  /** A sent line, and when it was sent ({@link #NOT_TIMED} without {@code --print-times}). */
+  private record Printed(SentLine line, long sentMicros) {}
+
+  private static final long NOT_TIMED = -1;
+
+  private static long micros(InstantSource clock) {
+    Instant now = clock.instant();
+    return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+  }
+
+  private static void print(BlockingQueue<Printed> queue, CountDownLatch stopped)
       throws InterruptedException {
     Writer out =
         new BufferedWriter(
             new OutputStreamWriter(System.out, StandardCharsets.ISO_8859_1), 1 << 16);
     try {
       while (stopped.getCount() > 0) {
-        SentLine line = queue.poll(200, TimeUnit.MILLISECONDS);
+        Printed line = queue.poll(200, TimeUnit.MILLISECONDS);
         if (line == null) {
           out.flush();
           continue;
         }
-        out.write(line.text());
-        out.write('\n');
+        print(out, line);
       }
-      for (SentLine line = queue.poll(); line != null; line = queue.poll()) {
-        out.write(line.text());
-        out.write('\n');
+      for (Printed line = queue.poll(); line != null; line = queue.poll()) {
+        print(out, line);
       }
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to stdout", e);
     }
+  }
+
+  private static void print(Writer out, Printed printed) throws IOException {
+    if (printed.sentMicros() != NOT_TIMED) {
+      out.write(Long.toString(printed.sentMicros()));
+      out.write('\t');
+    }
+    out.write(printed.line().text());
+    out.write('\n');
   }
 
   private SimulatorOptions options(String listen) {

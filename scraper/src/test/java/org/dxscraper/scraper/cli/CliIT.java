@@ -267,6 +267,47 @@ class CliIT {
     assertThat(stopped.out().lines().filter(l -> l.startsWith("DX de "))).hasSize(100);
   }
 
+  @Test
+  void simulatePrintsWhenEachLineWasSentWithPrintTimes() throws Exception {
+    long before = System.currentTimeMillis() * 1000;
+    JarProcess simulator =
+        JarProcess.start(
+            temp,
+            Map.of(),
+            "simulate",
+            "--blast",
+            "--count",
+            "20",
+            "--print-times",
+            "--listen",
+            "127.0.0.1:0");
+    List<String> received;
+    try {
+      java.util.regex.Matcher listening =
+          java.util.regex.Pattern.compile("simulate: listening on 127\\.0\\.0\\.1:(\\d+)")
+              .matcher("");
+      org.dxscraper.scraper.testing.Await.until(
+          simulator::stderrOrWhy,
+          () -> listening.reset(simulator.stderrOrWhy()).find(),
+          java.time.Duration.ofSeconds(60));
+      try (NodeClient client = NodeClient.logIn(Integer.parseInt(listening.group(1)), "SIM-1")) {
+        received = client.spots(20);
+      }
+    } finally {
+      simulator.terminate();
+    }
+    long after = System.currentTimeMillis() * 1000;
+    Outcome stopped = simulator.awaitExit(30);
+
+    List<String> printed = stopped.out().lines().filter(l -> l.contains("\tDX de ")).toList();
+    assertThat(printed).hasSize(20);
+    for (int i = 0; i < printed.size(); i++) {
+      String[] timeAndLine = printed.get(i).split("\t", 2);
+      assertThat(Long.parseLong(timeAndLine[0])).isBetween(before, after);
+      assertThat(received.get(i)).startsWith(timeAndLine[1]);
+    }
+  }
+
   /** A client logged in to one simulated node, reading its spots. */
   private record NodeClient(java.net.Socket socket, java.io.BufferedReader in)
       implements AutoCloseable {
