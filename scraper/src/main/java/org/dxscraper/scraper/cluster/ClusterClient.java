@@ -9,9 +9,11 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -205,11 +207,18 @@ public final class ClusterClient implements AutoCloseable {
     }
   }
 
-  /** Closes every connection and stops the event loop; waits up to a few seconds. */
+  /**
+   * Closes every connection, each after a last read of what the kernel holds for it, and stops the
+   * event loop; waits up to a few seconds. Not on the event loop.
+   */
   @Override
   public void close() {
+    List<Future<?>> stops = new ArrayList<>();
     for (NodeConnector connector : connectors.values()) {
-      connector.stop();
+      stops.add(connector.stop());
+    }
+    for (Future<?> stop : stops) {
+      stop.awaitUninterruptibly(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
     group
         .shutdownGracefully(0, SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
  * Builds the pipeline of one node's channel:
  *
  * <pre>
- *   pacer   ReadPacer              after a read, the next one waits 10 ms: a busy node's spots
- *                                  come in bursts, not one system call each
+ *   pacer   ReadPacer              after a read, the next one waits for a 200 ms tick: a busy
+ *                                  node's spots come in bursts, not one system call each
  *   idle    IdleStateHandler       read idle = nothing at all arrived for probeAfter (first, so it
  *                                  sees raw reads, telnet negotiation included)
  *   telnet  TelnetFilterDecoder    bytes -&gt; bytes without IAC sequences
@@ -59,7 +59,9 @@ final class ClusterClientInitializer extends ChannelInitializer<SocketChannel> {
   @Override
   protected void initChannel(SocketChannel channel) {
     ChannelPipeline pipeline = channel.pipeline();
-    pipeline.addLast(PACER, new ReadPacer(() -> status.readingPaused() && status.isLoggedIn()));
+    pipeline.addLast(
+        PACER,
+        new ReadPacer(() -> status.readingPaused() && status.isLoggedIn(), status::isLoggedIn));
     if (policy.probes()) {
       pipeline.addLast(
           IDLE, new IdleStateHandler(policy.probeAfter().toNanos(), 0, 0, TimeUnit.NANOSECONDS));

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -137,18 +138,26 @@ final class NodeConnector {
         });
   }
 
-  /** Stops reconnecting and starts closing the connection. */
+  /**
+   * Stops reconnecting and closes the connection after reading what the kernel still holds for it
+   * ({@link ReadPacer#LAST_READ}); the future completes when the connection is closed.
+   */
   Future<?> stop() {
-    return loop.submit(
+    Promise<Void> closed = loop.newPromise();
+    loop.execute(
         () -> {
           stopped = true;
           if (reconnectTimer != null) {
             reconnectTimer.cancel(false);
           }
-          if (channel != null) {
-            channel.close();
+          if (channel == null) {
+            closed.trySuccess(null);
+            return;
           }
+          channel.closeFuture().addListener(f -> closed.trySuccess(null));
+          channel.pipeline().fireUserEventTriggered(ReadPacer.LAST_READ);
         });
+    return closed;
   }
 
   private void connect() {

@@ -1,5 +1,6 @@
 package org.dxscraper.scraper.cluster;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -9,48 +10,104 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * Reads a busy node in bursts: after a socket read, the next one waits {@link #PACE}, and what
- * arrives meanwhile waits in the kernel's receive buffer and comes in with that read.
+ * Reads a busy node in bursts: after a socket read, the next one waits for the next tick of a
+ * {@link #PACE} grid that every node shares, and what arrives meanwhile waits in the kernel's
+ * receive buffer and comes in with that read.
  *
  * <p>Why: a node sends each spot as it happens, so without pacing every spot is a wake-up of the
- * event loop, a {@code read()} and a journal {@code write()}. At 1,000 spots/s that was about 14 µs
- * of event-loop CPU per spot, mostly in those system calls (JFR CPU-time samples: {@code
- * EPoll.wait}, {@code read0}, {@code pwrite0}). Paced by 10 ms, a read at that rate brought about
- * 10 spots: {@code strace} counted about 100 reads and 100 journal writes a second instead of 1,000
- * of each. A read still costs about 180 µs of event-loop CPU whatever it brings (perf: the system
- * calls, the pause's timer, code gone cold between reads), so the pace is now 25 ms: at 1,000
- * spots/s the event loop's CPU per spot went from 18.7 to 14.2 µs, side by side two minutes into a
- * run (docs/BENCHMARKS.md, "Where the time goes"). A quiet node costs nothing more: the read that
- * waits for its next line is armed, and the pause only follows a read that brought something. A
- * line waits at most {@link #PACE} longer, which the writer's 200 ms batch age and a commit leave
- * room for within the 250 ms from line to row that #11 asks.
+ * event loop, a {@code read()} and a journal {@code write()}. A read costs about 200 µs of
+ * event-loop CPU whatever it brings (perf: the system calls, the pause's timer, code and data gone
+ * cold between reads), so the number of reads a second is most of the event loop's cost at the
+ * rates real nodes send. History: one read a spot was 14 µs a spot at 1,000 spots/s; a 10 ms pace
+ * brought about 10 spots a read; a 25 ms pace took the event loop from 18.7 to 14.2 µs a spot; this
+ * 200 ms grid, with the writer's batch age cut to match ({@code --batch-age}, 20 ms), from 10.9 to
+ * 4.8 (docs/BENCHMARKS.md, "A tenth session"). The wait moved from the writer's queue, where a
+ * batch's first row used to wait 200 ms for more, to the kernel's buffer, where it costs nothing: a
+ * line still waits at most about 200 ms plus a commit before it is stored.
+ *
+ * <p>The grid is the event loop's clock in whole multiples of {@link #PACE}, so nodes read on the
+ * same ticks, and the writer, gathering for {@code --batch-age}, stores the rows of one tick as one
+ * batch however many nodes sent them. A quiet node costs nothing more: the read that waits for its
+ * next line is armed, and the pause only follows a read that brought something.
+ *
+ * <p>A read of at least {@link #FULL_READ} bytes (a node sending thousands of lines a second, or a
+ * backlog) waits only {@link #SHORT_PACE}, so the kernel's buffer never fills and TCP never slows
+ * the node; so does a session still logging in, whose prompts need answers.
  *
  * <p>Back-pressure owns auto-read too ({@link NodeConnector#setReading}): a paused node is not
- * resumed here, and a resume from there simply ends this pause early. Event loop only.
+ * resumed here, and a resume from there simply ends this pause early. A stop reads once more what
+ * the kernel holds before it closes ({@link #LAST_READ}), so lines that arrived during the pause
+ * are not lost with the connection. Event loop only.
  */
 final class ReadPacer extends ChannelInboundHandlerAdapter {
-  /** The pause between two reads of a node that is sending. */
-  static final Duration PACE = Duration.ofMillis(25);
+  /** The grid a sending node is read on. */
+  static final Duration PACE = Duration.ofMillis(200);
+
+  /** The pause after a large read, or while logging in. */
+  static final Duration SHORT_PACE = Duration.ofMillis(25);
+
+  /**
+   * A read this large (about 800 spot lines, four times what 1,000 spots/s bring in a {@link
+   * #PACE}) says the node sends faster than the grid should hold in the kernel's buffer.
+   */
+  static final int FULL_READ = 64 * 1024;
+
+  /** How long a stop waits for its last read of a paused node before it closes anyway. */
+  static final Duration LAST_READ_WAIT = Duration.ofMillis(200);
+
+  /** User event: read what the kernel holds, then close the channel. */
+  static final Object LAST_READ = new Object();
 
   private final BooleanSupplier paused;
+  private final BooleanSupplier loggedIn;
   private ScheduledFuture<?> resume;
+  private ScheduledFuture<?> closeTimer;
+  private long bytesRead;
+  private boolean closing;
 
   /**
    * @param paused whether back-pressure has stopped reading from this node (a session still logging
    *     in is never paused: it must read its prompts)
+   * @param loggedIn whether the session has logged in: until then every pause is {@link
+   *     #SHORT_PACE}
    */
-  ReadPacer(BooleanSupplier paused) {
+  ReadPacer(BooleanSupplier paused, BooleanSupplier loggedIn) {
     this.paused = paused;
+    this.loggedIn = loggedIn;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof ByteBuf bytes) {
+      bytesRead += bytes.readableBytes();
+    }
+    ctx.fireChannelRead(msg);
   }
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     ctx.fireChannelReadComplete();
+    long bytes = bytesRead;
+    bytesRead = 0;
+    if (closing) {
+      ctx.close();
+      return;
+    }
     ChannelConfig config = ctx.channel().config();
     if (resume == null && config.isAutoRead() && ctx.channel().isActive()) {
       config.setAutoRead(false);
-      resume = ctx.executor().schedule(() -> readAgain(ctx), PACE.toNanos(), TimeUnit.NANOSECONDS);
+      long pause =
+          bytes >= FULL_READ || !loggedIn.getAsBoolean()
+              ? SHORT_PACE.toNanos()
+              : untilNextTick(ctx.executor().ticker().nanoTime());
+      resume = ctx.executor().schedule(() -> readAgain(ctx), pause, TimeUnit.NANOSECONDS);
     }
+  }
+
+  /** Nanoseconds from {@code now} to the next multiple of {@link #PACE}: in (0, PACE]. */
+  static long untilNextTick(long now) {
+    long pace = PACE.toNanos();
+    return pace - Math.floorMod(now, pace);
   }
 
   private void readAgain(ChannelHandlerContext ctx) {
@@ -61,10 +118,45 @@ final class ReadPacer extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event == LAST_READ) {
+      lastRead(ctx);
+    } else {
+      ctx.fireUserEventTriggered(event);
+    }
+  }
+
+  /**
+   * Closes the channel after one more read when this pacer holds reading back: lines may be waiting
+   * in the kernel. A node whose read is armed has nothing waiting (it would have been read), and
+   * one paused by back-pressure keeps what waits unread (there is no room for it), so both close at
+   * once.
+   */
+  private void lastRead(ChannelHandlerContext ctx) {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    if (resume == null || paused.getAsBoolean() || !ctx.channel().isActive()) {
+      ctx.close();
+      return;
+    }
+    resume.cancel(false);
+    resume = null;
+    ctx.channel().config().setAutoRead(true);
+    closeTimer =
+        ctx.executor().schedule(() -> ctx.close(), LAST_READ_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (resume != null) {
       resume.cancel(false);
       resume = null;
+    }
+    if (closeTimer != null) {
+      closeTimer.cancel(false);
+      closeTimer = null;
     }
     ctx.fireChannelInactive();
   }

@@ -2,17 +2,29 @@ package org.dxscraper.scraper.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** Read pacing on virtual time: a pause after each read, never a resume of a paused node. */
+/**
+ * Read pacing on virtual time: a pause to the next tick of the grid after each read, a short one
+ * after a large read or while logging in, never a resume of a paused node, a last read at a stop.
+ */
 class ReadPacerTest {
+  private static final long PACE = ReadPacer.PACE.toNanos();
+
   private final AtomicBoolean paused = new AtomicBoolean();
-  private final EmbeddedChannel channel = new EmbeddedChannel(new ReadPacer(paused::get));
+  private final AtomicBoolean loggedIn = new AtomicBoolean(true);
+  private final EmbeddedChannel channel =
+      new EmbeddedChannel(new ReadPacer(paused::get, loggedIn::get));
 
   ReadPacerTest() {
     // Without this the embedded loop's clock also runs in real time, and a slow machine that
@@ -22,31 +34,94 @@ class ReadPacerTest {
 
   private void read(String text) {
     channel.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
-    channel.<Object>readInbound(); // passed on untouched
+    ByteBuf passed = channel.readInbound(); // passed on untouched
+    passed.release();
   }
 
-  private void advance(long millis) {
-    channel.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+  private void advanceNanos(long nanos) {
+    channel.advanceTimeBy(nanos, TimeUnit.NANOSECONDS);
     channel.runScheduledPendingTasks();
   }
 
+  private long now() {
+    return channel.eventLoop().ticker().nanoTime();
+  }
+
+  /** Moves the clock to {@code offset} nanoseconds past a tick of the grid. */
+  private void moveToTickPlus(long offset) {
+    advanceNanos(ReadPacer.untilNextTick(now()) + offset);
+  }
+
   @Test
-  void theNextReadWaitsThePace() {
+  void theNextReadWaitsForTheNextTickOfTheGrid() {
+    moveToTickPlus(PACE / 4);
     read("DX de K1ABC: ...\r\n");
     assertThat(channel.config().isAutoRead()).isFalse();
 
-    advance(ReadPacer.PACE.toMillis() - 1);
+    advanceNanos(PACE - PACE / 4 - 1);
     assertThat(channel.config().isAutoRead()).isFalse();
-    advance(1);
+    advanceNanos(1);
+    assertThat(channel.config().isAutoRead()).isTrue();
+    assertThat(Math.floorMod(now(), PACE)).isZero();
+  }
+
+  @Test
+  void aReadOnATickWaitsAWholePace() {
+    moveToTickPlus(0);
+    read("a\r\n");
+
+    advanceNanos(PACE - 1);
+    assertThat(channel.config().isAutoRead()).isFalse();
+    advanceNanos(1);
     assertThat(channel.config().isAutoRead()).isTrue();
   }
 
   @Test
-  void passesWhatWasReadOnAtOnce() {
-    channel.writeInbound(Unpooled.copiedBuffer("line\r\n", StandardCharsets.US_ASCII));
-    io.netty.buffer.ByteBuf passed = channel.readInbound();
-    assertThat(passed.toString(StandardCharsets.US_ASCII)).isEqualTo("line\r\n");
-    passed.release();
+  void untilNextTickIsAlwaysWithinOnePace() {
+    assertThat(ReadPacer.untilNextTick(0)).isEqualTo(PACE);
+    assertThat(ReadPacer.untilNextTick(1)).isEqualTo(PACE - 1);
+    assertThat(ReadPacer.untilNextTick(PACE - 1)).isEqualTo(1);
+    assertThat(ReadPacer.untilNextTick(7 * PACE + 5)).isEqualTo(PACE - 5);
+    assertThat(ReadPacer.untilNextTick(-1)).isEqualTo(1); // a ticker may start below zero
+  }
+
+  @Test
+  void aLargeReadWaitsOnlyTheShortPace() {
+    moveToTickPlus(PACE / 4);
+    // Two buffers in one read, together just the size that counts as large.
+    channel.pipeline().fireChannelRead(Unpooled.wrappedBuffer(new byte[ReadPacer.FULL_READ / 2]));
+    channel.pipeline().fireChannelRead(Unpooled.wrappedBuffer(new byte[ReadPacer.FULL_READ / 2]));
+    channel.pipeline().fireChannelReadComplete();
+    ((ByteBuf) channel.readInbound()).release();
+    ((ByteBuf) channel.readInbound()).release();
+
+    advanceNanos(ReadPacer.SHORT_PACE.toNanos());
+
+    assertThat(channel.config().isAutoRead()).isTrue();
+  }
+
+  @Test
+  void theSizeOfAReadStartsAgainAtTheNextRead() {
+    moveToTickPlus(PACE / 4);
+    channel.writeInbound(Unpooled.wrappedBuffer(new byte[ReadPacer.FULL_READ - 1]));
+    ((ByteBuf) channel.readInbound()).release();
+    moveToTickPlus(PACE / 4);
+    read("a\r\n"); // with the one before, more than FULL_READ: not a large read on its own
+
+    advanceNanos(ReadPacer.SHORT_PACE.toNanos());
+
+    assertThat(channel.config().isAutoRead()).isFalse();
+  }
+
+  @Test
+  void aSessionLoggingInWaitsOnlyTheShortPace() {
+    loggedIn.set(false);
+    moveToTickPlus(PACE / 4);
+    read("login: ");
+
+    advanceNanos(ReadPacer.SHORT_PACE.toNanos());
+
+    assertThat(channel.config().isAutoRead()).isTrue();
   }
 
   @Test
@@ -55,7 +130,7 @@ class ReadPacerTest {
     paused.set(true);
     channel.config().setAutoRead(false); // what NodeConnector.setReading(false) does
 
-    advance(ReadPacer.PACE.toMillis());
+    advanceNanos(PACE);
 
     assertThat(channel.config().isAutoRead()).isFalse();
   }
@@ -65,19 +140,19 @@ class ReadPacerTest {
     read("a\r\n");
     channel.config().setAutoRead(true); // NodeConnector.setReading(true)
 
-    advance(ReadPacer.PACE.toMillis());
+    advanceNanos(PACE);
 
     assertThat(channel.config().isAutoRead()).isTrue();
   }
 
   @Test
   void onlyOnePauseAtATime() {
+    moveToTickPlus(0);
     read("a\r\n");
-    long half = ReadPacer.PACE.toMillis() / 2;
-    advance(half);
+    advanceNanos(PACE / 2);
     read("b\r\n"); // a read that was already under way when the pause began
 
-    advance(ReadPacer.PACE.toMillis() - half);
+    advanceNanos(PACE - PACE / 2);
 
     assertThat(channel.config().isAutoRead()).isTrue();
   }
@@ -87,8 +162,71 @@ class ReadPacerTest {
     read("a\r\n");
     channel.close();
 
-    advance(ReadPacer.PACE.toMillis());
+    advanceNanos(PACE);
 
     assertThat(channel.hasPendingTasks()).isFalse();
+  }
+
+  @Test
+  void aStopDuringAPauseReadsOnceMoreThenCloses() {
+    read("a\r\n");
+
+    channel.pipeline().fireUserEventTriggered(ReadPacer.LAST_READ);
+
+    assertThat(channel.config().isAutoRead()).isTrue();
+    assertThat(channel.isOpen()).isTrue();
+    read("b\r\n"); // what waited in the kernel: passed on, then the channel closes
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(channel.hasPendingTasks()).isFalse();
+  }
+
+  @Test
+  void aStopDuringAPauseClosesAfterTheLastReadWaitWhenNothingCame() {
+    read("a\r\n");
+    channel.pipeline().fireUserEventTriggered(ReadPacer.LAST_READ);
+
+    advanceNanos(ReadPacer.LAST_READ_WAIT.toNanos() - 1);
+    assertThat(channel.isOpen()).isTrue();
+    advanceNanos(1);
+
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void aStopWithTheReadArmedClosesAtOnce() {
+    channel.pipeline().fireUserEventTriggered(ReadPacer.LAST_READ);
+
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void aStopOfANodePausedByBackPressureClosesAtOnce() {
+    read("a\r\n");
+    paused.set(true);
+
+    channel.pipeline().fireUserEventTriggered(ReadPacer.LAST_READ);
+
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(channel.config().isAutoRead()).isFalse();
+  }
+
+  @Test
+  void otherUserEventsPassOn() {
+    List<Object> seen = new ArrayList<>();
+    channel
+        .pipeline()
+        .addLast(
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                seen.add(event);
+              }
+            });
+    Object event = new Object();
+
+    channel.pipeline().fireUserEventTriggered(event);
+
+    assertThat(seen).containsExactly(event);
+    assertThat(channel.isOpen()).isTrue();
   }
 }
