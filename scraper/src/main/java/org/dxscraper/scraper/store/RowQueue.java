@@ -51,6 +51,8 @@ final class RowQueue {
   private volatile int wanted = Integer.MAX_VALUE;
   // Set while the waiter waits for a first row, idle: nudgeIdle() may end that wait.
   private volatile boolean idle;
+  // A writer thread beyond the first while it waits for a backlog of a full batch.
+  private volatile Thread backlogWaiter;
   // Highest journal sequence whose line the pipeline has finished with (its rows submitted).
   private volatile long linesDone = SpotWriter.NO_SEQ;
   // Set by wake(): no wait starts any more (the writer is stopping).
@@ -76,6 +78,12 @@ final class RowQueue {
       Thread writer = waiter;
       if (writer != null) {
         LockSupport.unpark(writer);
+      }
+    }
+    if (size >= settings.batchSize()) {
+      Thread second = backlogWaiter;
+      if (second != null) {
+        LockSupport.unpark(second);
       }
     }
     if (size >= settings.highWater() && paused.compareAndSet(false, true)) {
@@ -186,6 +194,33 @@ final class RowQueue {
   }
 
   /**
+   * Sleeps until a full batch waits (the writer thread that keeps up alone has fallen behind), the
+   * writer stops, or {@code nanos} pass. For writer threads beyond the first: at the rates nodes
+   * send, one thread stores every batch, and a second that took turns with it cost a wake-up a
+   * batch, each thread's data and its connection's backend a little colder (#11). One such waiter
+   * at a time.
+   */
+  void awaitBacklog(long nanos) throws InterruptedException {
+    backlogWaiter = Thread.currentThread();
+    try {
+      // Checked after backlogWaiter is set, as in awaitRows: a row added after this sees it.
+      if (queue.size() < settings.batchSize() && !woken) {
+        LockSupport.parkNanos(this, nanos);
+      }
+    } finally {
+      backlogWaiter = null;
+    }
+    if (Thread.interrupted()) {
+      throw new InterruptedException("writer interrupted while waiting for a backlog");
+    }
+  }
+
+  /** Whether a full batch waits. */
+  boolean backlogged() {
+    return queue.size() >= settings.batchSize();
+  }
+
+  /**
    * Ends the wait of a writer thread idle for a first row, so that it reconsiders how long to wait:
    * another writer thread committed, and a checkpoint may now be due. Leaves a wait for a batch's
    * age alone. Any thread.
@@ -199,6 +234,11 @@ final class RowQueue {
     }
   }
 
+  /** Whether a writer thread waits in {@link #awaitBacklog}: for tests, which must not sleep. */
+  boolean backlogWaiting() {
+    return backlogWaiter != null;
+  }
+
   /** Whether the writer waits in {@link #fill} for rows: for tests, which must not sleep. */
   boolean writerWaiting() {
     return waiter != null;
@@ -210,6 +250,10 @@ final class RowQueue {
     Thread writer = waiter;
     if (writer != null) {
       LockSupport.unpark(writer);
+    }
+    Thread second = backlogWaiter;
+    if (second != null) {
+      LockSupport.unpark(second);
     }
   }
 

@@ -27,11 +27,12 @@ import org.slf4j.LoggerFactory;
  * spot stored before (another node, a replay) makes no second row. With a journal it moves the
  * journal's checkpoint as batches commit.
  *
- * <p>Two batches are in flight at once ({@link #DEFAULT_THREADS}), each on a thread and a
- * connection of its own: one thread gathers the next batch, encodes and sends it while the other's
- * batch is executed and committed. One thread gathers at a time, so batches leave the queue in
- * order; they may commit out of order, and the checkpoint stays below the oldest batch still in
- * flight.
+ * <p>Two batches are in flight at once ({@link #DEFAULT_THREADS}) while there is a backlog, each on
+ * a thread and a connection of its own: one thread gathers the next batch, encodes and sends it
+ * while the other's batch is executed and committed. Without a backlog (a full batch waiting) the
+ * first thread alone gathers and stores, and the second sleeps ({@link RowQueue#awaitBacklog}). One
+ * thread gathers at a time, so batches leave the queue in order; they may commit out of order, and
+ * the checkpoint stays below the oldest batch still in flight.
  *
  * <p>{@link #submit} may be called from any thread and never blocks: it is called on the Netty
  * event loop. The queue has no hard bound; without a journal, past {@link Settings#highWater()}
@@ -435,6 +436,11 @@ public final class SpotWriter implements AutoCloseable {
     boolean interrupted = false;
     try {
       while (!gaveUp.get()) {
+        if (worker != workers[0] && !stopping && !queue.backlogged()) {
+          // Only the first thread gathers while it keeps up; this one helps with a backlog.
+          queue.awaitBacklog(RowQueue.IDLE_POLL.toNanos());
+          continue;
+        }
         boolean took = false;
         boolean failed = false;
         gather.lockInterruptibly();

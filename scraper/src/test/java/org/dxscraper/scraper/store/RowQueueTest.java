@@ -123,6 +123,55 @@ class RowQueueTest {
     assertThat(batch).extracting(Queued::seq).containsExactly(1L);
   }
 
+  /** {@code queue.awaitBacklog} for an hour on another thread, as a second writer thread. */
+  private static CompletableFuture<Void> awaitBacklogElsewhere(RowQueue queue) {
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            queue.awaitBacklog(TimeUnit.HOURS.toNanos(1));
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  @Test
+  void aSecondWriterSleepsUntilAFullBatchWaits() throws Exception {
+    RowQueue queue = queue(InstantSource.fixed(T0), 3, 100, 10);
+    CompletableFuture<Void> woken = awaitBacklogElsewhere(queue);
+    Await.until(() -> "the second writer waiting", queue::backlogWaiting, DEADLINE);
+    queue.submit(spot(0, T0), 1);
+    queue.submit(spot(1, T0), 2);
+    assertThat(queue.backlogged()).isFalse();
+
+    queue.submit(spot(2, T0), 3);
+
+    woken.get(5, TimeUnit.SECONDS);
+    assertThat(queue.backlogged()).isTrue();
+    assertThat(queue.backlogWaiting()).isFalse();
+  }
+
+  @Test
+  void aBacklogAlreadyThereEndsTheWaitAtOnce() throws Exception {
+    RowQueue queue = queue(InstantSource.fixed(T0), 2, 100, 10);
+    queue.submit(spot(0, T0), 1);
+    queue.submit(spot(1, T0), 2);
+
+    awaitBacklogElsewhere(queue).get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aStopEndsTheWaitForABacklog() throws Exception {
+    RowQueue queue = queue(InstantSource.fixed(T0), 3, 100, 10);
+    CompletableFuture<Void> woken = awaitBacklogElsewhere(queue);
+    Await.until(() -> "the second writer waiting", queue::backlogWaiting, DEADLINE);
+
+    queue.wake();
+
+    woken.get(5, TimeUnit.SECONDS);
+    assertThat(queue.backlogged()).isFalse();
+  }
+
   @Test
   void pausesReadingAtHighWaterAndResumesAtLowWaterOnce() throws InterruptedException {
     RowQueue queue = queue(InstantSource.fixed(T0.plusSeconds(1)), 3, 5, 2);

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.dxscraper.scraper.store.PendingRow.SpotRow;
 import org.dxscraper.scraper.testing.Await;
@@ -208,6 +210,33 @@ class SpotWriterJournalIT {
           () -> journal.checkpointSeq() == 9,
           DEADLINE);
       assertThat(writer.stats().spotsStored()).isEqualTo(9);
+    }
+  }
+
+  @Test
+  void withoutABacklogTheFirstThreadStoresEveryBatch() {
+    try (MigratedDatabase db = TestPostgres.migratedDatabase()) {
+      List<String> threads = new CopyOnWriteArrayList<>();
+      writer =
+          writer(
+              db.database().dsl(),
+              new SpotWriter.Listener() {
+                @Override
+                public void batchCommitted(Duration took, int rows) {
+                  threads.add(Thread.currentThread().getName());
+                }
+              });
+      // Five batches, each committed before the next arrives, as at the rates nodes send.
+      for (int batch = 0; batch < 5; batch++) {
+        lines(1 + 3 * batch, 3);
+        int stored = 3 * (batch + 1);
+        Await.until(
+            () -> "batch of lines up to " + stored + " committed",
+            () -> writer.stats().spotsStored() == stored,
+            DEADLINE);
+      }
+
+      assertThat(threads).hasSize(5).containsOnly("spot-writer-1");
     }
   }
 
