@@ -767,18 +767,23 @@ def sent_to_commit(cluster, db, sim, first_id, last_id):
             if tab and text.startswith("DX de "):
                 spotter, freq, dx, hhmm = spot_key(text)
                 out.write(f"{spotter}\t{freq}\t{dx}\t{hhmm[:4]}\t{micros}\n")
+    # The simulator prints from a buffer, so the file may end a moment before the newest rows:
+    # only rows committed before the last send time it holds count (their lines are all in it).
+    kept = f"""s.id > {first_id} and s.id <= {last_id}
+               and pg_xact_commit_timestamp(s.xmin) < (select to_timestamp(max(micros) / 1e6)
+                                                       from sent)"""
     out = cluster.psql(
         db, "create temp table sent (spotter text, freq numeric, dx text, hhmm text, micros bigint)",
         f"\\copy sent from '{times}'",
         f"""select percentile_disc(array[0.5, 0.99]) within group (order by ms), max(ms), count(*),
-                   (select count(*) from spot where id > {first_id} and id <= {last_id})
+                   (select count(*) from spot s where {kept})
             from (select extract(epoch from pg_xact_commit_timestamp(s.xmin)) * 1000
-                         - max(t.micros) / 1000.0 as ms
+                         - min(t.micros) / 1000.0 as ms
                   from spot s join sent t
                     on t.spotter = s.spotter and t.dx = s.dx_call
                    and round(t.freq, 1) = round(s.frequency_khz, 1)
                    and t.hhmm = to_char(s.spotted_at at time zone 'UTC', 'HH24MI')
-                  where s.id > {first_id} and s.id <= {last_id}
+                  where {kept}
                   group by s.id, s.xmin) l""").splitlines()[-1]
     quantiles, worst, count, rows = out.split("|")
     p50, p99 = (float(q) for q in quantiles.strip("{}").split(","))

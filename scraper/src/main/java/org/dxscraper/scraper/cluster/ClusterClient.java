@@ -9,6 +9,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * #TCP_KEEPALIVE_IDLE}, then every {@link #TCP_KEEPALIVE_INTERVAL}, {@value #TCP_KEEPALIVE_COUNT}
  * unanswered ones close the socket) instead of the kernel's two hours.
  *
- * <p>Thread-safe: {@link #start()}, {@link #disconnect} and {@link #close()} may be called from any
- * thread; {@link #status} readers see the latest state without locking.
+ * <p>Thread-safe: {@link #start()} and {@link #disconnect} may be called from any thread, {@link
+ * #close()} from any thread but the event loop's; {@link #status} readers see the latest state
+ * without locking.
  */
 public final class ClusterClient implements AutoCloseable {
 
@@ -213,6 +215,11 @@ public final class ClusterClient implements AutoCloseable {
    */
   @Override
   public void close() {
+    for (EventExecutor loop : group) {
+      if (loop.inEventLoop()) {
+        throw new IllegalStateException("close() on the event loop would wait for itself");
+      }
+    }
     List<Future<?>> stops = new ArrayList<>();
     for (NodeConnector connector : connectors.values()) {
       stops.add(connector.stop());

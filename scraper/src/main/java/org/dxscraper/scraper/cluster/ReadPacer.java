@@ -22,22 +22,24 @@ import java.util.function.BooleanSupplier;
  * brought about 10 spots a read; a 25 ms pace took the event loop from 18.7 to 14.2 µs a spot; this
  * 200 ms grid, with the writer's batch age cut to match ({@code --batch-age}, 20 ms), from 10.9 to
  * 4.8 (docs/BENCHMARKS.md, "A tenth session"). The wait moved from the writer's queue, where a
- * batch's first row used to wait 200 ms for more, to the kernel's buffer, where it costs nothing: a
- * line still waits at most about 200 ms plus a commit before it is stored.
+ * batch's first row used to wait 200 ms for more, to the kernel's buffer, where it costs nothing.
  *
  * <p>The grid is the event loop's clock in whole multiples of {@link #PACE}, so nodes read on the
  * same ticks, and the writer, gathering for {@code --batch-age}, stores the rows of one tick as one
  * batch however many nodes sent them. A quiet node costs nothing more: the read that waits for its
- * next line is armed, and the pause only follows a read that brought something.
+ * next line is armed, and the pause only follows a read that brought something. A line waits at
+ * most a {@link #PACE} for its read, then the writer's batch age and a commit.
  *
  * <p>A read of at least {@link #FULL_READ} bytes (a node sending thousands of lines a second, or a
- * backlog) waits only {@link #SHORT_PACE}, so the kernel's buffer never fills and TCP never slows
- * the node; so does a session still logging in, whose prompts need answers.
+ * backlog) waits only {@link #SHORT_PACE}, so the kernel's buffer does not fill and TCP does not
+ * slow the node (at 1,000 spots/s no zero window, collapsed or pruned queue in {@code nstat}); so
+ * does a session still logging in, whose prompts need answers.
  *
  * <p>Back-pressure owns auto-read too ({@link NodeConnector#setReading}): a paused node is not
  * resumed here, and a resume from there simply ends this pause early. A stop reads once more what
  * the kernel holds before it closes ({@link #LAST_READ}), so lines that arrived during the pause
- * are not lost with the connection. Event loop only.
+ * are not lost with the connection (a node paused by back-pressure closes at once). Other closes (a
+ * stall, a node's error) do not: the connection was silent, or is failing anyway. Event loop only.
  */
 final class ReadPacer extends ChannelInboundHandlerAdapter {
   /** The grid a sending node is read on. */
@@ -127,22 +129,24 @@ final class ReadPacer extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Closes the channel after one more read when this pacer holds reading back: lines may be waiting
-   * in the kernel. A node whose read is armed has nothing waiting (it would have been read), and
-   * one paused by back-pressure keeps what waits unread (there is no room for it), so both close at
-   * once.
+   * Closes the channel after one more read: lines may be waiting in the kernel, during a pause and
+   * also just after one ended, when the read is armed but the event loop has not yet polled the
+   * socket. The close follows that read, or {@link #LAST_READ_WAIT} when nothing comes. A node
+   * paused by back-pressure keeps what waits unread (there is no room for it) and closes at once.
    */
   private void lastRead(ChannelHandlerContext ctx) {
     if (closing) {
       return;
     }
     closing = true;
-    if (resume == null || paused.getAsBoolean() || !ctx.channel().isActive()) {
+    if (resume != null) {
+      resume.cancel(false);
+      resume = null;
+    }
+    if (paused.getAsBoolean() || !ctx.channel().isActive()) {
       ctx.close();
       return;
     }
-    resume.cancel(false);
-    resume = null;
     ctx.channel().config().setAutoRead(true);
     closeTimer =
         ctx.executor().schedule(() -> ctx.close(), LAST_READ_WAIT.toNanos(), TimeUnit.NANOSECONDS);

@@ -51,8 +51,11 @@ final class RowQueue {
   private volatile int wanted = Integer.MAX_VALUE;
   // Set while the waiter waits for a first row, idle: nudgeIdle() may end that wait.
   private volatile boolean idle;
-  // A writer thread beyond the first while it waits for a backlog of a full batch.
+  // A writer thread beyond the first while it waits for a backlog.
   private volatile Thread backlogWaiter;
+  // Rows queued from which the writer's other threads help: a full batch, or the low water mark if
+  // that is less (a journal's drain keeps the queue under it).
+  private final int backlog;
   // Highest journal sequence whose line the pipeline has finished with (its rows submitted).
   private volatile long linesDone = SpotWriter.NO_SEQ;
   // Set by wake(): no wait starts any more (the writer is stopping).
@@ -69,6 +72,7 @@ final class RowQueue {
     this.ticker = ticker;
     this.backpressure = backpressure;
     this.stats = stats;
+    this.backlog = Math.max(1, Math.min(settings.batchSize(), settings.lowWater()));
   }
 
   void submit(PendingRow row, long seq) {
@@ -80,7 +84,7 @@ final class RowQueue {
         LockSupport.unpark(writer);
       }
     }
-    if (size >= settings.batchSize()) {
+    if (size >= backlog) {
       Thread second = backlogWaiter;
       if (second != null) {
         LockSupport.unpark(second);
@@ -194,17 +198,17 @@ final class RowQueue {
   }
 
   /**
-   * Sleeps until a full batch waits (the writer thread that keeps up alone has fallen behind), the
-   * writer stops, or {@code nanos} pass. For writer threads beyond the first: at the rates nodes
-   * send, one thread stores every batch, and a second that took turns with it cost a wake-up a
-   * batch, each thread's data and its connection's backend a little colder (#11). One such waiter
-   * at a time.
+   * Sleeps until a backlog waits (a full batch, or the low water mark if less: the writer thread
+   * that keeps up alone has fallen behind), the writer stops, or {@code nanos} pass. For writer
+   * threads beyond the first: at the rates nodes send, one thread stores every batch, and a second
+   * that took turns with it cost a wake-up a batch, each thread's data and its connection's backend
+   * a little colder (#11). One such waiter at a time.
    */
   void awaitBacklog(long nanos) throws InterruptedException {
     backlogWaiter = Thread.currentThread();
     try {
       // Checked after backlogWaiter is set, as in awaitRows: a row added after this sees it.
-      if (queue.size() < settings.batchSize() && !woken) {
+      if (queue.size() < backlog && !woken) {
         LockSupport.parkNanos(this, nanos);
       }
     } finally {
@@ -215,9 +219,21 @@ final class RowQueue {
     }
   }
 
-  /** Whether a full batch waits. */
-  boolean backlogged() {
-    return queue.size() >= settings.batchSize();
+  /**
+   * How long a writer thread beyond the first may sleep before it must help: 0 when a backlog waits
+   * or the oldest queued row has waited {@code stuckAfter} by the clock (the thread storing alone
+   * is stuck), else until that row would have, or {@link #IDLE_POLL} when nothing is queued.
+   */
+  long untilHelpNeeded(Duration stuckAfter) {
+    if (queue.size() >= backlog) {
+      return 0;
+    }
+    Instant head = headReceivedAt();
+    if (head == null) {
+      return IDLE_POLL.toNanos();
+    }
+    long left = stuckAfter.minus(Duration.between(head, clock.instant())).toNanos();
+    return Math.max(0, Math.min(left, IDLE_POLL.toNanos()));
   }
 
   /**

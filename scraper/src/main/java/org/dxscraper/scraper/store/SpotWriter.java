@@ -436,10 +436,15 @@ public final class SpotWriter implements AutoCloseable {
     boolean interrupted = false;
     try {
       while (!gaveUp.get()) {
-        if (worker != workers[0] && !stopping && !queue.backlogged()) {
-          // Only the first thread gathers while it keeps up; this one helps with a backlog.
-          queue.awaitBacklog(RowQueue.IDLE_POLL.toNanos());
-          continue;
+        if (worker != workers[0] && !stopping) {
+          // Only the first thread gathers while it keeps up; this one helps with a backlog, and
+          // takes over from a first thread stuck in a batch (a half-open connection can hold it
+          // for as long as TCP keepalive takes) once the oldest queued row has waited SLOW_WRITE.
+          long wait = queue.untilHelpNeeded(SLOW_WRITE);
+          if (wait > 0) {
+            queue.awaitBacklog(wait);
+            continue;
+          }
         }
         boolean took = false;
         boolean failed = false;

@@ -170,12 +170,29 @@ class ReadPacerTest {
   @Test
   void aStopDuringAPauseReadsOnceMoreThenCloses() {
     read("a\r\n");
+    List<String> downstream = new ArrayList<>();
+    channel
+        .pipeline()
+        .addLast(
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                downstream.add("read, open " + ctx.channel().isOpen());
+                ctx.fireChannelRead(msg);
+              }
+
+              @Override
+              public void channelReadComplete(ChannelHandlerContext ctx) {
+                downstream.add("read complete, open " + ctx.channel().isOpen());
+              }
+            });
 
     channel.pipeline().fireUserEventTriggered(ReadPacer.LAST_READ);
 
     assertThat(channel.config().isAutoRead()).isTrue();
     assertThat(channel.isOpen()).isTrue();
-    read("b\r\n"); // what waited in the kernel: passed on, then the channel closes
+    read("b\r\n"); // what waited in the kernel: passed on whole, then the channel closes
+    assertThat(downstream).containsExactly("read, open true", "read complete, open true");
     assertThat(channel.isOpen()).isFalse();
     assertThat(channel.hasPendingTasks()).isFalse();
   }
@@ -193,10 +210,40 @@ class ReadPacerTest {
   }
 
   @Test
-  void aStopWithTheReadArmedClosesAtOnce() {
+  void aStopJustAfterAPauseEndedStillReadsOnceMore() {
+    // The tick ended the pause, but the event loop has not polled the socket since: what waited
+    // there through the pause is still unread.
+    moveToTickPlus(PACE / 4);
+    read("a\r\n");
+    moveToTickPlus(0);
+    assertThat(channel.config().isAutoRead()).isTrue();
+
     channel.pipeline().fireUserEventTriggered(ReadPacer.LAST_READ);
 
+    assertThat(channel.isOpen()).isTrue();
+    read("b\r\n");
     assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void aStopWithNothingToReadClosesAfterTheLastReadWait() {
+    channel.pipeline().fireUserEventTriggered(ReadPacer.LAST_READ);
+
+    assertThat(channel.config().isAutoRead()).isTrue();
+    advanceNanos(ReadPacer.LAST_READ_WAIT.toNanos());
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void aSecondStopChangesNothing() {
+    read("a\r\n");
+    channel.pipeline().fireUserEventTriggered(ReadPacer.LAST_READ);
+    channel.pipeline().fireUserEventTriggered(ReadPacer.LAST_READ);
+
+    read("b\r\n");
+
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(channel.hasPendingTasks()).isFalse();
   }
 
   @Test

@@ -139,16 +139,19 @@ class RowQueueTest {
   void aSecondWriterSleepsUntilAFullBatchWaits() throws Exception {
     RowQueue queue = queue(InstantSource.fixed(T0), 3, 100, 10);
     CompletableFuture<Void> woken = awaitBacklogElsewhere(queue);
-    Await.until(() -> "the second writer waiting", queue::backlogWaiting, DEADLINE);
-    queue.submit(spot(0, T0), 1);
-    queue.submit(spot(1, T0), 2);
-    assertThat(queue.backlogged()).isFalse();
+    try {
+      Await.until(() -> "the second writer waiting", queue::backlogWaiting, DEADLINE);
+      queue.submit(spot(0, T0), 1);
+      queue.submit(spot(1, T0), 2);
+      assertThat(woken).isNotDone();
 
-    queue.submit(spot(2, T0), 3);
+      queue.submit(spot(2, T0), 3);
 
-    woken.get(5, TimeUnit.SECONDS);
-    assertThat(queue.backlogged()).isTrue();
-    assertThat(queue.backlogWaiting()).isFalse();
+      woken.get(5, TimeUnit.SECONDS);
+      assertThat(queue.untilHelpNeeded(Duration.ofHours(1))).isZero();
+    } finally {
+      queue.wake(); // a failed test leaves no thread parked for an hour
+    }
   }
 
   @Test
@@ -156,8 +159,11 @@ class RowQueueTest {
     RowQueue queue = queue(InstantSource.fixed(T0), 2, 100, 10);
     queue.submit(spot(0, T0), 1);
     queue.submit(spot(1, T0), 2);
-
-    awaitBacklogElsewhere(queue).get(5, TimeUnit.SECONDS);
+    try {
+      awaitBacklogElsewhere(queue).get(5, TimeUnit.SECONDS);
+    } finally {
+      queue.wake();
+    }
   }
 
   @Test
@@ -169,7 +175,32 @@ class RowQueueTest {
     queue.wake();
 
     woken.get(5, TimeUnit.SECONDS);
-    assertThat(queue.backlogged()).isFalse();
+  }
+
+  @Test
+  void helpIsNeededWhenTheOldestRowHasWaitedTooLongOrABacklogWaits() {
+    Duration stuckAfter = Duration.ofSeconds(3);
+    RowQueue queue = queue(InstantSource.fixed(T0), 100, 1000, 500);
+    assertThat(queue.untilHelpNeeded(stuckAfter)).isEqualTo(RowQueue.IDLE_POLL.toNanos());
+
+    queue.submit(spot(0, T0.minusSeconds(1)), 1);
+    assertThat(queue.untilHelpNeeded(stuckAfter)).isEqualTo(Duration.ofSeconds(2).toNanos());
+
+    RowQueue old = queue(InstantSource.fixed(T0), 100, 1000, 500);
+    old.submit(spot(0, T0.minusSeconds(3)), 1);
+    assertThat(old.untilHelpNeeded(stuckAfter)).isZero();
+  }
+
+  @Test
+  void aLowWaterMarkUnderABatchIsTheBacklogThatCallsForHelp() {
+    // A journal's drain keeps the queue under the low water mark: a full batch would never wait.
+    RowQueue queue = queue(InstantSource.fixed(T0), 100, 10, 2);
+    queue.submit(spot(0, T0), 1);
+    assertThat(queue.untilHelpNeeded(Duration.ofHours(1))).isPositive();
+
+    queue.submit(spot(1, T0), 2);
+
+    assertThat(queue.untilHelpNeeded(Duration.ofHours(1))).isZero();
   }
 
   @Test

@@ -166,25 +166,33 @@ class SpotWriterJournalIT {
     }
   }
 
+  /**
+   * Another session's uncommitted copy of line 1's spot ({@link RowQueueTest#spot}): a batch with
+   * line 1 waits for it in the database until {@code blocker} rolls back.
+   */
+  private static void holdLineOne(Connection blocker) throws SQLException {
+    blocker.setAutoCommit(false);
+    SpotRow first = RowQueueTest.spot(1, Instant.now());
+    try (PreparedStatement insert =
+        blocker.prepareStatement(
+            "insert into spot (spotted_at, received_at, node, spotter, frequency_khz, dx_call)"
+                + " values (?, ?, 'elsewhere', ?, ?, ?)")) {
+      insert.setObject(1, first.spottedAt().atOffset(ZoneOffset.UTC));
+      insert.setObject(2, first.receivedAt().atOffset(ZoneOffset.UTC));
+      insert.setString(3, first.spotter());
+      insert.setBigDecimal(4, BigDecimal.valueOf(first.frequencyHz(), 3));
+      insert.setString(5, first.dxCall());
+      insert.executeUpdate();
+    }
+  }
+
   @Test
   void batchesCommittingOutOfOrderHoldTheCheckpointBelowTheOneStillInFlight() throws SQLException {
     try (MigratedDatabase db = TestPostgres.migratedDatabase();
         Connection blocker = db.database().dataSource().getConnection()) {
       // Another session's uncommitted copy of line 1's spot: the batch of lines 1-3 waits for it
       // in the database, while the other writer thread stores the lines after it.
-      blocker.setAutoCommit(false);
-      SpotRow first = RowQueueTest.spot(1, Instant.now());
-      try (PreparedStatement insert =
-          blocker.prepareStatement(
-              "insert into spot (spotted_at, received_at, node, spotter, frequency_khz, dx_call)"
-                  + " values (?, ?, 'elsewhere', ?, ?, ?)")) {
-        insert.setObject(1, first.spottedAt().atOffset(ZoneOffset.UTC));
-        insert.setObject(2, first.receivedAt().atOffset(ZoneOffset.UTC));
-        insert.setString(3, first.spotter());
-        insert.setBigDecimal(4, BigDecimal.valueOf(first.frequencyHz(), 3));
-        insert.setString(5, first.dxCall());
-        insert.executeUpdate();
-      }
+      holdLineOne(blocker);
       // Batches of three lines, cut by size alone.
       writer =
           writer(
@@ -217,6 +225,7 @@ class SpotWriterJournalIT {
   void withoutABacklogTheFirstThreadStoresEveryBatch() {
     try (MigratedDatabase db = TestPostgres.migratedDatabase()) {
       List<String> threads = new CopyOnWriteArrayList<>();
+      // Batches of three lines, cut by size alone: each lines(..., 3) below is one batch.
       writer =
           writer(
               db.database().dsl(),
@@ -225,7 +234,8 @@ class SpotWriterJournalIT {
                 public void batchCommitted(Duration took, int rows) {
                   threads.add(Thread.currentThread().getName());
                 }
-              });
+              },
+              new SpotWriter.Settings(3, Duration.ofSeconds(30), 1000, 200, Duration.ofSeconds(5)));
       // Five batches, each committed before the next arrives, as at the rates nodes send.
       for (int batch = 0; batch < 5; batch++) {
         lines(1 + 3 * batch, 3);
@@ -237,6 +247,32 @@ class SpotWriterJournalIT {
       }
 
       assertThat(threads).hasSize(5).containsOnly("spot-writer-1");
+    }
+  }
+
+  @Test
+  void theSecondThreadTakesOverFromAFirstOneStuckInABatch() throws SQLException {
+    try (MigratedDatabase db = TestPostgres.migratedDatabase();
+        Connection blocker = db.database().dataSource().getConnection()) {
+      holdLineOne(blocker);
+      writer = writer(db.database().dsl(), new SpotWriter.Listener() {});
+      lines(1, 3); // the first thread's batch, stuck on line 1
+      Await.until(
+          () -> "the first thread's batch under way for SLOW_WRITE",
+          () -> writer.problem() != null,
+          DEADLINE);
+      lines(4, 2); // less than a batch: no backlog, only their age calls the second thread
+
+      Await.until(
+          () -> "lines 4-5 stored while lines 1-3 wait, stored " + writer.stats().spotsStored(),
+          () -> writer.stats().spotsStored() == 2,
+          DEADLINE);
+
+      blocker.rollback();
+      Await.until(
+          () -> "every line stored, now " + writer.stats().spotsStored(),
+          () -> writer.stats().spotsStored() == 5,
+          DEADLINE);
     }
   }
 
