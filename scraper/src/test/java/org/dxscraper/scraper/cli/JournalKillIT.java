@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -79,11 +80,31 @@ class JournalKillIT {
               "rows before the kill", () -> db.count("spot"), KILL_AFTER_ROWS, STALL, CAP);
       assertThat(beforeKill.reached()).as(beforeKill + "\n" + first.stderrOrWhy()).isTrue();
 
-      String sockets = sockets(node.port());
-      long unwritten = node.unwrittenBytes();
-      long sentAtSignal = node.spotsSent();
-      first.kill(); // mid-stream: the node is sending 1,000 spots a second
-      long sentAtExit = node.spotsSent();
+      // Hold the writer at the database for a second's spots before the kill, so that it finds
+      // lines journalled and not yet committed: with reads on a 200 ms grid and a 20 ms batch age,
+      // most instants have none, and the replay is what this test is for. The killed run's last
+      // COPY waits for the lock, and aborts when it gets it with its client gone.
+      String sockets;
+      long unwritten;
+      long sentAtSignal;
+      long sentAtExit;
+      try (Connection lock = db.connect()) {
+        lock.setAutoCommit(false);
+        try (Statement statement = lock.createStatement()) {
+          statement.execute("lock table spot in share mode");
+        }
+        long sentAtLock = node.spotsSent();
+        Await.until(
+            () -> "the node to send a second's spots with the writer held",
+            () -> node.spotsSent() >= sentAtLock + RATE,
+            START);
+        sockets = sockets(node.port());
+        unwritten = node.unwrittenBytes();
+        sentAtSignal = node.spotsSent();
+        first.kill(); // mid-stream: the node is sending 1,000 spots a second
+        sentAtExit = node.spotsSent();
+        lock.rollback();
+      }
       assertThat(first.process().exitValue()).isEqualTo(137);
       Await.until(
           () -> "the node to see the killed run's connection close",
