@@ -49,13 +49,14 @@ final class ReadPacer extends ChannelInboundHandlerAdapter {
   static final Duration SHORT_PACE = Duration.ofMillis(25);
 
   /**
-   * A read this large (about 800 spot lines, four times what 1,000 spots/s bring in a {@link
-   * #PACE}) says the node sends faster than the grid should hold in the kernel's buffer.
+   * A read this large (about 400 spot lines, twice what 1,000 spots/s bring in a {@link #PACE})
+   * says the node sends faster than the grid should hold in the kernel's buffer, which also pays
+   * for each small segment's overhead (a node sends a line or two a segment).
    */
-  static final int FULL_READ = 64 * 1024;
+  static final int FULL_READ = 32 * 1024;
 
-  /** How long a stop waits for its last read of a paused node before it closes anyway. */
-  static final Duration LAST_READ_WAIT = Duration.ofMillis(200);
+  /** How long a stop waits for its last read before it closes anyway: nothing had arrived. */
+  static final Duration LAST_READ_WAIT = Duration.ofMillis(50);
 
   /** User event: read what the kernel holds, then close the channel. */
   static final Object LAST_READ = new Object();
