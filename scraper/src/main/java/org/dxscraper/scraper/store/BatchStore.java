@@ -6,13 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.dxscraper.scraper.retry.Backoff;
@@ -110,8 +108,9 @@ final class BatchStore {
     // Set at the first failed attempt of an outage, cleared once no store has a batch failing.
     private volatile Instant failingSince;
     private volatile String lastError;
-    // Batches being stored, by the number of their gathering, with their spots' keys.
-    private final Map<Long, Set<DedupWindow.Key>> storing = new HashMap<>();
+    // Batches being stored, by the number of their gathering, with the first halves of their spots'
+    // key fingerprints, sorted.
+    private final Map<Long, long[]> storing = new HashMap<>();
     private long gathered;
     // Stores whose batch has failed and is not yet stored; the outage ends when none is left.
     private int failingStores;
@@ -215,16 +214,19 @@ final class BatchStore {
    * leave the queue, and follow with that method.
    */
   Ticket enter(List<Queued> batch) {
-    Set<DedupWindow.Key> keys = new HashSet<>();
+    long[] keys = new long[batch.size()];
+    int spots = 0;
     for (Queued queued : batch) {
       if (queued.row() instanceof SpotRow spot) {
-        keys.add(DedupWindow.keyOf(spot));
+        keys[spots++] = spot.keyHigh();
       }
     }
+    keys = Arrays.copyOf(keys, spots);
+    Arrays.sort(keys);
     synchronized (shared) {
       List<Long> after = new ArrayList<>(1);
-      for (Map.Entry<Long, Set<DedupWindow.Key>> earlier : shared.storing.entrySet()) {
-        if (!Collections.disjoint(earlier.getValue(), keys)) {
+      for (Map.Entry<Long, long[]> earlier : shared.storing.entrySet()) {
+        if (shareAKey(earlier.getValue(), keys)) {
           after.add(earlier.getKey());
         }
       }
@@ -232,6 +234,27 @@ final class BatchStore {
       shared.storing.put(number, keys);
       return new Ticket(number, after);
     }
+  }
+
+  /**
+   * Whether two sorted arrays of fingerprint halves hold a value in common. Half a fingerprint may
+   * be shared by two different keys (about 2^-64 per pair): then a batch waits that need not, which
+   * costs time, never a spot.
+   */
+  static boolean shareAKey(long[] a, long[] b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] == b[j]) {
+        return true;
+      }
+      if (a[i] < b[j]) {
+        i++;
+      } else {
+        j++;
+      }
+    }
+    return false;
   }
 
   /**
@@ -270,28 +293,32 @@ final class BatchStore {
 
   private Outcome storeInTurn(List<Queued> batch, Stop stop, int backlog)
       throws InterruptedException {
-    List<SpotRow> spots = new ArrayList<>(batch.size());
+    List<SpotRow> received = new ArrayList<>(batch.size());
     List<SolarRow> solar = new ArrayList<>();
     List<AnnouncementRow> announcements = new ArrayList<>();
-    Set<DedupWindow.Key> inBatch = new HashSet<>();
-    synchronized (shared) {
-      for (Queued queued : batch) {
-        switch (queued.row()) {
-          case SpotRow spot -> {
-            // Seen in an earlier committed batch, or twice in this one (two nodes, one moment).
-            DedupWindow.Key key = DedupWindow.keyOf(spot);
-            if (dedup.seen(key) || !inBatch.add(key)) {
-              stats.duplicates.increment();
-            } else {
-              spots.add(spot);
-            }
-          }
-          case SolarRow report -> solar.add(report);
-          case AnnouncementRow announcement -> announcements.add(announcement);
-        }
+    for (Queued queued : batch) {
+      switch (queued.row()) {
+        case SpotRow spot -> received.add(spot);
+        case SolarRow report -> solar.add(report);
+        case AnnouncementRow announcement -> announcements.add(announcement);
       }
     }
-    spots.sort(IDENTITY_ORDER);
+    // Sorted first, so that two copies of one spot in this batch (two nodes, one moment) are
+    // neighbours; the sort is stable, so the copy that arrived first is the one kept.
+    received.sort(IDENTITY_ORDER);
+    List<SpotRow> spots = new ArrayList<>(received.size());
+    synchronized (shared) {
+      SpotRow previous = null;
+      for (SpotRow spot : received) {
+        // Twice in this batch, or seen in an earlier committed one.
+        if ((previous != null && spot.sameKey(previous)) || dedup.seen(spot)) {
+          stats.duplicates.increment();
+        } else {
+          spots.add(spot);
+        }
+        previous = spot;
+      }
+    }
     boolean oneByOne = false;
     boolean copy = !clock.instant().isBefore(copyFrom);
     int attempt = 0;

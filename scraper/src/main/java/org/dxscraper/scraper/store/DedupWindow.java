@@ -30,8 +30,6 @@ final class DedupWindow {
   /** Far more than any writer needs; the tables' sizes stay well within an int. */
   static final int MAX_CAPACITY = 1 << 24;
 
-  record Key(long epochMinute, long tenthsOfKhz, String dxCall, String spotter) {}
-
   private final int generation;
   private Fingerprints filling;
   private Fingerprints previous;
@@ -49,15 +47,13 @@ final class DedupWindow {
     this.previous = new Fingerprints(generation);
   }
 
-  /** Whether a spot with this identity was committed while it is remembered. */
+  /**
+   * Whether a spot with this identity was committed while it is remembered. By the fingerprint the
+   * row carries ({@link PendingRow.SpotRow#keyHigh()}).
+   */
   boolean seen(PendingRow.SpotRow spot) {
-    return seen(keyOf(spot));
-  }
-
-  /** {@link #seen(PendingRow.SpotRow)} of a key made already. */
-  boolean seen(Key key) {
-    long high = high(key);
-    long low = low(key);
+    long high = spot.keyHigh();
+    long low = spot.keyLow();
     return filling.contains(high, low) || previous.contains(high, low);
   }
 
@@ -66,9 +62,8 @@ final class DedupWindow {
    * stored must not make a good copy from another node look like a duplicate.
    */
   void remember(PendingRow.SpotRow spot) {
-    Key key = keyOf(spot);
-    long high = high(key);
-    long low = low(key);
+    long high = spot.keyHigh();
+    long low = spot.keyLow();
     if (filling.contains(high, low)) {
       return;
     }
@@ -81,15 +76,15 @@ final class DedupWindow {
     filling.add(high, low);
   }
 
-  static Key keyOf(PendingRow.SpotRow spot) {
-    return new Key(
-        spot.spottedAt().getEpochSecond() / 60, tenthsOfKhz(spot), spot.dxCall(), spot.spotter());
-  }
-
   /** The key's frequency: {@code round(frequency_khz, 1)} in tenths of a kilohertz. */
   static long tenthsOfKhz(PendingRow.SpotRow spot) {
+    return tenthsOfKhz(spot.frequencyHz());
+  }
+
+  /** {@link #tenthsOfKhz(PendingRow.SpotRow)} of a frequency in Hz. */
+  static long tenthsOfKhz(long frequencyHz) {
     // round() in SQL rounds half away from zero; frequencies are positive.
-    return (spot.frequencyHz() + 50) / 100;
+    return (frequencyHz + 50) / 100;
   }
 
   // Two 64-bit hashes of the key, with different multipliers, each finished by MurmurHash3's
@@ -102,20 +97,30 @@ final class DedupWindow {
   private static final long MULTIPLIER_HIGH = 0x9E37_79B9_7F4A_7C15L;
   private static final long MULTIPLIER_LOW = 0x0000_0100_0000_01B3L;
 
-  static long high(Key key) {
-    return hash(key, 0x2545_F491_4F6C_DD1DL, MULTIPLIER_HIGH);
+  /**
+   * The first half of the fingerprint of the key {@code (minute, tenths of kHz, call, spotter)}.
+   */
+  static long high(long epochMinute, long tenthsOfKhz, String dxCall, String spotter) {
+    return hash(epochMinute, tenthsOfKhz, dxCall, spotter, 0x2545_F491_4F6C_DD1DL, MULTIPLIER_HIGH);
   }
 
-  static long low(Key key) {
-    return hash(key, 0xCBF2_9CE4_8422_2325L, MULTIPLIER_LOW);
+  /** The second half. */
+  static long low(long epochMinute, long tenthsOfKhz, String dxCall, String spotter) {
+    return hash(epochMinute, tenthsOfKhz, dxCall, spotter, 0xCBF2_9CE4_8422_2325L, MULTIPLIER_LOW);
   }
 
-  private static long hash(Key key, long seed, long multiplier) {
+  private static long hash(
+      long epochMinute,
+      long tenthsOfKhz,
+      String dxCall,
+      String spotter,
+      long seed,
+      long multiplier) {
     long h = seed;
-    h = (h ^ finish(key.epochMinute())) * multiplier;
-    h = (h ^ finish(key.tenthsOfKhz())) * multiplier;
-    h = mix(h, key.dxCall(), multiplier);
-    h = mix(h, key.spotter(), multiplier);
+    h = (h ^ finish(epochMinute)) * multiplier;
+    h = (h ^ finish(tenthsOfKhz)) * multiplier;
+    h = mix(h, dxCall, multiplier);
+    h = mix(h, spotter, multiplier);
     return finish(h);
   }
 

@@ -31,6 +31,10 @@ final class SpotCopyEncoder {
   private byte[] buf = new byte[1 << 16];
   private int len;
   private final StringBuilder scratch = new StringBuilder(40);
+  // One per timestamp column: a batch's rows mostly share their minutes, and the two columns'
+  // minutes differ (a spot's time is its line's minute; a backfill's is older).
+  private final MinutePrefix spottedMinute = new MinutePrefix();
+  private final MinutePrefix receivedMinute = new MinutePrefix();
 
   private static String copyStatement() {
     var render = DSL.using(SQLDialect.POSTGRES);
@@ -62,8 +66,8 @@ final class SpotCopyEncoder {
 
   // The order of SpotArrayEncoder.COLUMNS; SpotCopyEncoderTest and BatchStoreIT hold the two to it.
   private void row(SpotRow s, String daemonName) {
-    timestamp(s.spottedAt());
-    timestamp(s.receivedAt());
+    timestamp(spottedMinute, s.spottedAt());
+    timestamp(receivedMinute, s.receivedAt());
     text(s.node());
     text(s.spotter());
     scratch.setLength(0);
@@ -93,9 +97,56 @@ final class SpotCopyEncoder {
     buf[len - 1] = '\n'; // the last column's tab ends the line instead
   }
 
-  private void timestamp(Instant t) {
-    scratch.setLength(0);
-    ascii(SpotArrayEncoder.timestampText(scratch, t));
+  /**
+   * {@link SpotArrayEncoder#timestampText}'s text, then a tab. The date, hour and minute are that
+   * method's own, made once per minute and copied; the seconds and the fraction are written here.
+   * The calendar arithmetic and the chars-to-bytes copy of every timestamp were 6% of the writer
+   * thread's CPU at 1,000 spots/s (perf, 2026-12-06), and a batch's rows mostly share a minute.
+   */
+  private void timestamp(MinutePrefix cached, Instant t) {
+    long seconds = t.getEpochSecond();
+    long minute = Math.floorDiv(seconds, 60);
+    if (minute != cached.minute) {
+      cached.minute = minute;
+      scratch.setLength(0);
+      SpotArrayEncoder.timestampText(scratch, Instant.ofEpochSecond(minute * 60));
+      // "YYYY-MM-DD HH:MM:00.000000000+00"; a year of other than four digits is written whole.
+      cached.plain = scratch.length() == TIMESTAMP_LENGTH;
+      for (int i = 0; cached.plain && i < MinutePrefix.LENGTH; i++) {
+        cached.text[i] = (byte) scratch.charAt(i);
+      }
+    }
+    if (!cached.plain) {
+      scratch.setLength(0);
+      ascii(SpotArrayEncoder.timestampText(scratch, t));
+      return;
+    }
+    ensure(TIMESTAMP_LENGTH + 1);
+    System.arraycopy(cached.text, 0, buf, len, MinutePrefix.LENGTH);
+    len += MinutePrefix.LENGTH;
+    int second = (int) (seconds - minute * 60);
+    buf[len++] = (byte) ('0' + second / 10);
+    buf[len++] = (byte) ('0' + second % 10);
+    buf[len++] = '.';
+    int nanos = t.getNano();
+    for (int scale = 100_000_000; scale > 0; scale /= 10) {
+      buf[len++] = (byte) ('0' + nanos / scale % 10);
+    }
+    buf[len++] = '+';
+    buf[len++] = '0';
+    buf[len++] = '0';
+    buf[len++] = '\t';
+  }
+
+  /** {@code "YYYY-MM-DD HH:MM:SS.nnnnnnnnn+00"}. */
+  private static final int TIMESTAMP_LENGTH = 32;
+
+  /** The text of a minute's timestamps up to the seconds, {@code "YYYY-MM-DD HH:MM:"}. */
+  private static final class MinutePrefix {
+    static final int LENGTH = 17;
+    final byte[] text = new byte[LENGTH];
+    long minute = Long.MIN_VALUE;
+    boolean plain;
   }
 
   /** What the array insert binds: the value as a Java {@code short}. */

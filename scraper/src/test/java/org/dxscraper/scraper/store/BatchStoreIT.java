@@ -164,6 +164,31 @@ class BatchStoreIT {
   }
 
   @Test
+  void twoCopiesOfASpotInOneBatchAreOneRowAndTheCopyThatArrivedFirstIsIt()
+      throws InterruptedException {
+    // Two nodes relaying one spot a moment apart, with other spots between and around them; the
+    // batch is sorted by the unique key before its copies are told apart.
+    BatchStore.Outcome outcome =
+        store.store(
+            batch(
+                RowInsertsIT.spot("K2ABC", "", "20m", "stated"),
+                RowInsertsIT.spot("K1ABC", "first", "20m", "stated"),
+                RowInsertsIT.spot("K0ABC", "", "20m", "stated"),
+                RowInsertsIT.spot("K1ABC", "second", "20m", "stated"),
+                RowInsertsIT.spot("K1ABC", "third", "20m", "stated")),
+            NEVER,
+            0);
+
+    assertThat(outcome).isEqualTo(BatchStore.Outcome.STORED);
+    assertThat(dsl.select(SPOT.DX_CALL, SPOT.COMMENT).from(SPOT).orderBy(SPOT.DX_CALL).fetch())
+        .extracting(r -> r.value1() + " " + r.value2())
+        .containsExactly("K0ABC ", "K1ABC first", "K2ABC ");
+    assertThat(stats.spotsStored()).isEqualTo(3);
+    assertThat(stats.duplicates()).isEqualTo(2);
+    assertThat(committedBatches).containsExactly(3);
+  }
+
+  @Test
   void aLaterBatchHoldingASpotOfAnEarlierOneStillBeingStoredWaitsAndTheFirstCopyWins()
       throws Exception {
     // Two writer threads: the journal's copy of a spot gathered first, the node's history of it

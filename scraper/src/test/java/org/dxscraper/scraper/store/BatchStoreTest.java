@@ -92,6 +92,19 @@ class BatchStoreTest {
   }
 
   @Test
+  void sortedKeyHalvesShareAKeyOnlyWhenOneValueIsInBoth() {
+    long[] none = {};
+    long[] some = {Long.MIN_VALUE, -3, 0, 5, 9};
+
+    assertThat(BatchStore.shareAKey(none, some)).isFalse();
+    assertThat(BatchStore.shareAKey(some, none)).isFalse();
+    assertThat(BatchStore.shareAKey(some, new long[] {-2, 1, 4, 10, Long.MAX_VALUE})).isFalse();
+    assertThat(BatchStore.shareAKey(some, new long[] {-2, 1, 9})).isTrue();
+    assertThat(BatchStore.shareAKey(new long[] {Long.MIN_VALUE}, some)).isTrue();
+    assertThat(BatchStore.shareAKey(some, some)).isTrue();
+  }
+
+  @Test
   void retriesWithGrowingCappedPausesAndLogsTheOutageOnce() throws InterruptedException {
     CountingStop stop = new CountingStop(9);
 

@@ -96,28 +96,67 @@ class DedupWindowTest {
   @Test
   void tellsApartKeysThatDifferOnlyWhereAHashCouldLoseIt() {
     DedupWindow window = new DedupWindow(100);
-    DedupWindow.Key key = new DedupWindow.Key(29_000_000, 140_250, "K1ABC", "N1SPOT");
+    long minute = 29_000_000;
+    long tenths = 140_250;
     window.remember(spot(MINUTE, 14_025_000, "", "N1SPOT"));
     window.remember(spot(MINUTE, 14_025_000, "K1\u00c5BC", "N1SPOT"));
     window.remember(spot(MINUTE, 14_025_000, "K1\u4e2dBC", "N1SPOT"));
-    window.remember(
-        spot(Instant.ofEpochSecond(60 * key.epochMinute()), 14_025_000, "K1ABC", "N1SPOT"));
+    SpotRow stored = spot(Instant.ofEpochSecond(60 * minute), 14_025_000, "K1ABC", "N1SPOT");
+    window.remember(stored);
 
-    assertThat(window.seen(key)).isTrue();
-    // Bit 63 of both numbers flipped: a multiplication alone keeps such a change in place.
-    assertThat(
-            window.seen(
-                new DedupWindow.Key(
-                    key.epochMinute() ^ Long.MIN_VALUE,
-                    key.tenthsOfKhz() ^ Long.MIN_VALUE,
-                    key.dxCall(),
-                    key.spotter())))
-        .isFalse();
+    assertThat(window.seen(stored)).isTrue();
+    assertThat(stored.keyHigh()).isEqualTo(DedupWindow.high(minute, tenths, "K1ABC", "N1SPOT"));
+    assertThat(stored.keyLow()).isEqualTo(DedupWindow.low(minute, tenths, "K1ABC", "N1SPOT"));
+    // Bit 63 of both numbers flipped: a multiplication alone keeps such a change in place. No row
+    // has such numbers, so the fingerprint's two halves are compared directly.
+    long flippedMinute = minute ^ Long.MIN_VALUE;
+    long flippedTenths = tenths ^ Long.MIN_VALUE;
+    assertThat(DedupWindow.high(flippedMinute, flippedTenths, "K1ABC", "N1SPOT"))
+        .isNotEqualTo(stored.keyHigh());
+    assertThat(DedupWindow.low(flippedMinute, flippedTenths, "K1ABC", "N1SPOT"))
+        .isNotEqualTo(stored.keyLow());
     assertThat(window.seen(spot(MINUTE, 14_025_000, "", "N1SPOT"))).isTrue();
     assertThat(window.seen(spot(MINUTE, 14_025_000, "K1\u00c5BC", "N1SPOT"))).isTrue();
     assertThat(window.seen(spot(MINUTE, 14_025_000, "K1\u00c4BC", "N1SPOT"))).isFalse();
     assertThat(window.seen(spot(MINUTE, 14_025_000, "K1\u4e2eBC", "N1SPOT"))).isFalse();
     assertThat(window.seen(spot(MINUTE, 14_025_000, "N1SPOT", ""))).isFalse();
+  }
+
+  @Test
+  void aRowsFingerprintIsItsKeysWhateverItsConstructorWasGiven() {
+    SpotRow row = spot(MINUTE, 14_025_000, "K1ABC", "N1SPOT");
+    SpotRow given =
+        new SpotRow(
+            row.spottedAt(),
+            row.receivedAt(),
+            "another node",
+            row.spotter(),
+            14_025_049, // the same tenth of a kHz
+            row.dxCall(),
+            "another comment",
+            row.band(),
+            row.mode(),
+            row.modeSource(),
+            row.snrDb(),
+            row.speed(),
+            row.speedUnit(),
+            row.spotType(),
+            row.dxGrid(),
+            row.spotterGrid(),
+            row.dxEntity(),
+            row.dxContinent(),
+            row.dxCqZone(),
+            row.spotterEntity(),
+            row.spotterContinent(),
+            row.spotterCqZone(),
+            !row.backfilled(),
+            1,
+            2);
+
+    assertThat(given.keyHigh()).isEqualTo(row.keyHigh()).isNotEqualTo(1);
+    assertThat(given.keyLow()).isEqualTo(row.keyLow()).isNotEqualTo(2);
+    assertThat(given.sameKey(row)).isTrue();
+    assertThat(given.sameKey(spot(MINUTE, 14_025_050, "K1ABC", "N1SPOT"))).isFalse();
   }
 
   @Test

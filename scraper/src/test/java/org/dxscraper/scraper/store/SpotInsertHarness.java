@@ -914,7 +914,8 @@ public final class SpotInsertHarness {
         templates.add(enricher.row(i % 3 == 0 ? "sim-b" : "sim-a", spot, first));
       }
     }
-    Set<DedupWindow.Key> keys = new HashSet<>();
+    // The unique key's columns: rows distinct in them never meet in the table.
+    Set<List<Object>> keys = new HashSet<>();
     List<SpotRow> rows = new ArrayList<>(count);
     while (rows.size() < count) {
       int n = rows.size();
@@ -946,7 +947,8 @@ public final class SpotInsertHarness {
               t.spotterContinent(),
               t.spotterCqZone(),
               t.backfilled());
-      if (keys.add(DedupWindow.keyOf(row))) {
+      if (keys.add(
+          List.of(row.spottedAt(), row.dxCall(), row.spotter(), DedupWindow.tenthsOfKhz(row)))) {
         rows.add(row);
       }
     }
