@@ -11,7 +11,7 @@ committed, so that rates and latencies come from the database's own clock instea
 
     ./mvnw -q package -DskipTests
     python3 scripts/benchmark.py --quick      # 6-9 minutes on a busy 2-core machine
-    python3 scripts/benchmark.py              # about 45 minutes
+    python3 scripts/benchmark.py              # about 65 minutes
     python3 scripts/benchmark.py --jfr        # also profile the daemon, print where time goes
 
 The machine is shared and has two cores, so no absolute figure compares across days: every
@@ -63,14 +63,18 @@ MODES = {
         blast=20_000, warm_blast=5_000, rounds=1, nodes=(1, 4, 16),
         steady_runs=1, steady_warm=10, steady_warm_max=60, steady_windows=2, steady_window=10,
         idle_settle=60, idle=30,
-        fast_runs=1, fast_warm=6, fast_window=12, fast_warm_max=60,
+        fast_runs=1, fast_warm=6, fast_window=12, fast_warm_max=60, fast_cpu_window=10,
         drain=50_000, prefill=500_000, big_blast=20_000, big_rounds=1, big_warm=False,
         jmh=["-f", "1", "-wi", "2", "-w", "2s", "-i", "2", "-r", "2s"]),
     "full": dict(
         blast=200_000, warm_blast=20_000, rounds=2, nodes=(1, 4, 16),
-        steady_runs=2, steady_warm=30, steady_warm_max=360, steady_windows=3, steady_window=20,
+        # At 1,000 spots/s the JIT compiles code that runs a few times a second for 10-15 minutes
+        # (C2 at 3-13 µs a spot in 60 s windows from the 5th to the 9th minute, 1.2-1.5 from the
+        # 10th: docs/BENCHMARKS.md, "An eleventh session"); 360 s measured much of that. In 60 s
+        # windows, since C2's bursts made 20 s ones swing by 10 µs a spot.
+        steady_runs=2, steady_warm=30, steady_warm_max=900, steady_windows=3, steady_window=60,
         idle_settle=120, idle=60,
-        fast_runs=2, fast_warm=20, fast_window=60, fast_warm_max=240,
+        fast_runs=2, fast_warm=20, fast_window=60, fast_warm_max=240, fast_cpu_window=20,
         drain=500_000, prefill=10_000_000, big_blast=100_000, big_rounds=2, big_warm=True,
         jmh=["-f", "2", "-wi", "5", "-w", "2s", "-i", "5", "-r", "2s"]),
 }
@@ -858,7 +862,7 @@ def phase_fast(ctx):
         early = rss_samples(daemon.pid, mode["fast_window"])
         early_times = list(scraper.times)
         warm = warm_up(cluster, db, daemon, "fast", 0, mode["fast_warm_max"],
-                       mode["steady_window"])
+                       mode["fast_cpu_window"])
         BY_KEY["rss" if kind == "shipped" else "rss_default"].notes.append(
             f"{kind}: after its first {mode['fast_warm'] + mode['fast_window']} s, {warm}")
         gc0 = daemon.gc_pauses()
@@ -874,7 +878,7 @@ def phase_fast(ctx):
         gc1 = daemon.gc_pauses()
         # CPU a spot without the 20 scrapes a second, which would cost 2-4 µs a spot on their own.
         id2, c2 = cluster.max_id(db), daemon.cpu()
-        time.sleep(mode["steady_window"])  # the CPU window
+        time.sleep(mode["fast_cpu_window"])  # the CPU window
         id3, c3 = cluster.max_id(db), daemon.cpu()
         cpu_rows = max(1, cluster.count(db, after_id=id2) - cluster.count(db, after_id=id3))
         cpu = (c3 - c2) / cpu_rows * 1e6
