@@ -91,12 +91,21 @@ final class BatchStore {
    * for one another in the same order (an {@code ON CONFLICT} insert waits for the other's
    * uncommitted row), never crosswise. It is also the unique index's own order, so consecutive rows
    * go to neighbouring index pages.
+   *
+   * <p>By the minute of {@code spotted_at}, as the dedup window's key ({@link DedupWindow}): spots
+   * are always at whole minutes ({@code Spot} refuses others), so this is the index's order; and
+   * should a row carry seconds, two copies that the window takes for one spot still sort next to
+   * each other, so that {@link #storeInTurn} keeps the one that arrived first (found by review).
    */
   static final Comparator<SpotRow> IDENTITY_ORDER =
-      Comparator.comparing(SpotRow::spottedAt)
+      Comparator.comparingLong(BatchStore::spottedMinute)
           .thenComparing(SpotRow::dxCall)
           .thenComparing(SpotRow::spotter)
           .thenComparingLong(DedupWindow::tenthsOfKhz);
+
+  private static long spottedMinute(SpotRow spot) {
+    return Math.floorDiv(spot.spottedAt().getEpochSecond(), 60);
+  }
 
   /**
    * What the writer threads of one {@link SpotWriter} share: which spots were committed lately, and

@@ -189,6 +189,57 @@ class BatchStoreIT {
   }
 
   @Test
+  void copiesOfOneMinuteWithSecondsAreToldApartAsTheDedupWindowWouldAndTheFirstIsKept()
+      throws InterruptedException {
+    // No parsed spot carries seconds (Spot refuses them), but a row may: the batch's order and its
+    // duplicate check must then agree with the dedup window's key, which is by the minute.
+    Instant minute = RowInsertsIT.spot("K1ABC", "", "20m", "stated").spottedAt();
+    BatchStore.Outcome outcome =
+        store.store(
+            batch(
+                spottedAt(
+                    RowInsertsIT.spot("K1ABC", "first", "20m", "stated"), minute.plusSeconds(10)),
+                spottedAt(RowInsertsIT.spot("K2ABC", "", "20m", "stated"), minute.plusSeconds(15)),
+                spottedAt(
+                    RowInsertsIT.spot("K1ABC", "second", "20m", "stated"), minute.plusSeconds(5))),
+            NEVER,
+            0);
+
+    assertThat(outcome).isEqualTo(BatchStore.Outcome.STORED);
+    assertThat(dsl.select(SPOT.DX_CALL, SPOT.COMMENT).from(SPOT).orderBy(SPOT.DX_CALL).fetch())
+        .extracting(r -> r.value1() + " " + r.value2())
+        .containsExactly("K1ABC first", "K2ABC ");
+    assertThat(stats.duplicates()).isEqualTo(1);
+  }
+
+  private static SpotRow spottedAt(SpotRow s, Instant spotted) {
+    return new SpotRow(
+        spotted,
+        s.receivedAt(),
+        s.node(),
+        s.spotter(),
+        s.frequencyHz(),
+        s.dxCall(),
+        s.comment(),
+        s.band(),
+        s.mode(),
+        s.modeSource(),
+        s.snrDb(),
+        s.speed(),
+        s.speedUnit(),
+        s.spotType(),
+        s.dxGrid(),
+        s.spotterGrid(),
+        s.dxEntity(),
+        s.dxContinent(),
+        s.dxCqZone(),
+        s.spotterEntity(),
+        s.spotterContinent(),
+        s.spotterCqZone(),
+        s.backfilled());
+  }
+
+  @Test
   void aLaterBatchHoldingASpotOfAnEarlierOneStillBeingStoredWaitsAndTheFirstCopyWins()
       throws Exception {
     // Two writer threads: the journal's copy of a spot gathered first, the node's history of it
