@@ -213,30 +213,7 @@ class BatchStoreIT {
   }
 
   private static SpotRow spottedAt(SpotRow s, Instant spotted) {
-    return new SpotRow(
-        spotted,
-        s.receivedAt(),
-        s.node(),
-        s.spotter(),
-        s.frequencyHz(),
-        s.dxCall(),
-        s.comment(),
-        s.band(),
-        s.mode(),
-        s.modeSource(),
-        s.snrDb(),
-        s.speed(),
-        s.speedUnit(),
-        s.spotType(),
-        s.dxGrid(),
-        s.spotterGrid(),
-        s.dxEntity(),
-        s.dxContinent(),
-        s.dxCqZone(),
-        s.spotterEntity(),
-        s.spotterContinent(),
-        s.spotterCqZone(),
-        s.backfilled());
+    return RowInsertsIT.variant(s, spotted, s.dxCall(), s.backfilled());
   }
 
   @Test

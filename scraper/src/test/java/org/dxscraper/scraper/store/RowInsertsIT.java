@@ -249,8 +249,13 @@ class RowInsertsIT {
 
   /** {@code s} with another DX call and {@code backfilled}: the test's variations of a spot. */
   static SpotRow variant(SpotRow s, String dxCall, boolean backfilled) {
+    return variant(s, s.spottedAt(), dxCall, backfilled);
+  }
+
+  /** {@code s} with another time, DX call and {@code backfilled}. */
+  static SpotRow variant(SpotRow s, Instant spottedAt, String dxCall, boolean backfilled) {
     return new SpotRow(
-        s.spottedAt(),
+        spottedAt,
         s.receivedAt(),
         s.node(),
         s.spotter(),
