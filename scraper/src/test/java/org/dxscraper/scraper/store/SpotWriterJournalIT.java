@@ -225,7 +225,10 @@ class SpotWriterJournalIT {
   void withoutABacklogTheFirstThreadStoresEveryBatch() {
     try (MigratedDatabase db = TestPostgres.migratedDatabase()) {
       List<String> threads = new CopyOnWriteArrayList<>();
-      // Batches of three lines, cut by size alone: each lines(..., 3) below is one batch.
+      // Batches of three lines, cut by their age: each lines(..., 3) below is one batch. Never a
+      // backlog, which is a full batch (ten rows here) queued: with batches of three cut by size,
+      // each batch's third row made a full batch waiting, which woke both threads, and either
+      // could take it (a clean-clone CI run failed once so).
       writer =
           writer(
               db.database().dsl(),
@@ -235,7 +238,7 @@ class SpotWriterJournalIT {
                   threads.add(Thread.currentThread().getName());
                 }
               },
-              new SpotWriter.Settings(3, Duration.ofSeconds(30), 1000, 200, Duration.ofSeconds(5)));
+              new SpotWriter.Settings(10, Duration.ofMillis(50), 1000, 200, Duration.ofSeconds(5)));
       // Five batches, each committed before the next arrives, as at the rates nodes send.
       for (int batch = 0; batch < 5; batch++) {
         lines(1 + 3 * batch, 3);
