@@ -98,14 +98,10 @@ final class BatchStore {
    * each other, so that {@link #storeInTurn} keeps the one that arrived first (found by review).
    */
   static final Comparator<SpotRow> IDENTITY_ORDER =
-      Comparator.comparingLong(BatchStore::spottedMinute)
+      Comparator.comparingLong((SpotRow spot) -> DedupWindow.epochMinute(spot.spottedAt()))
           .thenComparing(SpotRow::dxCall)
           .thenComparing(SpotRow::spotter)
           .thenComparingLong(DedupWindow::tenthsOfKhz);
-
-  private static long spottedMinute(SpotRow spot) {
-    return Math.floorDiv(spot.spottedAt().getEpochSecond(), 60);
-  }
 
   /**
    * What the writer threads of one {@link SpotWriter} share: which spots were committed lately, and

@@ -1,5 +1,6 @@
 package org.dxscraper.scraper.store;
 
+import java.time.Instant;
 import java.util.Arrays;
 
 /**
@@ -79,6 +80,11 @@ final class DedupWindow {
   /** The key's frequency: {@code round(frequency_khz, 1)} in tenths of a kilohertz. */
   static long tenthsOfKhz(PendingRow.SpotRow spot) {
     return tenthsOfKhz(spot.frequencyHz());
+  }
+
+  /** The key's minute: minutes since the epoch, rounded down. */
+  static long epochMinute(Instant spottedAt) {
+    return Math.floorDiv(spottedAt.getEpochSecond(), 60);
   }
 
   /** {@link #tenthsOfKhz(PendingRow.SpotRow)} of a frequency in Hz. */

@@ -65,7 +65,7 @@ public sealed interface PendingRow {
       if (frequencyHz <= 0) {
         throw new IllegalArgumentException("frequencyHz must be positive, got " + frequencyHz);
       }
-      long minute = Math.floorDiv(spottedAt.getEpochSecond(), 60);
+      long minute = DedupWindow.epochMinute(spottedAt);
       long tenths = DedupWindow.tenthsOfKhz(frequencyHz);
       keyHigh = DedupWindow.high(minute, tenths, dxCall, spotter);
       keyLow = DedupWindow.low(minute, tenths, dxCall, spotter);
