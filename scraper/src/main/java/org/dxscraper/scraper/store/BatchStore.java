@@ -86,20 +86,22 @@ final class BatchStore {
   static final int DEADLOCK_RETRIES = 3;
 
   /**
-   * The order of the unique key {@code (spotted_at, dx_call, spotter, round(frequency_khz, 1))}.
+   * The order of the unique key {@code (dx_call, spotted_at, spotter, round(frequency_khz, 1))}.
    * Every batch's spots go in this order: two transactions that meet on a key of each other's wait
    * for one another in the same order (an {@code ON CONFLICT} insert waits for the other's
-   * uncommitted row), never crosswise. It is also the unique index's own order, so consecutive rows
-   * go to neighbouring index pages.
+   * uncommitted row), never crosswise. It is also the unique index's own order (since V12), so
+   * consecutive rows of a call go to neighbouring index pages.
    *
    * <p>By the minute of {@code spotted_at}, as the dedup window's key ({@link DedupWindow}): spots
    * are always at whole minutes ({@code Spot} refuses others), so this is the index's order; and
    * should a row carry seconds, two copies that the window takes for one spot still sort next to
-   * each other, so that {@link #storeInTurn} keeps the one that arrived first (found by review).
+   * each other, so that {@link #storeInTurn} keeps the one that arrived first (found by review). A
+   * daemon of schema version 11 sorted by the minute first: with one of those on the same database
+   * the two orders can cross, and the deadlock is retried ({@link #DEADLOCK_RETRIES}).
    */
   static final Comparator<SpotRow> IDENTITY_ORDER =
-      Comparator.comparingLong((SpotRow spot) -> DedupWindow.epochMinute(spot.spottedAt()))
-          .thenComparing(SpotRow::dxCall)
+      Comparator.comparing(SpotRow::dxCall)
+          .thenComparingLong((SpotRow spot) -> DedupWindow.epochMinute(spot.spottedAt()))
           .thenComparing(SpotRow::spotter)
           .thenComparingLong(DedupWindow::tenthsOfKhz);
 

@@ -56,9 +56,9 @@ class CliIT {
       Outcome second = run(args);
 
       assertThat(first.exitCode()).as(first.err()).isZero();
-      assertThat(first.out()).contains("schema migrated from empty to version 11");
+      assertThat(first.out()).contains("schema migrated from empty to version 12");
       assertThat(second.exitCode()).as(second.err()).isZero();
-      assertThat(second.out()).contains("schema is up to date at version 11");
+      assertThat(second.out()).contains("schema is up to date at version 12");
     }
   }
 
@@ -77,7 +77,7 @@ class CliIT {
       Outcome migrate = run(environment, "migrate");
 
       assertThat(migrate.exitCode()).as(migrate.err()).isZero();
-      assertThat(migrate.out()).contains(db.url(), "schema migrated from empty to version 11");
+      assertThat(migrate.out()).contains(db.url(), "schema migrated from empty to version 12");
     }
   }
 
@@ -117,10 +117,10 @@ class CliIT {
         "embedded PostgreSQL: first start + migrate %d ms, restart %d ms%n",
         firstMillis, restartMillis);
     assertThat(first.exitCode()).as(first.err()).isZero();
-    assertThat(first.out()).contains("schema migrated from empty to version 11");
+    assertThat(first.out()).contains("schema migrated from empty to version 12");
     assertThat(first.err()).contains("Embedded PostgreSQL created");
     assertThat(restart.exitCode()).as(restart.err()).isZero();
-    assertThat(restart.out()).contains("schema is up to date at version 11");
+    assertThat(restart.out()).contains("schema is up to date at version 12");
     assertThat(restart.err()).contains("Embedded PostgreSQL started");
     assertThat(dataDir.resolve("postgres/PG_VERSION")).exists();
   }
@@ -146,7 +146,7 @@ class CliIT {
                     .resolve("dx-scraper-" + System.getProperty("user.name"))
                     .resolve("embedded-pg"))
         .doesNotContain("OutOfMemoryError");
-    assertThat(first.out()).contains("schema migrated from empty to version 11");
+    assertThat(first.out()).contains("schema migrated from empty to version 12");
   }
 
   @Test

@@ -169,8 +169,9 @@ class PartitionMigrationIT {
       }
       // The same table, not a copy of it.
       assertThat(queryLong(s, "select 'spot_legacy'::regclass::oid")).isEqualTo(oldSpotTableOid);
-      // Primary key, identity, dx_call and band indexes, each adopted by the partitioned table's
-      // index: a fifth would be one ATTACH PARTITION built under an exclusive lock.
+      // Four indexes, each attached to the partitioned table's: V10 adopted the old table's
+      // primary key and band index (one more built by ATTACH PARTITION would be built under an
+      // exclusive lock), and V12 built the key led by the call and the time index on it.
       assertThat(
               queryLong(
                   s,

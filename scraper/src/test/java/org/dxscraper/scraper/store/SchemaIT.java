@@ -53,11 +53,11 @@ class SchemaIT {
     Migrations.Result second = Migrations.migrate(database.dataSource());
 
     assertThat(first.fromVersion()).isNull();
-    assertThat(first.applied()).isEqualTo(11);
-    assertThat(first.toVersion()).isEqualTo("11");
+    assertThat(first.applied()).isEqualTo(12);
+    assertThat(first.toVersion()).isEqualTo("12");
     assertThat(second.applied()).isZero();
-    assertThat(second.toVersion()).isEqualTo("11");
-    assertThat(second.summary()).isEqualTo("schema is up to date at version 11");
+    assertThat(second.toVersion()).isEqualTo("12");
+    assertThat(second.summary()).isEqualTo("schema is up to date at version 12");
     assertThat(schema()).isEqualTo(schemaAfterFirst).contains("spot.frequency_khz numeric");
   }
 
