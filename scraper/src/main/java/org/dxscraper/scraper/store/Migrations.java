@@ -104,11 +104,11 @@ public final class Migrations {
   }
 
   /**
-   * A script that runs outside a transaction (V10) and failed halfway stays in Flyway's history as
-   * failed, and Flyway refuses to go on until it is "repaired". V10 is written to be run again over
-   * what it left (each step skips what is done), so its failed entry alone is removed and it runs
-   * again; Flyway's own repair would also accept every edited script's new checksum. Any other
-   * failed script still stops the migration with Flyway's message.
+   * A script that runs outside a transaction (V10, V12) and failed halfway stays in Flyway's
+   * history as failed, and Flyway refuses to go on until it is "repaired". Both are written to be
+   * run again over what they left (each step skips what is done), so the failed entry alone is
+   * removed and the script runs again; Flyway's own repair would also accept every edited script's
+   * new checksum. Any other failed script still stops the migration with Flyway's message.
    */
   private static void forgetFailedRerunnable(Flyway flyway, DataSource dataSource) {
     for (MigrationInfo info : flyway.info().all()) {
