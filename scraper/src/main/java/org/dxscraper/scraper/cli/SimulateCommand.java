@@ -12,10 +12,10 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -55,6 +55,14 @@ import picocli.CommandLine.Spec;
 final class SimulateCommand implements Callable<Integer> {
   /** How long a stop waits for the lines already sent to be printed. */
   private static final Duration PRINT_DRAIN = Duration.ofSeconds(2);
+
+  /**
+   * How often the printer takes what was sent. Woken per line instead (a blocking queue's take), a
+   * blast of 200,000 spots cost 40,000 context switches a second on each side: the node's event
+   * loop and printer took 108 ticks of 10 ms in 2.5 s, twice what the daemon reading the same lines
+   * took (docs/BENCHMARKS.md).
+   */
+  private static final Duration PRINT_PACE = Duration.ofMillis(20);
 
   /** How often a blast looks whether every node has its client. */
   private static final Duration LOGIN_POLL = Duration.ofMillis(10);
@@ -172,7 +180,7 @@ final class SimulateCommand implements Callable<Integer> {
       nodes.add(options(listen.get(i)).withSeed(seed + i).withNodeCall("SIM-" + (i + 1)));
     }
     // The listeners run on the nodes' event loops: they only queue, this thread prints.
-    BlockingQueue<Printed> printQueue = new LinkedBlockingQueue<>();
+    Queue<Printed> printQueue = new ConcurrentLinkedQueue<>();
     InstantSource clock = InstantSource.system();
     CountDownLatch stopped = new CountDownLatch(1);
     CountDownLatch printed = new CountDownLatch(1);
@@ -289,24 +297,25 @@ final class SimulateCommand implements Callable<Integer> {
     return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
   }
 
-  private static void print(BlockingQueue<Printed> queue, CountDownLatch stopped)
+  /** Prints what the nodes sent every {@link #PRINT_PACE}, and once more after the stop. */
+  private static void print(Queue<Printed> queue, CountDownLatch stopped)
       throws InterruptedException {
     Writer out =
         new BufferedWriter(
             new OutputStreamWriter(System.out, StandardCharsets.ISO_8859_1), 1 << 16);
     try {
-      while (stopped.getCount() > 0) {
-        Printed line = queue.poll(200, TimeUnit.MILLISECONDS);
+      boolean last = false;
+      while (!last) {
+        last = stopped.await(PRINT_PACE.toMillis(), TimeUnit.MILLISECONDS);
+        Printed line = queue.poll();
         if (line == null) {
-          out.flush();
           continue;
         }
-        print(out, line);
+        for (; line != null; line = queue.poll()) {
+          print(out, line);
+        }
+        out.flush();
       }
-      for (Printed line = queue.poll(); line != null; line = queue.poll()) {
-        print(out, line);
-      }
-      out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to stdout", e);
     }
