@@ -57,10 +57,10 @@ final class SimulateCommand implements Callable<Integer> {
   private static final Duration PRINT_DRAIN = Duration.ofSeconds(2);
 
   /**
-   * How often the printer takes what was sent. Woken per line instead (a blocking queue's take), a
-   * blast of 200,000 spots cost 40,000 context switches a second on each side: the node's event
-   * loop and printer took 108 ticks of 10 ms in 2.5 s, twice what the daemon reading the same lines
-   * took (docs/BENCHMARKS.md).
+   * How often the printer takes what was sent. Woken whenever it had caught up instead (a blocking
+   * queue's poll), a blast of 200,000 spots cost about 40,000 context switches on each side: the
+   * node's event loop and printer took 108 ticks of 10 ms in 2.5 s, twice what the daemon reading
+   * the same lines took (docs/BENCHMARKS.md). At idle this is 50 cheap wake-ups a second.
    */
   private static final Duration PRINT_PACE = Duration.ofMillis(20);
 
@@ -208,11 +208,16 @@ final class SimulateCommand implements Callable<Integer> {
               () -> {
                 // No spot may be sent after the printer's last drain: a test counting the printed
                 // lines against what its daemon stored would find rows that were never printed.
-                synchronized (holdLock) {
-                  stopping.set(true);
-                  servers.forEach(SimulatorServer::holdSpots);
+                try {
+                  synchronized (holdLock) {
+                    stopping.set(true);
+                    servers.forEach(SimulatorServer::holdSpots);
+                  }
+                } finally {
+                  // Even when a node could not be held (its loop did not answer in time), what
+                  // was sent is still printed.
+                  stopped.countDown();
                 }
-                stopped.countDown();
                 try {
                   printed.await(PRINT_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
