@@ -123,6 +123,9 @@ public final class Database implements AutoCloseable {
               // The library's defaults are for throw-away test databases: synchronous_commit=off
               // may lose the last commits in a crash. A committed spot must stay committed.
               .setServerConfig("synchronous_commit", "on")
+              // And it starts the server with -F, fsync off: a power loss could then corrupt the
+              // whole database, not only lose its last commits. A later -c wins over -F.
+              .setServerConfig("fsync", "on")
               .setServerConfig("max_connections", "40")
               .start();
     } catch (IOException | RuntimeException e) {

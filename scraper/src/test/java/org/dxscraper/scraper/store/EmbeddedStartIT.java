@@ -7,7 +7,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +40,25 @@ class EmbeddedStartIT {
 
   private DatabaseConfig embedded(Path dataDir, int port) {
     return new DatabaseConfig(null, null, null, dataDir, port, TIMEOUT);
+  }
+
+  @Test
+  void makesEveryCommitDurable() throws Exception {
+    // The library's defaults are a test database's: fsync and synchronous_commit off.
+    try (Database db = Database.open(embedded(temp.resolve("data"), 0));
+        Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet settings =
+            s.executeQuery(
+                "select name, setting from pg_settings"
+                    + " where name in ('fsync', 'synchronous_commit', 'full_page_writes')"
+                    + " order by name")) {
+      List<String> read = new ArrayList<>();
+      while (settings.next()) {
+        read.add(settings.getString(1) + "=" + settings.getString(2));
+      }
+      assertThat(read).containsExactly("fsync=on", "full_page_writes=on", "synchronous_commit=on");
+    }
   }
 
   @Test
