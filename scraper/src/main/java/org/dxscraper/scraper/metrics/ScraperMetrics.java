@@ -375,6 +375,11 @@ public final class ScraperMetrics {
     }
     functionCounter(
         "dx_scraper_journal_sync_errors", "Failed journal fsyncs", journal, Journal::syncErrors);
+    functionCounter(
+        "dx_scraper_journal_fsyncs",
+        "Journal fsyncs: rounds that found lines the database had not yet stored, and full segments",
+        journal,
+        Journal::fsyncs);
     for (String reason : List.of(Journal.MAX_SIZE, Journal.DISK_FREE, Journal.WRITE_FAILED)) {
       Gauge.builder("dx_scraper_journal_paused", journal, j -> j.paused(reason) ? 1 : 0)
           .description("1 while the journal holds reading from the nodes, by reason")

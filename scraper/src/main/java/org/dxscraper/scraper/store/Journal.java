@@ -37,13 +37,15 @@ import org.slf4j.LoggerFactory;
  *       reads ({@link #reader}). A flush is one {@code write()} into the page cache, never an
  *       fsync, so a SIGKILL loses nothing that was flushed and the event loop never waits for the
  *       disk.
- *   <li>The {@code journal-sync} thread fsyncs the current segment every {@link
- *       Settings#syncEvery()} when something was written, and closes rotated segments: a power loss
- *       risks that interval plus one fsync. When a round finds nothing to sync it sleeps until the
- *       next write wakes it (or {@link #IDLE_CHECK} passes, for the free-space check), so an idle
- *       daemon does not wake ten times a second.
- *   <li>The writer thread moves the checkpoint ({@link #checkpoint}) and deletes the segments it
- *       covers.
+ *   <li>The {@code journal-sync} thread makes every written line durable within {@link
+ *       Settings#syncEvery()} of its write: a power loss risks that interval plus one fsync. A line
+ *       the writer has stored by then ({@link #stored}) is durable in the database already, so the
+ *       thread fsyncs the current segment only when it holds lines that are not: while the database
+ *       keeps up, it hardly ever does. It also fsyncs and closes rotated segments. When a round
+ *       finds nothing to sync it sleeps until the next write wakes it (or {@link #IDLE_CHECK}
+ *       passes, for the free-space check), so an idle daemon does not wake ten times a second.
+ *   <li>The writer thread says what is stored ({@link #stored}), moves the checkpoint ({@link
+ *       #checkpoint}) and deletes the segments it covers.
  * </ul>
  *
  * <p>Faults are states: a failed write keeps its lines for the next flush and says so in {@link
@@ -178,6 +180,8 @@ public final class Journal implements AutoCloseable {
   private volatile JournalSegment current;
   private volatile long writtenSeq;
   private volatile long checkpointSeq;
+  // Every line up to this one is committed to a database whose commits are durable: see stored().
+  private volatile long storedSeq;
   private volatile String writeProblem;
   private volatile String syncProblem;
   private volatile long syncFailedAt = Long.MAX_VALUE;
@@ -186,6 +190,7 @@ public final class Journal implements AutoCloseable {
   final LongAdder writeErrorsNoSpace = new LongAdder();
   final LongAdder writeErrorsOther = new LongAdder();
   final LongAdder syncErrors = new LongAdder();
+  final LongAdder fsyncs = new LongAdder();
 
   private Journal(
       Settings settings,
@@ -202,6 +207,7 @@ public final class Journal implements AutoCloseable {
     this.store = store;
     this.segments = new CopyOnWriteArrayList<>(found);
     this.checkpointSeq = checkpointSeq;
+    this.storedSeq = checkpointSeq;
     this.checkpointFile = new JournalCheckpoint(settings.dir());
     this.tornBytesAtOpen = tornBytes;
     long last = checkpointSeq;
@@ -491,8 +497,10 @@ public final class Journal implements AutoCloseable {
       }
       throw e;
     }
-    segment.size += length;
+    // lastSeq before size: the sync thread reads size first, so the lastSeq it reads after it is
+    // at least that of the bytes it counts (syncOnce).
     segment.lastSeq = lastSeq;
+    segment.size += length;
     bytes.addAndGet(length);
     writtenSeq = lastSeq;
   }
@@ -603,6 +611,19 @@ public final class Journal implements AutoCloseable {
       // committed, so deleting them is safe, and it is what frees the space. An older checkpoint
       // only means a longer replay.
       deleteCovered(bounded);
+    }
+  }
+
+  /**
+   * Records that every line up to {@code seq} is committed to the database, in transactions it
+   * makes durable (fsync on, synchronous_commit not off): the sync thread need not fsync those
+   * lines, and while the database keeps up it fsyncs nothing at all. No I/O; writer threads, one at
+   * a time. Unlike {@link #checkpoint}, which writes a file and is moved at most once a second,
+   * this is said after every batch.
+   */
+  public void stored(long seq) {
+    if (seq > storedSeq) {
+      storedSeq = seq;
     }
   }
 
@@ -746,14 +767,19 @@ public final class Journal implements AutoCloseable {
           return; // close() notified before this thread began to wait
         }
         try {
-          if (synced) {
-            syncerSignal.wait(Math.max(1, settings.syncEvery().toMillis()));
-          } else {
+          if (!synced && !somethingToSync()) {
             syncerIdle = true;
             // Written before syncerIdle was set: the flush did not see it, so do not sleep.
             if (!somethingToSync()) {
               syncerSignal.wait((pausedForDisk.get() ? PAUSED_CHECK : IDLE_CHECK).toMillis());
             }
+            syncerIdle = false;
+          }
+          if (!closed && (synced || somethingToSync())) {
+            // What was written since the last round (or woke this thread) is at most one interval
+            // old when the next round looks at it; meanwhile the writer has that long to store
+            // it, which spares the fsync.
+            syncerSignal.wait(Math.max(1, settings.syncEvery().toMillis()));
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -786,8 +812,8 @@ public final class Journal implements AutoCloseable {
 
   /**
    * One round of the sync thread: fsync and close rotated segments, fsync the current one when it
-   * grew, fsync the directory after a rotation, and watch the free space. Package-private so tests
-   * drive it without waiting.
+   * grew by lines the writer has not stored, fsync the directory after a rotation, and watch the
+   * free space. Package-private so tests drive it without waiting.
    *
    * @return whether there was anything to fsync
    */
@@ -798,15 +824,26 @@ public final class Journal implements AutoCloseable {
         synced = true;
         try (FileChannel old = rotated) {
           old.force(false);
+          fsyncs.increment();
         }
       }
       JournalSegment segment = current;
       FileChannel channel = segment == null ? null : segment.channel;
       if (channel != null && segment.size != segment.syncedSize) {
-        synced = true;
         long size = segment.size;
-        channel.force(false);
-        segment.syncedSize = size;
+        // Read after size: the last line of those bytes or a later one (writeStaging).
+        long last = segment.lastSeq;
+        if (segment.syncedSize >= JournalSegment.HEADER_BYTES && last <= storedSeq) {
+          // Every line in the unsynced bytes is in the database: a power loss may cut them from
+          // this file, and the next start replays from the checkpoint what is left of them, which
+          // the database has already. The header is fsync'd once, so the segment stays readable.
+          segment.syncedSize = size;
+        } else {
+          synced = true;
+          channel.force(false);
+          segment.syncedSize = size;
+          fsyncs.increment();
+        }
       }
       if (directoryDirty.getAndSet(false)) {
         synced = true;
@@ -891,6 +928,11 @@ public final class Journal implements AutoCloseable {
     return checkpointSeq;
   }
 
+  /** The highest line known to be durable in the database ({@link #stored}). */
+  public long storedSeq() {
+    return storedSeq;
+  }
+
   /** Bytes found damaged at open (a torn tail, or corruption), not replayed. */
   public long tornBytes() {
     return tornBytesAtOpen;
@@ -902,6 +944,11 @@ public final class Journal implements AutoCloseable {
 
   public long syncErrors() {
     return syncErrors.sum();
+  }
+
+  /** fsyncs of segment files: rounds that found lines not yet stored, and rotated segments. */
+  public long fsyncs() {
+    return fsyncs.sum();
   }
 
   public boolean paused(String reason) {

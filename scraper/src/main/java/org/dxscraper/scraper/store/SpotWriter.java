@@ -17,6 +17,7 @@ import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.dxscraper.scraper.store.RowQueue.Queued;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,6 +181,10 @@ public final class SpotWriter implements AutoCloseable {
   private final AtomicLong notStoredFrom = new AtomicLong(Long.MAX_VALUE);
   // The first batch given up to an unexpected failure while running, for batchGivenUp().
   private final AtomicReference<String> gaveUpOn = new AtomicReference<>();
+  // Whether the database makes a commit durable before it answers (fsync on, synchronous_commit
+  // not off): only then may the journal leave committed lines unsynced (Journal#stored). Asked
+  // once, after the first batch that committed; null until then.
+  private volatile Boolean durableCommits;
   // Guarded by gather.
   private long checkpointedAt;
   private boolean checkpointed;
@@ -501,7 +506,10 @@ public final class SpotWriter implements AutoCloseable {
           queue.resumeIfDrained();
           continue;
         }
-        store(worker, batch);
+        boolean committed = store(worker, batch);
+        if (committed && journal != null && durableCommits == null) {
+          durableCommits = askDurableCommits();
+        }
         if (journal != null) {
           // Another thread may wait idle with a wait reckoned before this commit made a checkpoint
           // pending (found by SpotWriterJournalIT).
@@ -541,9 +549,9 @@ public final class SpotWriter implements AutoCloseable {
 
   /**
    * Stores {@code batch}, which {@code worker} has in flight; whatever happens, it is out of flight
-   * afterwards, and unless it was stored the checkpoint stays below it.
+   * afterwards, and unless it was stored the checkpoint stays below it. True when it is committed.
    */
-  private void store(Worker worker, List<Queued> batch) throws InterruptedException {
+  private boolean store(Worker worker, List<Queued> batch) throws InterruptedException {
     boolean stored = false;
     try {
       BatchStore.Ticket ticket = worker.ticket;
@@ -565,6 +573,34 @@ public final class SpotWriter implements AutoCloseable {
       }
       worker.done();
       batch.clear();
+    }
+    return stored;
+  }
+
+  /**
+   * Whether the server makes a commit durable before it answers: false with {@code fsync} or {@code
+   * synchronous_commit} off (a server tuned for speed, or a throw-away one), where a power loss can
+   * take commits it acknowledged, so the journal must keep fsyncing them; null when the question
+   * fails (asked again after the next batch).
+   */
+  private Boolean askDurableCommits() {
+    try {
+      boolean durable =
+          Boolean.TRUE.equals(
+              dsl.fetchValue(
+                  DSL.field(
+                      "current_setting('fsync') = 'on'"
+                          + " and current_setting('synchronous_commit') <> 'off'",
+                      Boolean.class)));
+      if (!durable) {
+        log.info(
+            "writer: the database acknowledges commits before they are on disk (fsync or"
+                + " synchronous_commit off): the journal fsyncs every line it holds itself");
+      }
+      return durable;
+    } catch (RuntimeException e) {
+      log.debug("writer: could not ask whether commits are durable: {}", e.toString());
+      return null;
     }
   }
 
@@ -670,11 +706,16 @@ public final class SpotWriter implements AutoCloseable {
     if (target == null) {
       return;
     }
+    long safe = safeCheckpoint();
+    if (Boolean.TRUE.equals(durableCommits)) {
+      // Every gather, not once a second: the journal's sync thread skips the fsync of lines the
+      // database holds by its next round (a tenth of a second), which is nearly all of them.
+      target.stored(safe);
+    }
     long now = ticker.getAsLong();
     if (!force && checkpointed && now - checkpointedAt < CHECKPOINT_EVERY.toNanos()) {
       return;
     }
-    long safe = safeCheckpoint();
     if (safe <= target.checkpointSeq()) {
       return;
     }

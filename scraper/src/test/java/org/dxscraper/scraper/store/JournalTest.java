@@ -236,6 +236,52 @@ class JournalTest {
         .containsExactly(1L, 2L, 3L, 4L, 5L);
   }
 
+  private static void write(Journal journal, int from, int count) {
+    for (int i = from; i < from + count; i++) {
+      journal.append("sim", line(i), T0);
+    }
+    assertThat(journal.flush()).hasSize(count);
+  }
+
+  @Test
+  void fsyncsOnlyLinesTheDatabaseDoesNotHoldYet() throws IOException {
+    Journal journal = open();
+    journal.syncOnce(); // the new segment's header
+    assertThat(journal.fsyncs()).isEqualTo(1);
+    write(journal, 1, 3);
+    journal.stored(journal.writtenSeq());
+
+    assertThat(journal.syncOnce()).isFalse();
+    assertThat(journal.fsyncs()).isEqualTo(1);
+
+    write(journal, 4, 2);
+    journal.stored(journal.writtenSeq() - 1); // the last line is not stored yet
+    assertThat(journal.syncOnce()).isTrue();
+    assertThat(journal.fsyncs()).isEqualTo(2);
+    assertThat(journal.syncOnce()).isFalse(); // nothing written since
+    assertThat(journal.fsyncs()).isEqualTo(2);
+  }
+
+  @Test
+  void aNewSegmentsHeaderIsFsyncdEvenWhenItsLinesAreStored() throws IOException {
+    Journal journal = open();
+    write(journal, 1, 2);
+    journal.stored(journal.writtenSeq());
+
+    assertThat(journal.syncOnce()).isTrue();
+    assertThat(journal.fsyncs()).isEqualTo(1);
+  }
+
+  @Test
+  void storedNeverMovesBack() throws IOException {
+    Journal journal = open();
+    write(journal, 1, 3);
+    journal.stored(3);
+    journal.stored(1);
+
+    assertThat(journal.storedSeq()).isEqualTo(3);
+  }
+
   @Test
   void rewritesTheCheckpointInPlaceAndCutsWhatWasThereBefore() throws IOException {
     // Something longer than a checkpoint where the file is (damage): the first write leaves 20

@@ -279,6 +279,55 @@ class SpotWriterJournalIT {
     }
   }
 
+  /** Connections to {@code db} whose commits wait for the disk or not, as {@code value} says. */
+  private static DSLContext synchronousCommit(MigratedDatabase db, String value) {
+    PGSimpleDataSource source = new PGSimpleDataSource();
+    source.setUrl(db.testDatabase().url());
+    source.setUser(db.testDatabase().user());
+    source.setPassword(db.testDatabase().password());
+    source.setOptions("-c synchronous_commit=" + value);
+    return DSL.using(source, SQLDialect.POSTGRES);
+  }
+
+  @Test
+  void linesTheDatabaseHoldsNeedNoJournalFsync(@TempDir Path data) {
+    // The daemon's own embedded server: the tests' shared one runs without fsync, for speed, and
+    // a database that may lose acknowledged commits is not trusted with them (the next test).
+    try (Database db =
+        Database.open(new DatabaseConfig(null, null, null, data, 0, Duration.ofSeconds(10)))) {
+      Migrations.migrate(db.dataSource());
+      writer = writer(db.dsl(), new SpotWriter.Listener() {});
+      journal.syncOnce(); // the new segment's header, fsync'd once whatever it holds
+      long fsyncs = journal.fsyncs();
+      lines(1, 3);
+      // Said after the batch, long before the checkpoint file moves (at most once a second).
+      Await.until(() -> "the three lines stored", () -> journal.storedSeq() == 3, DEADLINE);
+
+      journal.syncOnce();
+
+      assertThat(journal.fsyncs()).isEqualTo(fsyncs);
+      writer.close(); // before its database
+      writer = null;
+    }
+  }
+
+  @Test
+  void aDatabaseThatAnswersBeforeItsDiskLeavesEveryFsyncToTheJournal() {
+    try (MigratedDatabase db = TestPostgres.migratedDatabase()) {
+      writer = writer(synchronousCommit(db, "off"), new SpotWriter.Listener() {});
+      journal.syncOnce();
+      long fsyncs = journal.fsyncs();
+      lines(1, 3);
+      Await.until(() -> "the three lines committed", () -> db.count("spot") == 3, DEADLINE);
+      Await.until(() -> "the checkpoint past them", () -> journal.checkpointSeq() == 3, DEADLINE);
+
+      journal.syncOnce();
+
+      assertThat(journal.storedSeq()).isZero();
+      assertThat(journal.fsyncs()).isEqualTo(fsyncs + 1);
+    }
+  }
+
   @Test
   void anIdleWriterMovesAPendingCheckpointWhenItIsDueWithoutWaitingForRows() {
     try (MigratedDatabase db = TestPostgres.migratedDatabase()) {
