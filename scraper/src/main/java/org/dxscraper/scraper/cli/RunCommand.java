@@ -246,8 +246,9 @@ final class RunCommand implements Callable<Integer> {
       defaultValue = "100ms",
       converter = DurationConverter.class,
       description =
-          "How often the journal is flushed to disk (fsync): the most a power loss can take"
-              + " (default: 100ms). A process crash or kill loses nothing either way.")
+          "The longest a line waits to be durable, committed to the database or flushed to disk"
+              + " in the journal (fsync): with one fsync, the most a power loss can take (default:"
+              + " 100ms). A process crash or kill loses nothing either way.")
   Duration journalSyncInterval;
 
   @Option(

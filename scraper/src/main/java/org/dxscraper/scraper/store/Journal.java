@@ -79,7 +79,8 @@ public final class Journal implements AutoCloseable {
    * @param dir where the segments and the checkpoint live; created when missing
    * @param segmentBytes a segment is closed and a new one started past this size
    * @param maxBytes at this size reading from the nodes pauses, and resumes two segments below it
-   * @param syncEvery fsync interval of the current segment
+   * @param syncEvery the longest a written line waits to be durable: committed to the database or
+   *     fsync'd here
    * @param minFreeBytes below this much free space on the file system reading pauses too
    */
   public record Settings(
@@ -388,6 +389,10 @@ public final class Journal implements AutoCloseable {
         }
         filePosition += read;
       }
+      // An earlier run may have left lines the database held unsynced (a kill gives no stop):
+      // fsync'd now, so that a power loss soon after this start cannot cut a segment that is no
+      // longer the newest, which would read as damage.
+      channel.force(false);
       return new Scan(new JournalSegment(number, path, first, last, end), fileBytes, records);
     }
   }
@@ -818,22 +823,20 @@ public final class Journal implements AutoCloseable {
    * @return whether there was anything to fsync
    */
   boolean syncOnce() {
+    return sync(false);
+  }
+
+  /** {@link #syncOnce}; with {@code everything}, lines the database holds are fsync'd too. */
+  private boolean sync(boolean everything) {
     boolean synced = false;
     try {
-      for (FileChannel rotated = toClose.poll(); rotated != null; rotated = toClose.poll()) {
-        synced = true;
-        try (FileChannel old = rotated) {
-          old.force(false);
-          fsyncs.increment();
-        }
-      }
       JournalSegment segment = current;
       FileChannel channel = segment == null ? null : segment.channel;
       if (channel != null && segment.size != segment.syncedSize) {
         long size = segment.size;
         // Read after size: the last line of those bytes or a later one (writeStaging).
         long last = segment.lastSeq;
-        if (segment.syncedSize >= JournalSegment.HEADER_BYTES && last <= storedSeq) {
+        if (!everything && segment.syncedSize >= JournalSegment.HEADER_BYTES && last <= storedSeq) {
           // Every line in the unsynced bytes is in the database: a power loss may cut them from
           // this file, and the next start replays from the checkpoint what is left of them, which
           // the database has already. The header is fsync'd once, so the segment stays readable.
@@ -842,6 +845,15 @@ public final class Journal implements AutoCloseable {
           synced = true;
           channel.force(false);
           segment.syncedSize = size;
+          fsyncs.increment();
+        }
+      }
+      // After the current segment: one rotated while this round read it is closed now, not a
+      // round later.
+      for (FileChannel rotated = toClose.poll(); rotated != null; rotated = toClose.poll()) {
+        synced = true;
+        try (FileChannel old = rotated) {
+          old.force(false);
           fsyncs.increment();
         }
       }
@@ -980,7 +992,9 @@ public final class Journal implements AutoCloseable {
       // them has stopped. A node with history sends them again in its backfill.
       log.warn("journal: {} lines could not be written before the stop", pending.size());
     }
-    syncOnce();
+    // Everything, stored lines too: one fsync a stop, so that a power loss after the next start
+    // cannot cut this segment, which would then read as damage in an older segment.
+    sync(true);
     try {
       checkpointFile.close();
     } catch (IOException e) {

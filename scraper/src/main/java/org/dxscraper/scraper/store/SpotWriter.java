@@ -62,6 +62,9 @@ public final class SpotWriter implements AutoCloseable {
    */
   public static final int DEFAULT_THREADS = 2;
 
+  /** How often the writer asks again whether the database's commits are durable. */
+  static final Duration DURABILITY_CHECK = Duration.ofSeconds(10);
+
   /** How often, at most, the journal checkpoint is moved while rows commit. */
   static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(1);
 
@@ -183,8 +186,13 @@ public final class SpotWriter implements AutoCloseable {
   private final AtomicReference<String> gaveUpOn = new AtomicReference<>();
   // Whether the database makes a commit durable before it answers (fsync on, synchronous_commit
   // not off): only then may the journal leave committed lines unsynced (Journal#stored). Asked
-  // once, after the first batch that committed; null until then.
+  // after the first batch that commits and again every DURABILITY_CHECK while batches commit (a
+  // reload or ALTER ... SET can change the answer, a failover can land on another server); null
+  // until answered, after a batch that did not commit, and when the question failed.
   private volatile Boolean durableCommits;
+  private volatile long durableAskedAt;
+  // The last answer was false and was logged: a server that stays so is logged once.
+  private volatile boolean loggedNotDurable;
   // Guarded by gather.
   private long checkpointedAt;
   private boolean checkpointed;
@@ -507,8 +515,14 @@ public final class SpotWriter implements AutoCloseable {
           continue;
         }
         boolean committed = store(worker, batch);
-        if (committed && journal != null && durableCommits == null) {
-          durableCommits = askDurableCommits();
+        if (journal != null) {
+          if (!committed) {
+            durableCommits = null; // perhaps another server when it works again: ask then
+          } else if (durableCommits == null
+              || ticker.getAsLong() - durableAskedAt >= DURABILITY_CHECK.toNanos()) {
+            durableAskedAt = ticker.getAsLong();
+            durableCommits = askDurableCommits();
+          }
         }
         if (journal != null) {
           // Another thread may wait idle with a wait reckoned before this commit made a checkpoint
@@ -581,7 +595,8 @@ public final class SpotWriter implements AutoCloseable {
    * Whether the server makes a commit durable before it answers: false with {@code fsync} or {@code
    * synchronous_commit} off (a server tuned for speed, or a throw-away one), where a power loss can
    * take commits it acknowledged, so the journal must keep fsyncing them; null when the question
-   * fails (asked again after the next batch).
+   * fails (asked again after the next batch). One query of a few hundred microseconds every {@link
+   * #DURABILITY_CHECK} while rows flow.
    */
   private Boolean askDurableCommits() {
     try {
@@ -592,7 +607,10 @@ public final class SpotWriter implements AutoCloseable {
                       "current_setting('fsync') = 'on'"
                           + " and current_setting('synchronous_commit') <> 'off'",
                       Boolean.class)));
-      if (!durable) {
+      if (durable) {
+        loggedNotDurable = false;
+      } else if (!loggedNotDurable) {
+        loggedNotDurable = true;
         log.info(
             "writer: the database acknowledges commits before they are on disk (fsync or"
                 + " synchronous_commit off): the journal fsyncs every line it holds itself");

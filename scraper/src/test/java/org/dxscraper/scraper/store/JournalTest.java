@@ -13,6 +13,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.dxscraper.scraper.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -259,6 +260,32 @@ class JournalTest {
     assertThat(journal.syncOnce()).isTrue();
     assertThat(journal.fsyncs()).isEqualTo(2);
     assertThat(journal.syncOnce()).isFalse(); // nothing written since
+    assertThat(journal.fsyncs()).isEqualTo(2);
+  }
+
+  @Test
+  void theSyncThreadWakesForAWriteAndFsyncsWhatIsNotStored() throws IOException {
+    Journal journal =
+        open(new Journal.Settings(dir, SEGMENT, 8 * SEGMENT, Duration.ofMillis(20), 0));
+    // Shorter than the idle wait (10 s): only the write's wake-up makes the second fsync in time.
+    Duration deadline = Journal.IDLE_CHECK.dividedBy(2);
+    Await.until(() -> "the header fsync'd", () -> journal.fsyncs() == 1, deadline);
+
+    write(journal, 1, 1);
+
+    Await.until(() -> "the line fsync'd", () -> journal.fsyncs() == 2, deadline);
+  }
+
+  @Test
+  void aStopFsyncsEvenLinesTheDatabaseHolds() throws IOException {
+    Journal journal = open();
+    journal.syncOnce();
+    write(journal, 1, 2);
+    journal.stored(journal.writtenSeq());
+    opened.remove(journal);
+
+    journal.close();
+
     assertThat(journal.fsyncs()).isEqualTo(2);
   }
 

@@ -2,6 +2,7 @@ package org.dxscraper.scraper.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.ServerSocket;
@@ -45,7 +46,8 @@ class SpotWriterJournalIT {
   void openJournal() throws IOException {
     journal =
         Journal.open(
-            new Journal.Settings(dir, 64 * 1024, 256 * 1024, Duration.ofSeconds(60), 0),
+            // A sync interval longer than any test: only the tests' own syncOnce() rounds count.
+            new Journal.Settings(dir, 64 * 1024, 256 * 1024, Duration.ofHours(1), 0),
             InstantSource.system(),
             Journal.Listener.NONE);
   }
@@ -279,13 +281,22 @@ class SpotWriterJournalIT {
     }
   }
 
-  /** Connections to {@code db} whose commits wait for the disk or not, as {@code value} says. */
-  private static DSLContext synchronousCommit(MigratedDatabase db, String value) {
+  /** The daemon's own embedded server, which makes commits durable (fsync on). */
+  private static Database durableDatabase(Path data) {
+    Database db =
+        Database.open(new DatabaseConfig(null, null, null, data, 0, Duration.ofSeconds(10)));
+    Migrations.migrate(db.dataSource());
+    return db;
+  }
+
+  /** Connections to {@code db} whose commits do not wait for the disk. */
+  private static DSLContext withoutSynchronousCommit(Database db) {
+    HikariDataSource pool = (HikariDataSource) db.dataSource();
     PGSimpleDataSource source = new PGSimpleDataSource();
-    source.setUrl(db.testDatabase().url());
-    source.setUser(db.testDatabase().user());
-    source.setPassword(db.testDatabase().password());
-    source.setOptions("-c synchronous_commit=" + value);
+    source.setUrl(pool.getJdbcUrl());
+    source.setUser(pool.getUsername());
+    source.setPassword(pool.getPassword());
+    source.setOptions("-c synchronous_commit=off");
     return DSL.using(source, SQLDialect.POSTGRES);
   }
 
@@ -293,9 +304,7 @@ class SpotWriterJournalIT {
   void linesTheDatabaseHoldsNeedNoJournalFsync(@TempDir Path data) {
     // The daemon's own embedded server: the tests' shared one runs without fsync, for speed, and
     // a database that may lose acknowledged commits is not trusted with them (the next test).
-    try (Database db =
-        Database.open(new DatabaseConfig(null, null, null, data, 0, Duration.ofSeconds(10)))) {
-      Migrations.migrate(db.dataSource());
+    try (Database db = durableDatabase(data)) {
       writer = writer(db.dsl(), new SpotWriter.Listener() {});
       journal.syncOnce(); // the new segment's header, fsync'd once whatever it holds
       long fsyncs = journal.fsyncs();
@@ -312,19 +321,21 @@ class SpotWriterJournalIT {
   }
 
   @Test
-  void aDatabaseThatAnswersBeforeItsDiskLeavesEveryFsyncToTheJournal() {
-    try (MigratedDatabase db = TestPostgres.migratedDatabase()) {
-      writer = writer(synchronousCommit(db, "off"), new SpotWriter.Listener() {});
+  void aDatabaseThatAnswersBeforeItsDiskLeavesEveryFsyncToTheJournal(@TempDir Path data) {
+    try (Database db = durableDatabase(data)) {
+      writer = writer(withoutSynchronousCommit(db), new SpotWriter.Listener() {});
       journal.syncOnce();
       long fsyncs = journal.fsyncs();
       lines(1, 3);
-      Await.until(() -> "the three lines committed", () -> db.count("spot") == 3, DEADLINE);
-      Await.until(() -> "the checkpoint past them", () -> journal.checkpointSeq() == 3, DEADLINE);
+      Await.until(
+          () -> "the checkpoint past the three", () -> journal.checkpointSeq() == 3, DEADLINE);
 
       journal.syncOnce();
 
       assertThat(journal.storedSeq()).isZero();
       assertThat(journal.fsyncs()).isEqualTo(fsyncs + 1);
+      writer.close(); // before its database
+      writer = null;
     }
   }
 
