@@ -391,8 +391,12 @@ public final class Journal implements AutoCloseable {
       }
       // An earlier run may have left lines the database held unsynced (a kill gives no stop):
       // fsync'd now, so that a power loss soon after this start cannot cut a segment that is no
-      // longer the newest, which would read as damage.
-      channel.force(false);
+      // longer the newest, which would read as damage. Best effort: a start never fails on it.
+      try {
+        channel.force(false);
+      } catch (IOException e) {
+        log.warn("journal: fsync of {} at start failed: {}", path, e.toString());
+      }
       return new Scan(new JournalSegment(number, path, first, last, end), fileBytes, records);
     }
   }
