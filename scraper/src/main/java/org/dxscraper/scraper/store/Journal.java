@@ -840,17 +840,17 @@ public final class Journal implements AutoCloseable {
         long size = segment.size;
         // Read after size: the last line of those bytes or a later one (writeStaging).
         long last = segment.lastSeq;
-        if (!everything && segment.syncedSize >= JournalSegment.HEADER_BYTES && last <= storedSeq) {
-          // Every line in the unsynced bytes is in the database: a power loss may cut them from
-          // this file, and the next start replays from the checkpoint what is left of them, which
-          // the database has already. The header is fsync'd once, so the segment stays readable.
-          segment.syncedSize = size;
-        } else {
+        // When every line in the unsynced bytes is in the database, a power loss may cut them
+        // from this file: the next start replays from the checkpoint what is left of them, which
+        // the database has already. The header is fsync'd once, so the segment stays readable.
+        boolean inDatabase =
+            !everything && segment.syncedSize >= JournalSegment.HEADER_BYTES && last <= storedSeq;
+        if (!inDatabase) {
           synced = true;
           channel.force(false);
-          segment.syncedSize = size;
           fsyncs.increment();
         }
+        segment.syncedSize = size;
       }
       // After the current segment: one rotated while this round read it is closed now, not a
       // round later.
@@ -962,7 +962,10 @@ public final class Journal implements AutoCloseable {
     return syncErrors.sum();
   }
 
-  /** fsyncs of segment files: rounds that found lines not yet stored, and rotated segments. */
+  /**
+   * fsyncs of segment files: rounds that found lines not yet stored or a new header, rotated
+   * segments, and the stop's.
+   */
   public long fsyncs() {
     return fsyncs.sum();
   }

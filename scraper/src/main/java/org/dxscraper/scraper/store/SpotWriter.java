@@ -516,15 +516,7 @@ public final class SpotWriter implements AutoCloseable {
         }
         boolean committed = store(worker, batch);
         if (journal != null) {
-          if (!committed) {
-            durableCommits = null; // perhaps another server when it works again: ask then
-          } else if (durableCommits == null
-              || ticker.getAsLong() - durableAskedAt >= DURABILITY_CHECK.toNanos()) {
-            durableAskedAt = ticker.getAsLong();
-            durableCommits = askDurableCommits();
-          }
-        }
-        if (journal != null) {
+          checkDurability(committed);
           // Another thread may wait idle with a wait reckoned before this commit made a checkpoint
           // pending (found by SpotWriterJournalIT).
           queue.nudgeIdle();
@@ -589,6 +581,17 @@ public final class SpotWriter implements AutoCloseable {
       batch.clear();
     }
     return stored;
+  }
+
+  /** After a batch: asks whether commits are durable when that is due (see durableCommits). */
+  private void checkDurability(boolean committed) {
+    if (!committed) {
+      durableCommits = null; // perhaps another server when it works again: ask then
+    } else if (durableCommits == null
+        || ticker.getAsLong() - durableAskedAt >= DURABILITY_CHECK.toNanos()) {
+      durableAskedAt = ticker.getAsLong();
+      durableCommits = askDurableCommits();
+    }
   }
 
   /**

@@ -208,11 +208,6 @@ public final class TestPostgres {
       return database;
     }
 
-    /** The database's address and credentials, for a connection of a test's own. */
-    public TestDatabase testDatabase() {
-      return testDatabase;
-    }
-
     /** Rows in {@code table}, counted on a connection of its own. */
     public long count(String table) {
       return testDatabase.count(table);
