@@ -17,11 +17,14 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +44,11 @@ import org.slf4j.LoggerFactory;
  *       Settings#syncEvery()} of its write: a power loss risks that interval plus one fsync. A line
  *       the writer has stored by then ({@link #stored}) is durable in the database already, so the
  *       thread fsyncs the current segment only when it holds lines that are not: while the database
- *       keeps up, it hardly ever does. It also fsyncs and closes rotated segments. When a round
- *       finds nothing to sync it sleeps until the next write wakes it (or {@link #IDLE_CHECK}
- *       passes, for the free-space check), so an idle daemon does not wake ten times a second.
+ *       keeps up, it hardly ever does. It also fsyncs and closes rotated segments. While lines keep
+ *       coming it plans one round a write, a sync interval after the write it expects next (a write
+ *       that comes earlier wakes it for its own deadline); when a round finds nothing written since
+ *       the one before, it sleeps until a write wakes it (or {@link #IDLE_CHECK} passes, for the
+ *       free-space check), so an idle daemon does not wake ten times a second.
  *   <li>The writer thread says what is stored ({@link #stored}), moves the checkpoint ({@link
  *       #checkpoint}) and deletes the segments it covers.
  * </ul>
@@ -74,6 +79,15 @@ public final class Journal implements AutoCloseable {
   static final Duration PAUSED_CHECK = Duration.ofSeconds(1);
 
   private static final int READ_BUFFER_BYTES = 64 * 1024;
+
+  /** {@link #roundAt} when no round is planned. */
+  private static final long NO_ROUND = Long.MAX_VALUE;
+
+  /**
+   * Writes closer together than this are one read tick's (several nodes read on the same tick): the
+   * sync thread plans its rounds by the gap between ticks.
+   */
+  private static final Duration SAME_TICK = Duration.ofMillis(10);
 
   /**
    * @param dir where the segments and the checkpoint live; created when missing
@@ -152,6 +166,7 @@ public final class Journal implements AutoCloseable {
   private final Settings settings;
   private final InstantSource clock;
   private final Listener listener;
+  private final LongSupplier ticker;
   private final FileStore store;
   private final CopyOnWriteArrayList<JournalSegment> segments;
   private final ConcurrentLinkedQueue<FileChannel> toClose = new ConcurrentLinkedQueue<>();
@@ -164,11 +179,16 @@ public final class Journal implements AutoCloseable {
   // Writer threads, one at a time (under the writer's gather lock), and close().
   private final JournalCheckpoint checkpointFile;
   private final Thread syncer;
-  private final Object syncerSignal = new Object();
+  // System.nanoTime() of the sync thread's next round; NO_ROUND while it has nothing planned. A
+  // write lowers it to its own deadline when the planned round would come too late (afterWrite).
+  private final AtomicLong roundAt = new AtomicLong(NO_ROUND);
+  // The event loop's guess of when its next write comes, for the sync thread's plan.
+  private volatile long nextWriteGuess;
+  // Sync thread only: when its last round ran, and the last line written before it.
+  private long lastRound;
+  private long seenSeq;
   // Held from open to close: see lockDirectory.
   private FileChannel directoryLock;
-  // Set while the sync thread sleeps with nothing to sync: the next flush wakes it.
-  private volatile boolean syncerIdle;
   private volatile boolean closed;
 
   // Event loop only.
@@ -177,6 +197,8 @@ public final class Journal implements AutoCloseable {
       ByteBuffer.allocateDirect(STAGING_BYTES).order(ByteOrder.LITTLE_ENDIAN);
   private long nextSeq;
   private long lastNumber;
+  private long lastWriteNanos;
+  private long writeGapNanos;
 
   private volatile JournalSegment current;
   private volatile long writtenSeq;
@@ -197,6 +219,7 @@ public final class Journal implements AutoCloseable {
       Settings settings,
       InstantSource clock,
       Listener listener,
+      LongSupplier ticker,
       FileStore store,
       List<JournalSegment> found,
       long checkpointSeq,
@@ -205,6 +228,7 @@ public final class Journal implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.listener = listener;
+    this.ticker = ticker;
     this.store = store;
     this.segments = new CopyOnWriteArrayList<>(found);
     this.checkpointSeq = checkpointSeq;
@@ -233,6 +257,9 @@ public final class Journal implements AutoCloseable {
           settings.dir(),
           e.toString());
     }
+    this.lastRound = ticker.getAsLong();
+    this.seenSeq = writtenSeq;
+    lower(lastRound + settings.syncEvery().toNanos()); // the new segment's header
     this.syncer = new Thread(this::syncLoop, "journal-sync");
     this.syncer.setDaemon(true);
   }
@@ -244,12 +271,35 @@ public final class Journal implements AutoCloseable {
    */
   public static Journal open(Settings settings, InstantSource clock, Listener listener)
       throws IOException {
+    return open(settings, clock, listener, System::nanoTime, true);
+  }
+
+  /**
+   * {@link #open} without the sync thread, its rounds timed by {@code ticker} (nanoseconds): a test
+   * runs each round that is due itself ({@link #roundIfDue}), in virtual time.
+   */
+  static Journal openWithoutSyncThread(
+      Settings settings, InstantSource clock, Listener listener, LongSupplier ticker)
+      throws IOException {
+    return open(settings, clock, listener, ticker, false);
+  }
+
+  private static Journal open(
+      Settings settings,
+      InstantSource clock,
+      Listener listener,
+      LongSupplier ticker,
+      boolean syncThread)
+      throws IOException {
     Path dir = settings.dir();
     Files.createDirectories(dir);
     FileChannel lock = lockDirectory(dir);
     try {
-      Journal journal = open(settings, clock, listener, dir);
+      Journal journal = open(settings, clock, listener, dir, ticker);
       journal.directoryLock = lock;
+      if (syncThread) {
+        journal.syncer.start();
+      }
       return journal;
     } catch (IOException | RuntimeException e) {
       lock.close();
@@ -289,7 +339,8 @@ public final class Journal implements AutoCloseable {
     return channel;
   }
 
-  private static Journal open(Settings settings, InstantSource clock, Listener listener, Path dir)
+  private static Journal open(
+      Settings settings, InstantSource clock, Listener listener, Path dir, LongSupplier ticker)
       throws IOException {
     Files.deleteIfExists(dir.resolve(JournalCheckpoint.TEMP));
     long checkpoint;
@@ -334,9 +385,9 @@ public final class Journal implements AutoCloseable {
       found.add(scan.segment);
     }
     Journal journal =
-        new Journal(settings, clock, listener, Files.getFileStore(dir), found, checkpoint, torn);
+        new Journal(
+            settings, clock, listener, ticker, Files.getFileStore(dir), found, checkpoint, torn);
     journal.deleteCovered(checkpoint);
-    journal.syncer.start();
     long after = journal.writtenSeq - checkpoint;
     if (after > 0) {
       log.info(
@@ -479,7 +530,7 @@ public final class Journal implements AutoCloseable {
     if (!written.isEmpty()) {
       appended.add(written.size());
       checkSize();
-      wakeIdleSyncer();
+      afterWrite();
     }
     return written;
   }
@@ -769,54 +820,97 @@ public final class Journal implements AutoCloseable {
   }
 
   private void syncLoop() {
-    boolean synced = true;
     while (!closed) {
-      synchronized (syncerSignal) {
-        if (closed) {
-          return; // close() notified before this thread began to wait
-        }
-        try {
-          if (!synced && !somethingToSync()) {
-            syncerIdle = true;
-            // Written before syncerIdle was set: the flush did not see it, so do not sleep.
-            if (!somethingToSync()) {
-              syncerSignal.wait((pausedForDisk.get() ? PAUSED_CHECK : IDLE_CHECK).toMillis());
-            }
-            syncerIdle = false;
-          }
-          if (!closed && (synced || somethingToSync())) {
-            // What was written since the last round (or woke this thread) is at most one interval
-            // old when the next round looks at it; meanwhile the writer has that long to store
-            // it, which spares the fsync.
-            syncerSignal.wait(Math.max(1, settings.syncEvery().toMillis()));
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        } finally {
-          syncerIdle = false;
-        }
-      }
-      if (!closed) {
-        synced = syncOnce();
+      long wait = untilRound();
+      if (wait > 0) {
+        // A write that needs an earlier round unparks this thread (afterWrite); so does close().
+        LockSupport.parkNanos(this, wait);
+      } else {
+        round();
       }
     }
   }
 
-  /** Wakes the sync thread if it sleeps with nothing to sync; event loop, after a write. */
-  private void wakeIdleSyncer() {
-    if (syncerIdle) {
-      synchronized (syncerSignal) {
-        syncerSignal.notifyAll();
+  /** Nanoseconds to the next round: a planned one, or the free-space check; due when <= 0. */
+  private long untilRound() {
+    long at = roundAt.get();
+    long check = lastRound + (pausedForDisk.get() ? PAUSED_CHECK : IDLE_CHECK).toNanos();
+    long wake = at != NO_ROUND && at - check < 0 ? at : check;
+    return wake - ticker.getAsLong();
+  }
+
+  /** Runs a round when one is due, and says whether one ran; for tests in virtual time. */
+  boolean roundIfDue() {
+    if (untilRound() > 0) {
+      return false;
+    }
+    round();
+    return true;
+  }
+
+  /** The next planned round ({@link System#nanoTime} scale), or empty when none is; for tests. */
+  OptionalLong plannedRound() {
+    long at = roundAt.get();
+    return at == NO_ROUND ? OptionalLong.empty() : OptionalLong.of(at);
+  }
+
+  /** One round of the sync thread, and the plan for the next one. */
+  private void round() {
+    long now = ticker.getAsLong();
+    // Claimed before the round reads the segment: a write from here on lowers it again, and a
+    // write before it is in what the round reads.
+    roundAt.set(NO_ROUND);
+    lastRound = now;
+    boolean synced = syncOnce();
+    long written = writtenSeq;
+    long syncEvery = settings.syncEvery().toNanos();
+    if (synced) {
+      // More may follow what needed an fsync (or a failed fsync is tried again): look again.
+      lower(now + syncEvery);
+    } else if (written != seenSeq) {
+      // Lines keep coming, on the read grid's ticks: the next round is planned for a sync
+      // interval after the next write is due, less a quarter of it for the grid's jitter, so
+      // that one round a write, not two, keeps the bound. A write that comes earlier than that
+      // lowers the plan to its own deadline and wakes the thread; one that comes later finds it
+      // idle and wakes it.
+      long planned = nextWriteGuess + syncEvery - syncEvery / 4;
+      if (planned - now > 0) {
+        lower(planned);
       }
+    }
+    seenSeq = written;
+  }
+
+  /**
+   * After a write, on the event loop: makes sure a round of the sync thread comes within a sync
+   * interval, waking the thread only when its planned round would come later, and notes when the
+   * next write may come.
+   */
+  private void afterWrite() {
+    long now = ticker.getAsLong();
+    long gap = now - lastWriteNanos;
+    // Several nodes read on the same tick write one after the other: the gap is the tick's.
+    if (gap >= SAME_TICK.toNanos()) {
+      writeGapNanos = gap;
+    }
+    lastWriteNanos = now;
+    nextWriteGuess = now + writeGapNanos;
+    if (lower(now + settings.syncEvery().toNanos())) {
+      LockSupport.unpark(syncer);
     }
   }
 
-  private boolean somethingToSync() {
-    JournalSegment segment = current;
-    return !toClose.isEmpty()
-        || directoryDirty.get()
-        || (segment != null && segment.channel != null && segment.size != segment.syncedSize);
+  /** Moves the next round to {@code at} if it was planned later; true when it did. */
+  private boolean lower(long at) {
+    while (true) {
+      long planned = roundAt.get();
+      if (planned != NO_ROUND && planned - at <= 0) {
+        return false;
+      }
+      if (roundAt.compareAndSet(planned, at)) {
+        return true;
+      }
+    }
   }
 
   /**
@@ -940,6 +1034,11 @@ public final class Journal implements AutoCloseable {
     return writtenSeq;
   }
 
+  /** The segment being written; for tests. */
+  JournalSegment currentSegment() {
+    return current;
+  }
+
   public long checkpointSeq() {
     return checkpointSeq;
   }
@@ -986,9 +1085,7 @@ public final class Journal implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    synchronized (syncerSignal) {
-      syncerSignal.notifyAll();
-    }
+    LockSupport.unpark(syncer);
     try {
       syncer.join(10_000);
     } catch (InterruptedException e) {

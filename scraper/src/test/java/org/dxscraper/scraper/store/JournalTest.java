@@ -1,5 +1,6 @@
 package org.dxscraper.scraper.store;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,8 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.dxscraper.scraper.testing.Await;
 import org.junit.jupiter.api.AfterEach;
@@ -274,6 +279,130 @@ class JournalTest {
     write(journal, 1, 1);
 
     Await.until(() -> "the line fsync'd", () -> journal.fsyncs() == 2, deadline);
+  }
+
+  private Journal openInVirtualTime(AtomicLong nanos, Duration syncEvery) throws IOException {
+    Journal journal =
+        Journal.openWithoutSyncThread(
+            new Journal.Settings(dir, 64 * SEGMENT, 256 * SEGMENT, syncEvery, 0),
+            InstantSource.fixed(T0),
+            listener,
+            nanos::get);
+    opened.add(journal);
+    return journal;
+  }
+
+  /** Moves virtual time on by a millisecond at a time, running each round that is due. */
+  private static int runUntil(Journal journal, AtomicLong nanos, long untilMillis) {
+    int rounds = 0;
+    while (nanos.get() < MILLISECONDS.toNanos(untilMillis)) {
+      nanos.addAndGet(MILLISECONDS.toNanos(1));
+      rounds += journal.roundIfDue() ? 1 : 0;
+    }
+    return rounds;
+  }
+
+  @Test
+  void onAReadGridTheSyncThreadNeedsOneRoundAWriteAndNoWakeUp() throws IOException {
+    AtomicLong nanos = new AtomicLong();
+    Journal journal = openInVirtualTime(nanos, Duration.ofMillis(100));
+    assertThat(runUntil(journal, nanos, 500)).isEqualTo(2); // the header's fsync, then nothing
+    assertThat(journal.plannedRound()).isEmpty();
+    assertThat(journal.fsyncs()).isEqualTo(1);
+
+    Random random = new Random(11);
+    int rounds = 0;
+    int plannedInTime = 0;
+    for (int tick = 5; tick < 55; tick++) {
+      // The read grid's 200 ms ticks, each write a few ms after its tick; stored 30 ms later.
+      long writeAt = tick * 200L + random.nextInt(4);
+      rounds += runUntil(journal, nanos, writeAt);
+      OptionalLong planned = journal.plannedRound();
+      if (planned.isPresent()
+          && planned.getAsLong() <= MILLISECONDS.toNanos(writeAt + 100)
+          && planned.getAsLong() >= MILLISECONDS.toNanos(writeAt + 30)) {
+        plannedInTime++; // this write's own round was planned already: no wake-up
+      }
+      write(journal, tick * 10, 10);
+      rounds += runUntil(journal, nanos, writeAt + 30);
+      journal.stored(journal.writtenSeq());
+    }
+    rounds += runUntil(journal, nanos, 55 * 200L + 1_000);
+
+    // The first two writes find the thread idle; from the third on, the plan was ready.
+    assertThat(plannedInTime).isEqualTo(48);
+    // One a write, and one more that finds the grid's next write missing.
+    assertThat(rounds).isEqualTo(51);
+    assertThat(journal.fsyncs()).isEqualTo(1); // every line was stored before its round
+    assertThat(journal.plannedRound()).isEmpty(); // idle again after the last write
+  }
+
+  @Test
+  void aWriteEarlierThanTheGridBringsItsRoundForward() throws IOException {
+    AtomicLong nanos = new AtomicLong();
+    Journal journal = openInVirtualTime(nanos, Duration.ofMillis(100));
+    for (long writeAt : new long[] {1_000, 1_200, 1_400}) {
+      runUntil(journal, nanos, writeAt);
+      write(journal, (int) writeAt, 1);
+      journal.stored(journal.writtenSeq());
+    }
+    runUntil(journal, nanos, 1_500);
+    assertThat(journal.plannedRound()).hasValue(MILLISECONDS.toNanos(1_675));
+
+    runUntil(journal, nanos, 1_520); // 80 ms before the grid's next tick
+    write(journal, 2_000, 1);
+
+    assertThat(journal.plannedRound()).hasValue(MILLISECONDS.toNanos(1_620));
+    assertThat(runUntil(journal, nanos, 1_620)).isEqualTo(1);
+    assertThat(journal.fsyncs()).isEqualTo(2); // the header and this line, not stored in time
+  }
+
+  @Test
+  void everyWrittenLineIsStoredOrFsyncdWithinTheSyncInterval() throws IOException {
+    AtomicLong nanos = new AtomicLong();
+    Journal journal = openInVirtualTime(nanos, Duration.ofMillis(100));
+    Random random = new Random(5);
+    // A write's lines: written at, last sequence, end in the segment, stored at (in order, as the
+    // writer commits them: 5-80 ms after the write, one in ten 80-400 ms).
+    record Write(long at, long seq, long end, long storeAt) {}
+    List<Write> due = new ArrayList<>();
+    ArrayDeque<Write> unstored = new ArrayDeque<>();
+    long nextWrite = 1_000;
+    long lastStoreAt = 0;
+    int writes = 0;
+    for (long now = 1; now <= 60_000; now++) {
+      nanos.set(MILLISECONDS.toNanos(now));
+      if (now == nextWrite) {
+        write(journal, writes * 10, 1 + random.nextInt(5));
+        writes++;
+        long delay = random.nextInt(10) == 0 ? 80 + random.nextInt(320) : 5 + random.nextInt(75);
+        lastStoreAt = Math.max(lastStoreAt, now + delay);
+        Write w = new Write(now, journal.writtenSeq(), journal.currentSegment().size, lastStoreAt);
+        due.add(w);
+        unstored.add(w);
+        // The read grid (with jitter), several nodes read on one tick, or a quiet spell.
+        int kind = random.nextInt(10);
+        nextWrite +=
+            kind < 6
+                ? 197 + random.nextInt(7)
+                : kind < 8 ? 1 + random.nextInt(5) : 1 + random.nextInt(2_000);
+      }
+      while (!unstored.isEmpty() && unstored.peek().storeAt <= now) {
+        journal.stored(unstored.poll().seq);
+      }
+      journal.roundIfDue();
+      long at = now;
+      for (Write w : due) {
+        if (w.at + 100 <= at) {
+          assertThat(w.seq <= journal.storedSeq() || journal.currentSegment().syncedSize >= w.end)
+              .as("the write at %d ms, %d ms later", w.at, now - w.at)
+              .isTrue();
+        }
+      }
+      due.removeIf(w -> w.at + 100 <= at);
+    }
+    assertThat(writes).isGreaterThan(100);
+    assertThat(journal.fsyncs()).isGreaterThan(1); // late stores needed fsyncs
   }
 
   @Test
