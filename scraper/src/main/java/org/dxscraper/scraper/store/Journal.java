@@ -64,11 +64,12 @@ public final class Journal implements AutoCloseable {
   private static final int STAGING_BYTES = 256 * 1024;
 
   /**
-   * How long the sync thread sleeps when a round found nothing to sync, unless a write wakes it:
-   * the free space is still checked this often. Waking every sync interval cost an idle daemon
-   * about 0.1% of a core, and every second still a wake-up a second (/proc per-thread counters,
-   * #11). A write wakes the thread, so a disk that fills while lines arrive is seen within a sync
-   * interval; this only bounds how late a disk filled by others is seen while nothing arrives.
+   * How long the sync thread sleeps without a round, when nothing was written since the last one
+   * and no write plans one: the free space is still checked this often. Waking every sync interval
+   * cost an idle daemon about 0.1% of a core, and every second still a wake-up a second (/proc
+   * per-thread counters, #11). While lines arrive a round comes within a sync interval of each
+   * write, so a disk that fills then is seen that soon; this only bounds how late a disk filled by
+   * others is seen while nothing arrives.
    */
   static final Duration IDLE_CHECK = Duration.ofSeconds(10);
 
@@ -179,12 +180,12 @@ public final class Journal implements AutoCloseable {
   // Writer threads, one at a time (under the writer's gather lock), and close().
   private final JournalCheckpoint checkpointFile;
   private final Thread syncer;
-  // System.nanoTime() of the sync thread's next round; NO_ROUND while it has nothing planned. A
+  // The ticker's time of the sync thread's next round; NO_ROUND while it has nothing planned. A
   // write lowers it to its own deadline when the planned round would come too late (afterWrite).
   private final AtomicLong roundAt = new AtomicLong(NO_ROUND);
   // The event loop's guess of when its next write comes, for the sync thread's plan.
   private volatile long nextWriteGuess;
-  // Sync thread only: when its last round ran, and the last line written before it.
+  // Sync thread only: when its last round ran, and the last line written when it ended.
   private long lastRound;
   private long seenSeq;
   // Held from open to close: see lockDirectory.
@@ -258,6 +259,7 @@ public final class Journal implements AutoCloseable {
           e.toString());
     }
     this.lastRound = ticker.getAsLong();
+    this.lastWriteNanos = lastRound; // the first write's gap counts from the open
     this.seenSeq = writtenSeq;
     lower(lastRound + settings.syncEvery().toNanos()); // the new segment's header
     this.syncer = new Thread(this::syncLoop, "journal-sync");
@@ -820,13 +822,20 @@ public final class Journal implements AutoCloseable {
   }
 
   private void syncLoop() {
-    while (!closed) {
+    while (!closed && !Thread.currentThread().isInterrupted()) {
       long wait = untilRound();
       if (wait > 0) {
         // A write that needs an earlier round unparks this thread (afterWrite); so does close().
         LockSupport.parkNanos(this, wait);
-      } else {
+        continue;
+      }
+      try {
         round();
+      } catch (RuntimeException e) {
+        // A listener that threw (pause, resume): the bound depends on this thread alone, so it
+        // must go on; the next round comes an interval later.
+        log.error("journal: a sync round failed", e);
+        lower(ticker.getAsLong() + settings.syncEvery().toNanos());
       }
     }
   }

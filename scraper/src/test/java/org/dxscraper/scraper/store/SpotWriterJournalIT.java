@@ -45,11 +45,13 @@ class SpotWriterJournalIT {
   @BeforeEach
   void openJournal() throws IOException {
     journal =
-        Journal.open(
-            // A sync interval longer than any test: only the tests' own syncOnce() rounds count.
+        // No sync thread: only the tests' own syncOnce() rounds count (its free-space check
+        // would otherwise run a round every 10 s).
+        Journal.openWithoutSyncThread(
             new Journal.Settings(dir, 64 * 1024, 256 * 1024, Duration.ofHours(1), 0),
             InstantSource.system(),
-            Journal.Listener.NONE);
+            Journal.Listener.NONE,
+            System::nanoTime);
   }
 
   @AfterEach
