@@ -191,8 +191,9 @@ final class RunCommand implements Callable<Integer> {
       defaultValue = "20ms",
       converter = DurationConverter.class,
       description =
-          "How long a row waits for others before its batch is written (default: 20ms; a busy"
-              + " node is read every 200 ms, and a batch gathers what one read brought).")
+          "The longest a row waits for others before its batch is written (default: 20ms); with"
+              + " the journal, a batch that holds every row of the nodes' last read goes at once (a"
+              + " busy node is read every 200 ms).")
   Duration batchAge;
 
   @Option(

@@ -61,6 +61,7 @@ public final class JournaledSink implements LineSink {
   // Set on the event loop when the drain stops for a full backlog; read by the writer thread.
   private volatile boolean awaitingWriter;
   private boolean retryScheduled;
+  private boolean handOverQueued;
   private int writeAttempts;
   private boolean drainFailing;
 
@@ -86,6 +87,7 @@ public final class JournaledSink implements LineSink {
     this.spillAt = spillAt;
     this.drainBelow = drainBelow;
     writer.afterEachBatch(this::writerMadeRoom);
+    writer.handOverAtEndOfRead();
   }
 
   /**
@@ -119,17 +121,21 @@ public final class JournaledSink implements LineSink {
 
   private void writeAndPassOn() {
     List<JournalRecord> written = journal.flush();
-    for (JournalRecord record : written) {
-      if (drain == null && writer.backlog() >= spillAt) {
-        drain = journal.reader(record.seq() - 1);
-        log.info(
-            "journal: the writer is {} rows behind; new lines wait in the journal and are stored"
-                + " oldest first as it catches up",
-            writer.backlog());
+    try {
+      for (JournalRecord record : written) {
+        if (drain == null && writer.backlog() >= spillAt) {
+          drain = journal.reader(record.seq() - 1);
+          log.info(
+              "journal: the writer is {} rows behind; new lines wait in the journal and are"
+                  + " stored oldest first as it catches up",
+              writer.backlog());
+        }
+        if (drain == null) {
+          pipeline.process(record.node(), record.line(), record.receivedAt(), record.seq(), false);
+        }
       }
-      if (drain == null) {
-        pipeline.process(record.node(), record.line(), record.receivedAt(), record.seq(), false);
-      }
+    } finally {
+      handOver();
     }
     if (drain != null) {
       scheduleDrain(0);
@@ -147,6 +153,32 @@ public final class JournaledSink implements LineSink {
     } else {
       writeAttempts = 0;
     }
+  }
+
+  /**
+   * Tells the writer that the rows submitted so far are all there is for now, once the event loop
+   * has been through every node that was readable on this tick: the nodes share the read grid, and
+   * one batch (one commit) for all of them costs the database less than one each.
+   */
+  private void handOver() {
+    if (handOverQueued) {
+      return;
+    }
+    if (loop != null) {
+      handOverQueued = true;
+      try {
+        // The loop runs its tasks after the reads of this round of polling.
+        loop.execute(
+            () -> {
+              handOverQueued = false;
+              writer.endOfRead();
+            });
+        return;
+      } catch (RejectedExecutionException e) {
+        handOverQueued = false; // stopping: tell the writer now
+      }
+    }
+    writer.endOfRead();
   }
 
   private void scheduleDrain(long delayNanos) {
@@ -193,19 +225,23 @@ public final class JournaledSink implements LineSink {
     }
     int passed = 0;
     try {
-      while (passed < DRAIN_CHUNK && writer.backlog() < drainBelow) {
-        JournalRecord record = drain.next();
-        if (record == null) {
-          caughtUp();
-          return;
+      try {
+        while (passed < DRAIN_CHUNK && writer.backlog() < drainBelow) {
+          JournalRecord record = drain.next();
+          if (record == null) {
+            caughtUp();
+            return;
+          }
+          boolean fromEarlierRun = record.seq() < journal.firstSeqOfRun();
+          if (fromEarlierRun) {
+            replayed.increment();
+          }
+          pipeline.process(
+              record.node(), record.line(), record.receivedAt(), record.seq(), fromEarlierRun);
+          passed++;
         }
-        boolean fromEarlierRun = record.seq() < journal.firstSeqOfRun();
-        if (fromEarlierRun) {
-          replayed.increment();
-        }
-        pipeline.process(
-            record.node(), record.line(), record.receivedAt(), record.seq(), fromEarlierRun);
-        passed++;
+      } finally {
+        handOver(); // whatever ended the chunk, its rows go
       }
       if (drainFailing) {
         log.info("journal: reading back works again");

@@ -6,21 +6,24 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rows waiting for the writer, and how they are cut into batches: by size, or by the age of a
+ * The rows waiting for the writer, and how they are cut into batches: by size, at the end of a read
+ * when the submitter says so ({@link #endOfRead}: the journal's sink does), or by the age of a
  * batch's first row. Without a journal it also holds the water marks: past {@link
  * SpotWriter.Settings#highWater()} rows it asks its {@link SpotWriter.Backpressure} to stop reading
  * from the nodes, at {@link SpotWriter.Settings#lowWater()} to go on.
  *
- * <p>{@link #submit} and {@link #linesDone} run on the event loop and never block; the rest runs on
- * the writer thread. Time is injected: a batch's age counts from its first row's arrival as the
- * clock tells it, and the wait for the rest of that age is measured with the ticker (a clock that
- * tests hold still must not hold a batch open forever).
+ * <p>{@link #submit}, {@link #endOfRead} and {@link #linesDone} run on the event loop and never
+ * block; the rest runs on the writer thread. Time is injected: a batch's age counts from its first
+ * row's arrival as the clock tells it, and the wait for the rest of that age is measured with the
+ * ticker (a clock that tests hold still must not hold a batch open forever).
  */
 final class RowQueue {
   private static final Logger log = LoggerFactory.getLogger(RowQueue.class);
@@ -60,6 +63,16 @@ final class RowQueue {
   private volatile long linesDone = SpotWriter.NO_SEQ;
   // Set by wake(): no wait starts any more (the writer is stopping).
   private volatile boolean woken;
+  // Rows submitted, and how many of them were handed over by endOfRead(): when the writer has
+  // taken them all, nothing else is on its way and its batch goes without waiting for its age.
+  private final AtomicLong submitted = new AtomicLong();
+  private volatile long handedOver;
+  // Rows fill() took; fill runs under the writer's gather lock, one thread at a time.
+  private long taken;
+  // Set by handOverAtEndOfRead(): an idle writer waits for endOfRead(), not for the first row.
+  private volatile boolean wakeAtEndOfRead;
+  // Times submit() or endOfRead() unparked the gathering writer: for tests.
+  final LongAdder writerWakeUps = new LongAdder();
 
   RowQueue(
       SpotWriter.Settings settings,
@@ -77,10 +90,15 @@ final class RowQueue {
 
   void submit(PendingRow row, long seq) {
     queue.add(new Queued(row, seq));
+    submitted.incrementAndGet();
     int size = queue.size();
-    if (size >= wanted) {
+    // An idle writer woken by a read's first row took a few rows and then slept again until the
+    // batch's age, while the event loop went on with the rest: two wake-ups a read instead of one.
+    // A backlog (a large read, a backfill) wakes it all the same.
+    if (size >= wanted && !(idle && wakeAtEndOfRead && size < backlog)) {
       Thread writer = waiter;
       if (writer != null) {
+        writerWakeUps.increment();
         LockSupport.unpark(writer);
       }
     }
@@ -98,6 +116,30 @@ final class RowQueue {
           settings.highWater(),
           settings.lowWater());
       backpressure.pause();
+    }
+  }
+
+  /**
+   * From now on an idle writer is woken by {@link #endOfRead()} instead of a first row: for a
+   * submitter that calls it after each read's rows. Before the writer starts.
+   */
+  void handOverAtEndOfRead() {
+    wakeAtEndOfRead = true;
+  }
+
+  /**
+   * The rows submitted so far are all there is for now (a read's lines, or a drain's chunk, are
+   * through the pipeline): a writer that has taken them all writes its batch at once instead of
+   * waiting for the batch's age. Wakes a waiting writer. On the thread that submits, after the
+   * read's rows (from another thread it could cut a read in two).
+   */
+  void endOfRead() {
+    handedOver = submitted.get();
+    Thread writer = waiter;
+    // A writer gathering may hold every row already: only an idle one has nothing to come for.
+    if (writer != null && (!idle || !queue.isEmpty())) {
+      writerWakeUps.increment();
+      LockSupport.unpark(writer);
     }
   }
 
@@ -122,9 +164,10 @@ final class RowQueue {
   }
 
   /**
-   * Takes rows into {@code batch} until it holds {@link SpotWriter.Settings#batchSize()} rows or
-   * its first row arrived {@link SpotWriter.Settings#batchAge()} ago, by the clock. Waits at most
-   * {@link #IDLE_POLL} for a first row; false when none came.
+   * Takes rows into {@code batch} until it holds {@link SpotWriter.Settings#batchSize()} rows, it
+   * holds every row handed over by {@link #endOfRead} and none came after them, or its first row
+   * arrived {@link SpotWriter.Settings#batchAge()} ago, by the clock. Waits at most {@link
+   * #IDLE_POLL} for a first row; false when none came.
    *
    * @param hurry stop gathering as soon as the queue is empty (the writer is closing)
    */
@@ -148,15 +191,16 @@ final class RowQueue {
       return false;
     }
     batch.add(first);
+    taken++;
     // The age counts from the first row's arrival, not from when this thread got to it: rows
     // that came in while the previous batch was being written have already waited.
     Duration waited = Duration.between(first.row().receivedAt(), clock.instant());
     long deadline = ticker.getAsLong() + settings.batchAge().minus(waited).toNanos();
     while (batch.size() < settings.batchSize()) {
-      queue.drainTo(batch, settings.batchSize() - batch.size());
+      taken += queue.drainTo(batch, settings.batchSize() - batch.size());
       long left = deadline - ticker.getAsLong();
       // woken: the writer is stopping, and awaitRows no longer parks (it would spin).
-      if (batch.size() >= settings.batchSize() || left <= 0 || hurry || woken) {
+      if (batch.size() >= settings.batchSize() || left <= 0 || hurry || woken || allHandedOver()) {
         break;
       }
       awaitRows(settings.batchSize() - batch.size(), () -> left, false);
@@ -177,13 +221,15 @@ final class RowQueue {
     waiter = Thread.currentThread();
     idle = idleWait;
     try {
-      // Checked after waiter is set: a row added before then is seen here, one added after it
-      // sees the waiter and unparks (a permit left over only shortens the next wait). The wait's
-      // length is read after idle is set, so a change it depends on made later is followed by
-      // nudgeIdle(), which sees idle and ends the wait.
-      if (queue.size() < rows && !woken) {
+      // Checked after waiter is set: a row added (or an end of read said) before then is seen
+      // here, a later one sees the waiter and unparks (a permit left over only shortens the next
+      // wait; an idle writer with the hand-over on is unparked by endOfRead, not by a row). The
+      // wait's length is read after idle is set, so a change it depends on made later is followed
+      // by nudgeIdle(), which sees idle and ends the wait. Reading it may take the queue's lock,
+      // whose own park can use up an unpark meant for this one: so look again before parking.
+      if (mustWait(rows, idleWait)) {
         long wait = nanos.getAsLong();
-        if (wait > 0) {
+        if (wait > 0 && mustWait(rows, idleWait)) {
           LockSupport.parkNanos(this, wait);
         }
       }
@@ -195,6 +241,29 @@ final class RowQueue {
     if (Thread.interrupted()) {
       throw new InterruptedException("writer interrupted while gathering a batch");
     }
+  }
+
+  /**
+   * Whether the writer has taken every row handed over and nothing was submitted after them: a
+   * read's rows are all in the batch. Writer thread, under the gather lock.
+   */
+  private boolean allHandedOver() {
+    long over = handedOver;
+    return taken == over && submitted.get() == over;
+  }
+
+  /** Whether a writer wanting {@code rows} more must wait for them; see awaitRows. */
+  private boolean mustWait(int rows, boolean idleWait) {
+    if (queue.size() >= rows || woken) {
+      return false;
+    }
+    if (idleWait) {
+      return true;
+    }
+    // Rows handed over and not yet taken are in the queue now: take them first. Without an end of
+    // read ever said (no journal) handedOver stays 0 and only size and age end the wait.
+    long over = handedOver;
+    return over <= taken && !(taken == over && submitted.get() == over);
   }
 
   /**
@@ -258,6 +327,11 @@ final class RowQueue {
   /** Whether the writer waits in {@link #fill} for rows: for tests, which must not sleep. */
   boolean writerWaiting() {
     return waiter != null;
+  }
+
+  /** Whether the writer waits in {@link #fill} for a first row, idle: for tests. */
+  boolean writerIdle() {
+    return waiter != null && idle;
   }
 
   /** Ends the writer's wait at once, and every later one: the writer is stopping. Any thread. */

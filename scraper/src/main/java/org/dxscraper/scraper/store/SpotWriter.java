@@ -22,11 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stores what the nodes sent, on threads of its own: takes rows in batches by size or age ({@link
- * RowQueue}) and stores each batch in one transaction, by {@code COPY} or, when that meets a stored
- * spot, by {@code INSERT ... ON CONFLICT DO NOTHING} ({@link BatchStore}, {@link RowInserts}), so a
- * spot stored before (another node, a replay) makes no second row. With a journal it moves the
- * journal's checkpoint as batches commit.
+ * Stores what the nodes sent, on threads of its own: takes rows in batches by size, by the end of a
+ * read or by age ({@link RowQueue}) and stores each batch in one transaction, by {@code COPY} or,
+ * when that meets a stored spot, by {@code INSERT ... ON CONFLICT DO NOTHING} ({@link BatchStore},
+ * {@link RowInserts}), so a spot stored before (another node, a replay) makes no second row. With a
+ * journal it moves the journal's checkpoint as batches commit.
  *
  * <p>Two batches are in flight at once ({@link #DEFAULT_THREADS}) while there is a backlog, each on
  * a thread and a connection of its own: one thread gathers the next batch, encodes and sends it
@@ -114,7 +114,8 @@ public final class SpotWriter implements AutoCloseable {
 
   /**
    * @param batchSize rows per transaction at most
-   * @param batchAge how long the first row of a batch waits for more before the batch is written
+   * @param batchAge the longest the first row of a batch waits for more before the batch is
+   *     written; a batch that holds every row of a read goes at once ({@link #endOfRead()})
    * @param highWater backlog at which reading from the nodes pauses
    * @param lowWater backlog at which reading resumes
    * @param shutdownGrace how long {@link #close()} keeps trying to store what is queued
@@ -330,6 +331,25 @@ public final class SpotWriter implements AutoCloseable {
    */
   public void submit(PendingRow row, long seq) {
     queue.submit(row, seq);
+  }
+
+  /**
+   * Says that the rows submitted so far are all there is for now: a read's lines, or a chunk of
+   * them read back from the journal, went through the pipeline. A batch that holds them all is
+   * written at once rather than at its age ({@link Settings#batchAge()}). Any thread.
+   */
+  public void endOfRead() {
+    queue.endOfRead();
+  }
+
+  /**
+   * For a submitter that calls {@link #endOfRead()} after each read: an idle writer then wakes for
+   * the read's rows together, instead of at the first of them while the event loop is still parsing
+   * the rest.
+   */
+  public SpotWriter handOverAtEndOfRead() {
+    queue.handOverAtEndOfRead();
+    return this;
   }
 
   /** The pipeline is done with every journal line up to {@code seq}. */

@@ -62,6 +62,19 @@ class RowQueueTest {
         });
   }
 
+  /** {@link #fillElsewhere}, waiting for a first row for up to an hour instead of IDLE_POLL. */
+  private static CompletableFuture<Boolean> fillPatientlyElsewhere(
+      RowQueue queue, List<Queued> batch) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return queue.fill(batch, false, () -> TimeUnit.HOURS.toNanos(1));
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
   static SpotRow spot(int i, Instant at) {
     String khz = (140_000 + i) / 10 + "." + i % 10;
     String line = "DX de N1SPOT:    " + khz + "  K" + i + "ABC   test " + i + " 1800Z";
@@ -103,6 +116,81 @@ class RowQueueTest {
     Await.until(() -> "the writer waiting for more rows", queue::writerWaiting, DEADLINE);
     queue.submit(spot(1, T0), 2);
     queue.submit(spot(2, T0), 3);
+
+    assertThat(filled.get(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(batch).extracting(Queued::seq).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void anIdleWriterWakesAtTheEndOfARead() throws Exception {
+    // An hour's batch age and a ticker that stands still: only the end of the read ends the wait.
+    RowQueue queue = queue(InstantSource.fixed(T0), 1000, Duration.ofHours(1), 2000, 10);
+    queue.handOverAtEndOfRead();
+    List<Queued> batch = new ArrayList<>();
+    CompletableFuture<Boolean> filled = fillPatientlyElsewhere(queue, batch);
+    Await.until(() -> "the writer waiting for a first row", queue::writerIdle, DEADLINE);
+
+    for (int i = 0; i < 3; i++) {
+      queue.submit(spot(i, T0), i + 1);
+    }
+    assertThat(queue.writerWakeUps.sum()).isZero(); // not at the read's first row
+    queue.endOfRead();
+
+    assertThat(filled.get(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(batch).extracting(Queued::seq).containsExactly(1L, 2L, 3L);
+    assertThat(queue.writerWakeUps.sum()).isEqualTo(1);
+  }
+
+  @Test
+  void withoutTheHandOverTheFirstRowWakesTheWriter() throws Exception {
+    RowQueue queue = queue(InstantSource.fixed(T0), 1000, Duration.ofHours(1), 2000, 10);
+    List<Queued> batch = new ArrayList<>();
+    CompletableFuture<Boolean> filled = fillPatientlyElsewhere(queue, batch);
+    Await.until(() -> "the writer waiting for a first row", queue::writerIdle, DEADLINE);
+
+    queue.submit(spot(0, T0), 1);
+
+    assertThat(queue.writerWakeUps.sum()).isEqualTo(1);
+    queue.endOfRead(); // ends the wait for the batch's age all the same
+    assertThat(filled.get(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(batch).extracting(Queued::seq).containsExactly(1L);
+  }
+
+  @Test
+  void aBacklogWakesAnIdleWriterWithoutTheEndOfItsRead() throws Exception {
+    // A low water mark of 3 rows: the backlog that calls for help, and for the idle writer too.
+    RowQueue queue = queue(InstantSource.fixed(T0), 1000, Duration.ofHours(1), 2000, 3);
+    queue.handOverAtEndOfRead();
+    List<Queued> batch = new ArrayList<>();
+    CompletableFuture<Boolean> filled = fillPatientlyElsewhere(queue, batch);
+    Await.until(() -> "the writer waiting for a first row", queue::writerIdle, DEADLINE);
+
+    queue.submit(spot(0, T0), 1);
+    queue.submit(spot(1, T0), 2);
+    assertThat(queue.writerWakeUps.sum()).isZero();
+    queue.submit(spot(2, T0), 3);
+
+    assertThat(queue.writerWakeUps.sum()).isEqualTo(1);
+    Await.until(() -> "the writer gathering", () -> !queue.writerIdle(), DEADLINE);
+    queue.endOfRead();
+    assertThat(filled.get(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(batch).extracting(Queued::seq).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void rowsSubmittedAfterTheEndOfAReadAreWaitedForUntilTheirOwn() throws Exception {
+    RowQueue queue = queue(InstantSource.fixed(T0), 1000, Duration.ofHours(1), 2000, 10);
+    queue.handOverAtEndOfRead();
+    queue.submit(spot(0, T0), 1);
+    queue.submit(spot(1, T0), 2);
+    queue.endOfRead();
+    queue.submit(spot(2, T0), 3); // the next read has begun
+    List<Queued> batch = new ArrayList<>();
+    CompletableFuture<Boolean> filled = fillElsewhere(queue, batch);
+    Await.until(() -> "the writer waiting for the read's end", queue::writerWaiting, DEADLINE);
+    assertThat(filled).isNotDone();
+
+    queue.endOfRead();
 
     assertThat(filled.get(5, TimeUnit.SECONDS)).isTrue();
     assertThat(batch).extracting(Queued::seq).containsExactly(1L, 2L, 3L);
