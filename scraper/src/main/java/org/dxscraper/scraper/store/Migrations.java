@@ -26,6 +26,9 @@ public final class Migrations {
   /** Scripts that may run again over what a failed run of them left. */
   private static final Set<String> RERUNNABLE = Set.of("10", "12");
 
+  /** Migrations tried when another on the same server creates the same role at the same time. */
+  private static final int SERVER_WIDE_ATTEMPTS = 3;
+
   private Migrations() {}
 
   /**
@@ -84,7 +87,7 @@ public final class Migrations {
           .setTransactionalLock(false);
       Flyway flyway = configuration.load();
       forgetFailedRerunnable(flyway, dataSource);
-      MigrateResult result = flyway.migrate();
+      MigrateResult result = migrateRacingOthers(flyway);
       return new Result(
           result.initialSchemaVersion,
           result.targetSchemaVersion != null
@@ -101,6 +104,49 @@ public final class Migrations {
               : "";
       throw new MigrationException("schema migration failed: " + message + hint, e);
     }
+  }
+
+  /**
+   * {@link Flyway#migrate()}, once more when it failed only because another migration on the same
+   * server created a server-wide object at the same moment: V4 creates the roles where they are
+   * missing, and two daemons migrating two databases of a new server at once both found them
+   * missing (the benchmark suite's three daemons, #11). The loser's script is rolled back whole,
+   * and run again it finds the roles.
+   */
+  private static MigrateResult migrateRacingOthers(Flyway flyway) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return flyway.migrate();
+      } catch (FlywayException e) {
+        SQLException duplicate = serverWideDuplicate(e);
+        if (duplicate == null || attempt == SERVER_WIDE_ATTEMPTS) {
+          throw e;
+        }
+        log.warn(
+            "schema: another migration on this server created the same server-wide object at the"
+                + " same moment ({}); migrating again",
+            Database.firstLine(duplicate));
+      }
+    }
+  }
+
+  /** The cause of {@code e} that is a role created twice at once, or null. */
+  static SQLException serverWideDuplicate(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getMessage() != null) {
+        String state = sql.getSQLState();
+        String message = sql.getMessage();
+        // Waiting for the other's uncommitted role: the unique index of pg_authid. After its
+        // commit, between this script's check and its CREATE ROLE: "role ... already exists".
+        if (("23505".equals(state) && message.contains("pg_authid"))
+            || ("42710".equals(state)
+                && message.contains("role ")
+                && message.contains("already exists"))) {
+          return sql;
+        }
+      }
+    }
+    return null;
   }
 
   /**
