@@ -75,6 +75,13 @@ class RowQueueTest {
         });
   }
 
+  /** A writer thread filling {@code batch}, once it waits idle for a first row. */
+  private static CompletableFuture<Boolean> idleWriter(RowQueue queue, List<Queued> batch) {
+    CompletableFuture<Boolean> filled = fillPatientlyElsewhere(queue, batch);
+    Await.until(() -> "the writer waiting for a first row", queue::writerIdle, DEADLINE);
+    return filled;
+  }
+
   static SpotRow spot(int i, Instant at) {
     String khz = (140_000 + i) / 10 + "." + i % 10;
     String line = "DX de N1SPOT:    " + khz + "  K" + i + "ABC   test " + i + " 1800Z";
@@ -127,8 +134,7 @@ class RowQueueTest {
     RowQueue queue = queue(InstantSource.fixed(T0), 1000, Duration.ofHours(1), 2000, 10);
     queue.handOverAtEndOfRead();
     List<Queued> batch = new ArrayList<>();
-    CompletableFuture<Boolean> filled = fillPatientlyElsewhere(queue, batch);
-    Await.until(() -> "the writer waiting for a first row", queue::writerIdle, DEADLINE);
+    CompletableFuture<Boolean> filled = idleWriter(queue, batch);
 
     for (int i = 0; i < 3; i++) {
       queue.submit(spot(i, T0), i + 1);
@@ -145,8 +151,7 @@ class RowQueueTest {
   void withoutTheHandOverTheFirstRowWakesTheWriter() throws Exception {
     RowQueue queue = queue(InstantSource.fixed(T0), 1000, Duration.ofHours(1), 2000, 10);
     List<Queued> batch = new ArrayList<>();
-    CompletableFuture<Boolean> filled = fillPatientlyElsewhere(queue, batch);
-    Await.until(() -> "the writer waiting for a first row", queue::writerIdle, DEADLINE);
+    CompletableFuture<Boolean> filled = idleWriter(queue, batch);
 
     queue.submit(spot(0, T0), 1);
 
@@ -162,8 +167,7 @@ class RowQueueTest {
     RowQueue queue = queue(InstantSource.fixed(T0), 1000, Duration.ofHours(1), 2000, 3);
     queue.handOverAtEndOfRead();
     List<Queued> batch = new ArrayList<>();
-    CompletableFuture<Boolean> filled = fillPatientlyElsewhere(queue, batch);
-    Await.until(() -> "the writer waiting for a first row", queue::writerIdle, DEADLINE);
+    CompletableFuture<Boolean> filled = idleWriter(queue, batch);
 
     queue.submit(spot(0, T0), 1);
     queue.submit(spot(1, T0), 2);
