@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.dxscraper.scraper.ingest.Enricher;
 import org.dxscraper.scraper.parse.LineParser;
 import org.dxscraper.scraper.parse.Spot;
@@ -52,23 +53,16 @@ class RowQueueTest {
 
   /** {@code queue.fill(batch, false)} on another thread, as the writer calls it. */
   private static CompletableFuture<Boolean> fillElsewhere(RowQueue queue, List<Queued> batch) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return queue.fill(batch, false);
-          } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-          }
-        });
+    return fillElsewhere(queue, batch, RowQueue.IDLE_POLL::toNanos);
   }
 
-  /** {@link #fillElsewhere}, waiting for a first row for up to an hour instead of IDLE_POLL. */
-  private static CompletableFuture<Boolean> fillPatientlyElsewhere(
-      RowQueue queue, List<Queued> batch) {
+  /** {@link #fillElsewhere}, waiting for a first row as long as {@code idleNanos} says. */
+  private static CompletableFuture<Boolean> fillElsewhere(
+      RowQueue queue, List<Queued> batch, LongSupplier idleNanos) {
     return CompletableFuture.supplyAsync(
         () -> {
           try {
-            return queue.fill(batch, false, () -> TimeUnit.HOURS.toNanos(1));
+            return queue.fill(batch, false, idleNanos);
           } catch (InterruptedException e) {
             throw new IllegalStateException(e);
           }
@@ -77,7 +71,9 @@ class RowQueueTest {
 
   /** A writer thread filling {@code batch}, once it waits idle for a first row. */
   private static CompletableFuture<Boolean> idleWriter(RowQueue queue, List<Queued> batch) {
-    CompletableFuture<Boolean> filled = fillPatientlyElsewhere(queue, batch);
+    // Waiting an hour for a first row: only what the test does can end that wait.
+    CompletableFuture<Boolean> filled =
+        fillElsewhere(queue, batch, () -> TimeUnit.HOURS.toNanos(1));
     Await.until(() -> "the writer waiting for a first row", queue::writerIdle, DEADLINE);
     return filled;
   }
