@@ -63,7 +63,7 @@ MODES = {
     "quick": dict(
         blast=20_000, warm_blast=5_000, rounds=1, nodes=(1, 4, 16),
         steady_runs=1, steady_warm=10, steady_warm_max=60, steady_windows=2, steady_window=10,
-        steady_settled=1,
+        steady_settled=1, steady_ref=20,
         idle_settle=60, idle=30,
         fast_runs=1, fast_warm=6, fast_window=12, fast_warm_max=60, fast_cpu_window=10,
         drain=50_000, prefill=500_000, big_blast=20_000, big_rounds=1, big_warm=False,
@@ -76,7 +76,7 @@ MODES = {
         # 10th: docs/BENCHMARKS.md, "An eleventh session"); 360 s measured much of that. In 60 s
         # windows, since C2's bursts made 20 s ones swing by 10 µs a spot.
         steady_runs=2, steady_warm=30, steady_warm_max=900, steady_windows=3, steady_window=60,
-        steady_settled=2,
+        steady_settled=2, steady_ref=60,
         idle_settle=120, idle=60,
         fast_runs=2, fast_warm=20, fast_window=60, fast_warm_max=240, fast_cpu_window=20,
         drain=500_000, prefill=10_000_000, big_blast=100_000, big_rounds=2, big_warm=True,
@@ -202,6 +202,11 @@ INFO = [
            lambda v: f"{v:.1f} µs", "over each measured 1-node blast"),
     Figure("blast_backend", "PostgreSQL CPU per stored spot at full speed (1 node)", "", None,
            lambda v: f"{v:.1f} µs", "every process of the cluster, same blasts"),
+    Figure("cpu_backend_ref", "PostgreSQL backend CPU per row for `psql \\copy` of the same rows,"
+           " in the daemon's batches at its pace (the backend figure's reference)", "", None,
+           lambda v: f"{v:.1f} µs", "paced_copy_reference: the daemon's rows of the windows,"
+           " its mean batch size and interval, each batch one COPY, into a fresh database of"
+           " the same cluster while the stream runs"),
     Figure("cpu_cluster", "whole cluster CPU per spot at 1,000 spots/s (all postgres processes)",
            "", None, lambda v: f"{v:.1f} µs", "backends, WAL writer, checkpointer, autovacuum"),
     Figure("latency_p50", "line -> commit p50 at 1,000 spots/s", "", None,
@@ -731,6 +736,8 @@ def phase_steady(ctx):
         BY_KEY["cpu_daemon"].notes.append(f"run {run + 1}: {warm}")
         first_id = cluster.max_id(db)
         gc0 = daemon.gc_pauses()
+        batches0 = daemon.total("dx_scraper_db_batch_size_count")
+        window_start = time.monotonic()
         for w in range(mode["steady_windows"]):
             id0, c0, j0 = cluster.max_id(db), daemon.cpu(), daemon.jit_cpu()
             # Listed again at each end: the writer's pool opens its second connection when both
@@ -752,6 +759,8 @@ def phase_steady(ctx):
                    f" {cpu_delta(b0, b1) / rows * 1e6:.1f} µs/spot ({len(backends)} backends)")
         last_id = cluster.max_id(db)
         gc1 = daemon.gc_pauses()
+        batches = daemon.total("dx_scraper_db_batch_size_count") - batches0
+        batch_every = (time.monotonic() - window_start) / batches
         BY_KEY["latency_p99"].notes.append(
             f"run {run + 1}: {gc1[1] - gc0[1]:.0f} collector pauses, {(gc1[0] - gc0[0]) * 1000:.0f}"
             " ms in all, during the windows")
@@ -766,6 +775,11 @@ def phase_steady(ctx):
         BY_KEY["latency_max"].values.append(worst)
         status(f"steady: line sent -> commit over {count} of {rows} rows: p50 {p50:.0f} ms,"
                f" p99 {p99:.0f} ms, max {worst:.0f} ms; line read -> commit p99 {float(out):.0f} ms")
+        reference = paced_copy_reference(ctx, run, db, first_id, last_id, batches, batch_every)
+        ours = median(BY_KEY["cpu_backend"].values[-mode["steady_windows"]:])
+        BY_KEY["cpu_backend"].notes.append(
+            f"run {run + 1}: {ours:.1f} µs a row (median of its windows) against {reference:.1f}"
+            f" for `\\copy` of the same rows at the same pace: ratio {ours / reference:.2f}")
         if profile:
             # One more window under JFR, after the measured ones: the recording costs CPU too.
             jfr_file = os.path.join(work.path, "steady.jfr")
@@ -791,6 +805,69 @@ def phase_steady(ctx):
                " of a core")
         daemon.stop()
         sim.stop()
+
+
+def paced_copy_reference(ctx, run, db, first_id, last_id, daemon_batches, batch_every):
+    """PostgreSQL's own CPU for the steady phase's rows, fed as the daemon fed them: `psql \\copy`
+    of the daemon's rows from its windows, in batches of its mean size, one every its mean batch
+    interval, each COPY its own transaction, into `spot` of a fresh database of the same cluster,
+    while the stream still runs. A 200-row COPY every 200 ms cost a psql backend 21-23 µs a row on
+    the 2026-12-06 machine, back to back 11-17 (docs/BENCHMARKS.md, "A sixteenth session"): a
+    backend that waits between batches starts each one cold, so the daemon's backends are judged
+    against this, not only against the absolute target."""
+    cluster, work, mode = ctx.cluster, ctx.work, ctx.mode
+    rows_per_batch = max(1, round((last_id - first_id) / daemon_batches))
+    batches = int(mode["steady_ref"] / batch_every)
+    ref = f"steadyref{run}"
+    cluster.create(ref)
+    subprocess.run([java(), "-jar", ctx.jar, "migrate", "--db-url", cluster.url(ref),
+                    "--db-user", "postgres"], check=True, capture_output=True)
+    csv = os.path.join(work.path, f"{ref}.csv")
+    cluster.psql(db, f"\\copy (select {SPOT_COLUMNS} from spot where id > {first_id}"
+                     f" and id <= {last_id} order by id limit {rows_per_batch * batches})"
+                     f" to '{csv}' with (format csv)")
+    with open(csv) as f:
+        lines = f.readlines()
+    chunks = []
+    for i in range(0, len(lines), rows_per_batch):
+        chunk = os.path.join(work.path, f"{ref}-{len(chunks):04d}.csv")
+        with open(chunk, "w") as f:
+            f.writelines(lines[i:i + rows_per_batch])
+        chunks.append(chunk)
+    psql = subprocess.Popen(
+        ["psql", "-X", "-q", "-At", "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres",
+         "-d", ref, "-v", "ON_ERROR_STOP=1"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+
+    def send(command):
+        psql.stdin.write(command + "\n\\echo done\n")
+        psql.stdin.flush()
+        out = []
+        while (line := psql.stdout.readline()) and line.strip() != "done":
+            out.append(line.strip())
+        if not line:
+            raise SystemExit(f"steady: the reference's psql ended at {command!r}")
+        return out
+
+    pid = int(send("select pg_backend_pid();")[0])
+    send(f"\\copy spot ({SPOT_COLUMNS}) from '{chunks[0]}' with (format csv)")  # relcache, plans
+    before, started = cpu_of([pid]), time.monotonic()
+    for i, chunk in enumerate(chunks[1:], 1):
+        time.sleep(max(0.0, started + i * batch_every - time.monotonic()))
+        send(f"\\copy spot ({SPOT_COLUMNS}) from '{chunk}' with (format csv)")
+    after = cpu_of([pid])
+    psql.stdin.close()
+    psql.wait()
+    copied = int(cluster.psql(ref, "select count(*) from spot")) - rows_per_batch
+    per_row = cpu_delta(before, after) / copied * 1e6
+    BY_KEY["cpu_backend_ref"].values.append(per_row)
+    BY_KEY["cpu_backend_ref"].notes.append(
+        f"run {run + 1}: {len(chunks) - 1} batches of {rows_per_batch} rows, one every"
+        f" {batch_every * 1000:.0f} ms")
+    status(f"steady: reference, `\\copy` of {copied} of the same rows in {len(chunks) - 1} batches"
+           f" of {rows_per_batch}, one every {batch_every * 1000:.0f} ms: backend {per_row:.1f}"
+           " µs/row")
+    return per_row
 
 
 def sent_to_commit(cluster, db, sim, first_id, last_id):
