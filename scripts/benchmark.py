@@ -760,7 +760,7 @@ def phase_steady(ctx):
                    f" {cpu_delta(b0, b1) / rows * 1e6:.1f} µs/spot ({len(backends)} backends)")
         last_id = cluster.max_id(db)
         gc1 = daemon.gc_pauses()
-        batches = daemon.total("dx_scraper_db_batch_size_count") - batches0
+        batches = max(1, daemon.total("dx_scraper_db_batch_size_count") - batches0)
         batch_every = (time.monotonic() - window_start) / batches
         BY_KEY["latency_p99"].notes.append(
             f"run {run + 1}: {gc1[1] - gc0[1]:.0f} collector pauses, {(gc1[0] - gc0[0]) * 1000:.0f}"
