@@ -718,11 +718,12 @@ def phase_steady(ctx):
         cluster.create(db)
         port = free_port()
         # The stream must outlast the longest warm-up, which ends at the first judging window that
-        # reaches steady_warm_max (30 + 15 x 60 = 930 s full, not 900), and then every window.
+        # reaches steady_warm_max (30 + 15 x 60 = 930 s full, not 900), then every window and the
+        # backend's reference (with 30 s for its export and set-up).
         window = mode["steady_window"]
         longest_warm = mode["steady_warm"] + window * math.ceil(
             (mode["steady_warm_max"] - mode["steady_warm"]) / window)
-        seconds = longest_warm + mode["steady_windows"] * window + 30
+        seconds = longest_warm + mode["steady_windows"] * window + mode["steady_ref"] + 60
         profile = ctx.jfr and run == 0
         if profile:
             seconds += mode["steady_window"]
@@ -738,6 +739,7 @@ def phase_steady(ctx):
         first_id = cluster.max_id(db)
         gc0 = daemon.gc_pauses()
         batches0 = daemon.total("dx_scraper_db_batch_size_count")
+        batch_rows0 = daemon.total("dx_scraper_db_batch_size_sum")
         window_start = time.monotonic()
         for w in range(mode["steady_windows"]):
             id0, c0, j0 = cluster.max_id(db), daemon.cpu(), daemon.jit_cpu()
@@ -760,8 +762,11 @@ def phase_steady(ctx):
                    f" {cpu_delta(b0, b1) / rows * 1e6:.1f} µs/spot ({len(backends)} backends)")
         last_id = cluster.max_id(db)
         gc1 = daemon.gc_pauses()
-        batches = max(1, daemon.total("dx_scraper_db_batch_size_count") - batches0)
+        batches = daemon.total("dx_scraper_db_batch_size_count") - batches0
+        if batches < 1:
+            raise SystemExit("steady: the daemon committed no batch in its windows")
         batch_every = (time.monotonic() - window_start) / batches
+        batch_rows = (daemon.total("dx_scraper_db_batch_size_sum") - batch_rows0) / batches
         BY_KEY["latency_p99"].notes.append(
             f"run {run + 1}: {gc1[1] - gc0[1]:.0f} collector pauses, {(gc1[0] - gc0[0]) * 1000:.0f}"
             " ms in all, during the windows")
@@ -776,7 +781,7 @@ def phase_steady(ctx):
         BY_KEY["latency_max"].values.append(worst)
         status(f"steady: line sent -> commit over {count} of {rows} rows: p50 {p50:.0f} ms,"
                f" p99 {p99:.0f} ms, max {worst:.0f} ms; line read -> commit p99 {float(out):.0f} ms")
-        reference = paced_copy_reference(ctx, run, db, first_id, last_id, batches, batch_every)
+        reference = paced_copy_reference(ctx, run, db, first_id, last_id, batch_rows, batch_every)
         ours = median(BY_KEY["cpu_backend"].values[-mode["steady_windows"]:])
         BY_KEY["cpu_backend"].notes.append(
             f"run {run + 1}: {ours:.1f} µs a row (median of its windows) against {reference:.1f}"
@@ -808,7 +813,7 @@ def phase_steady(ctx):
         sim.stop()
 
 
-def paced_copy_reference(ctx, run, db, first_id, last_id, daemon_batches, batch_every):
+def paced_copy_reference(ctx, run, db, first_id, last_id, batch_rows, batch_every):
     """PostgreSQL's own CPU for the steady phase's rows, fed as the daemon fed them: `psql \\copy`
     of the daemon's rows from its windows, in batches of its mean size, one every its mean batch
     interval, each COPY its own transaction, into the daemon's own `spot` while the stream still
@@ -819,8 +824,8 @@ def paced_copy_reference(ctx, run, db, first_id, last_id, daemon_batches, batch_
     are judged against this, not only against the absolute target. Into a fresh database instead,
     the reference flattered itself with a table of 60,000 rows against the daemon's million."""
     cluster, work, mode = ctx.cluster, ctx.work, ctx.mode
-    rows_per_batch = max(1, round((last_id - first_id) / daemon_batches))
-    batches = int(mode["steady_ref"] / batch_every)
+    rows_per_batch = max(1, round(batch_rows))
+    batches = max(2, int(mode["steady_ref"] / batch_every))
     ref = f"steadyref{run}"
     csv = os.path.join(work.path, f"{ref}.csv")
     # Every column the daemon's COPY writes, its name in `daemon` too.
@@ -838,6 +843,9 @@ def paced_copy_reference(ctx, run, db, first_id, last_id, daemon_batches, batch_
         with open(chunk, "w") as f:
             f.writelines(lines[i:i + rows_per_batch])
         chunks.append(chunk)
+    if len(chunks) < 2:
+        raise SystemExit(f"steady: the reference has {len(lines)} rows, not two batches of"
+                         f" {rows_per_batch}")
     psql = subprocess.Popen(
         ["psql", "-X", "-q", "-At", "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres",
          "-d", db, "-v", "ON_ERROR_STOP=1"],
@@ -853,17 +861,24 @@ def paced_copy_reference(ctx, run, db, first_id, last_id, daemon_batches, batch_
             raise SystemExit(f"steady: the reference's psql ended at {command!r}")
         return out
 
-    pid = int(send("select pg_backend_pid();")[0])
-    send(f"\\copy spot ({names}) from '{chunks[0]}' with (format csv)")  # relcache, plans
-    before, started = cpu_of([pid]), time.monotonic()
-    for i, chunk in enumerate(chunks[1:], 1):
-        time.sleep(max(0.0, started + i * batch_every - time.monotonic()))
-        send(f"\\copy spot ({names}) from '{chunk}' with (format csv)")
-    after = cpu_of([pid])
-    psql.stdin.close()
-    psql.wait()
+    try:
+        pid = int(send("select pg_backend_pid();")[0])
+        send(f"\\copy spot ({names}) from '{chunks[0]}' with (format csv)")  # relcache, plans
+        before, started = cpu_of([pid]), time.monotonic()
+        for i, chunk in enumerate(chunks[1:], 1):
+            time.sleep(max(0.0, started + i * batch_every - time.monotonic()))
+            send(f"\\copy spot ({names}) from '{chunk}' with (format csv)")
+        after = cpu_of([pid])
+    finally:
+        psql.stdin.close()
+        try:
+            psql.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            psql.kill()
     copied = sum(1 for chunk in chunks[1:] for _ in open(chunk))  # a failed COPY ends psql
     per_row = cpu_delta(before, after) / copied * 1e6
+    if per_row <= 0:
+        raise SystemExit(f"steady: the reference's backend (pid {pid}) took no CPU in /proc")
     BY_KEY["cpu_backend_ref"].values.append(per_row)
     BY_KEY["cpu_backend_ref"].notes.append(
         f"run {run + 1}: {len(chunks) - 1} batches of {rows_per_batch} rows, one every"
@@ -1180,8 +1195,8 @@ PHASE_FIGURES = {
     "jmh": ["parser", "cty_lookup", "enrich", "encode"],
     "throughput": ["e2e_ratio", "rate_1", "rate_4", "rate_16", "copy_rate", "blast_cpu",
                    "blast_backend"],
-    "steady": ["cpu_daemon", "cpu_backend", "idle_cpu", "latency_p99", "cpu_cluster",
-               "latency_p50", "latency_max", "latency_read_p99"],
+    "steady": ["cpu_daemon", "cpu_backend", "idle_cpu", "latency_p99", "cpu_backend_ref",
+               "cpu_cluster", "latency_p50", "latency_max", "latency_read_p99"],
     "fast": ["rss", "metrics_p99", "rss_default", "fast_rate", "metrics_p50"],
     "drain": ["drain"],
     "big": ["big_ratio", "big_rate", "empty_rate"],
