@@ -334,9 +334,13 @@ class BenchCluster(Cluster):
     def url(self, db="dx"):
         return f"jdbc:postgresql://127.0.0.1:{self.port}/{db}"
 
-    def psql(self, db, *commands):
-        args = ["psql", "-X", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", db,
+    def psql_args(self, db):
+        """psql on DB as postgres, unaligned tuples only, stopping at the first error."""
+        return ["psql", "-X", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", db,
                 "-At", "-v", "ON_ERROR_STOP=1"]
+
+    def psql(self, db, *commands):
+        args = self.psql_args(db)
         for command in commands:
             args += ["-c", command]
         out = subprocess.run(args, check=True, capture_output=True, text=True)
@@ -821,12 +825,13 @@ def paced_copy_reference(ctx, run, db, first_id, last_id, batch_rows, batch_ever
     beside the daemon's in its index). A 200-row COPY every 200 ms cost a psql backend 21-23 µs a
     row on the 2026-12-06 machine, back to back 11-17 (docs/BENCHMARKS.md, "A sixteenth
     session"): a backend that waits between batches starts each one cold, so the daemon's backends
-    are judged against this, not only against the absolute target. Into a fresh database instead,
-    the reference flattered itself with a table of 60,000 rows against the daemon's million."""
+    are judged against this, not only against the absolute target. Into a fresh database (60,000
+    rows against the daemon's million) the reference read 17.9-19.1 µs a row; into the daemon's
+    own table 24.8-27.7."""
     cluster, work, mode = ctx.cluster, ctx.work, ctx.mode
     rows_per_batch = max(1, round(batch_rows))
     batches = max(2, int(mode["steady_ref"] / batch_every))
-    ref = f"steadyref{run}"
+    ref = f"steady{run}-reference"
     csv = os.path.join(work.path, f"{ref}.csv")
     # Every column the daemon's COPY writes, its name in `daemon` too.
     names = SPOT_COLUMNS + ", daemon"
@@ -846,10 +851,8 @@ def paced_copy_reference(ctx, run, db, first_id, last_id, batch_rows, batch_ever
     if len(chunks) < 2:
         raise SystemExit(f"steady: the reference has {len(lines)} rows, not two batches of"
                          f" {rows_per_batch}")
-    psql = subprocess.Popen(
-        ["psql", "-X", "-q", "-At", "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres",
-         "-d", db, "-v", "ON_ERROR_STOP=1"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+    psql = subprocess.Popen([*cluster.psql_args(db), "-q"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True, bufsize=1)
 
     def send(command):
         psql.stdin.write(command + "\n\\echo done\n")
@@ -875,7 +878,7 @@ def paced_copy_reference(ctx, run, db, first_id, last_id, batch_rows, batch_ever
             psql.wait(timeout=30)
         except subprocess.TimeoutExpired:
             psql.kill()
-    copied = sum(1 for chunk in chunks[1:] for _ in open(chunk))  # a failed COPY ends psql
+    copied = len(lines) - rows_per_batch  # all but the first batch; a failed COPY ends psql
     per_row = cpu_delta(before, after) / copied * 1e6
     if per_row <= 0:
         raise SystemExit(f"steady: the reference's backend (pid {pid}) took no CPU in /proc")
